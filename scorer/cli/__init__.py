@@ -1,0 +1,1 @@
+"""The ``zhibiao`` command line."""

@@ -1,0 +1,22 @@
+"""Entry point of the ``zhibiao`` command: each command family lives in its own module
+and is mounted here, so adding one is one line."""
+
+from __future__ import annotations
+
+import typer
+
+from scorer.cli import parse as parse_cmd
+
+app = typer.Typer(
+    name="zhibiao",
+    help="指标: review 绩效目标表 indicator tables (parse, check, classify, score).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+parse_cmd.register(app)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,126 @@
+"""Parsers: any form a reviewer has → :class:`~scorer.document.Document`.
+
+Each reader turns its file format into a stream of rows and text lines
+(:mod:`~scorer.parsers.stream`); :func:`~scorer.parsers.interpret.build_document`
+understands 绩效目标表 layouts once for all of them. The format is sniffed from the
+content (and the name's suffix) unless the caller says which.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from scorer.document import Document, Location
+from scorer.parsers.cellines import looks_like_cell_lines, read_cell_lines
+from scorer.parsers.decode import decode
+from scorer.parsers.errors import ParseError
+from scorer.parsers.interpret import build_document
+from scorer.parsers.jsondoc import read_json
+from scorer.parsers.stream import Item
+from scorer.parsers.tsv import read_delimited
+
+__all__ = ["FORMATS", "ParseError", "parse_bytes", "parse_path", "parse_text", "sniff_format"]
+
+TEXT_FORMATS = ("cells", "tsv", "csv", "json")
+BINARY_FORMATS = ("docx", "xlsx")
+FORMATS = TEXT_FORMATS + BINARY_FORMATS
+
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def sniff_format(data: bytes | str, name: str | None = None) -> str:
+    """Guess the format from the content; the suffix only breaks ties between zip formats."""
+    suffix = Path(name).suffix.lower() if name else ""
+    if isinstance(data, bytes):
+        if data.startswith(_ZIP_MAGIC):
+            if suffix in (".docx", ".xlsx"):
+                return suffix[1:]
+            head = data[:200_000]
+            if b"word/" in head:
+                return "docx"
+            if b"xl/" in head:
+                return "xlsx"
+            raise ParseError("zip archive that is neither .docx nor .xlsx", Location(file=name),
+                             expected=".docx or .xlsx")
+        if data.startswith(b"\xd0\xcf\x11\xe0"):
+            raise ParseError("legacy .doc/.xls (OLE) files are not supported", Location(file=name),
+                             expected="save as .docx or .xlsx first")
+        text, _ = decode(data, name)
+    else:
+        text = data
+    stripped = text.lstrip("\ufeff \r\n\t")
+    if stripped.startswith(("{", "[")):
+        return "json"
+    if looks_like_cell_lines(text):
+        return "cells"
+    if suffix == ".csv":
+        return "csv"
+    if "\t" in text:
+        return "tsv"
+    if "," in text and suffix != ".txt":
+        return "csv"
+    return "cells"
+
+
+def _binary_reader(fmt: str) -> Callable[[bytes, str | None], Iterable[Item]]:
+    # Imported lazily: python-docx and openpyxl cost start-up time most runs don't need.
+    if fmt == "docx":
+        from scorer.parsers.docx import read_docx
+
+        return read_docx
+    from scorer.parsers.xlsx import read_xlsx
+
+    return read_xlsx
+
+
+def _finish(doc: Document, fmt: str, data: bytes, name: str | None) -> Document:
+    doc.format = fmt
+    doc.source = name
+    doc.sha256 = hashlib.sha256(data).hexdigest()
+    return doc
+
+
+def parse_text(text: str, name: str | None = None, format: str | None = None) -> Document:
+    """Parse text already decoded (a paste, stdin)."""
+    fmt = format or sniff_format(text, name)
+    if fmt in BINARY_FORMATS:
+        raise ParseError(f"format {fmt} needs the file's bytes, not text", Location(file=name))
+    if not text.strip():
+        raise ParseError("the input is empty", Location(file=name), expected="a 绩效目标表")
+    data = text.encode("utf-8")
+    if fmt == "json":
+        return _finish(read_json(text, name), fmt, data, name)
+    if fmt == "cells":
+        items = read_cell_lines(text, name)
+    elif fmt in ("tsv", "csv"):
+        items = read_delimited(text, name, "\t" if fmt == "tsv" else ",")
+    else:
+        raise ParseError(f"unknown format '{fmt}'", Location(file=name), expected=", ".join(FORMATS))
+    return _finish(build_document(items, name), fmt, data, name)
+
+
+def parse_bytes(data: bytes, name: str | None = None, format: str | None = None) -> Document:
+    if not data.strip():
+        raise ParseError("the input is empty", Location(file=name), expected="a 绩效目标表")
+    fmt = format or sniff_format(data, name)
+    if fmt in BINARY_FORMATS:
+        return _finish(build_document(_binary_reader(fmt)(data, name), name), fmt, data, name)
+    text, _ = decode(data, name)
+    doc = parse_text(text, name, fmt)
+    doc.sha256 = hashlib.sha256(data).hexdigest()
+    return doc
+
+
+def parse_path(path: str | Path, format: str | None = None) -> Document:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ParseError("file not found", Location(file=str(path))) from None
+    except IsADirectoryError:
+        raise ParseError("is a directory, not a file", Location(file=str(path))) from None
+    except PermissionError:
+        raise ParseError("permission denied", Location(file=str(path))) from None
+    return parse_bytes(data, str(path), format)

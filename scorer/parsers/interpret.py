@@ -1,0 +1,505 @@
+"""Turn a stream of rows and text lines into a :class:`~scorer.document.Document`.
+
+This is where 绩效目标表 layouts are understood, once for every file format: project
+header rows (项目编码 / 项目名称), the budget block (预算数 = 财政资金 + 其他资金) and the
+fund-use row under it, the cumulative spending plan (3/6/10/12月底), the numbered goals,
+the indicator header and its rows (merged L1/L2 cells inherit from the row above), and the
+department-level goal text before the first table. A flat table with a project column on
+every row (a corpus export, an Excel list) is grouped by project.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from scorer.document import (
+    DepartmentGoals,
+    Document,
+    Goal,
+    GoalSection,
+    Indicator,
+    Location,
+    ParseIssue,
+    Project,
+    SpendingPlan,
+)
+from scorer.parsers.errors import ParseError
+from scorer.parsers.stream import Item, Row, TableStart, TextLine
+from scorer.text import clean_cell, fold_width, normalise_key
+from scorer.values import parse_amount, parse_target
+
+# Indicator-table columns: field → header spellings seen in published tables (keys normalised).
+INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
+    "level1": ("一级指标", "level1", "一级"),
+    "level2": ("二级指标", "level2", "二级"),
+    "name": ("三级指标", "指标名称", "绩效指标", "level3", "三级指标名称", "三级"),
+    "description": ("绩效指标描述", "指标描述", "指标解释", "指标内容", "指标说明", "description", "指标定义"),
+    "target_raw": ("指标值", "目标值", "年度指标值", "指标值(目标值)", "绩效目标值", "年度目标值",
+                   "target_value", "预期指标值", "指标目标值"),
+    "basis": ("指标值确定依据", "确定依据", "指标值设定依据", "指标设定依据", "basis", "依据"),
+}
+PROJECT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "project": ("项目名称", "project_name", "专项资金名称"),
+    "code": ("项目编码", "project_code"),
+    "department": ("部门", "单位", "department", "部门名称", "单位名称", "主管部门"),
+    "budget": ("预算数", "budget_wan", "预算金额", "项目资金"),
+    "fund_use": ("资金用途", "fund_use"),
+    "goals": ("绩效目标", "goals", "年度绩效目标"),
+}
+_NAME_LABELS = {"项目名称", "专项资金名称", "资金名称", "项目全称"}
+_CODE_LABELS = {"项目编码", "项目代码", "项目编号"}
+_DEPT_LABELS = {"主管部门", "实施单位", "预算单位", "单位名称", "部门名称", "项目单位"}
+_TOTAL_LABELS = {"预算数", "预算总额", "年度资金总额", "资金总额", "项目预算", "预算金额"}
+_FISCAL_LABELS = {"其中:财政资金", "财政资金", "其中财政资金", "财政拨款", "其中:财政拨款"}
+_OTHER_LABELS = {"其他资金", "其中:其他资金"}
+_FUND_USE_LABELS = {"资金用途", "项目资金用途"}
+_GOAL_LABELS = {"绩效目标", "年度绩效目标", "项目绩效目标", "年度目标", "总体目标", "实施期绩效目标"}
+_BUDGET_BLOCK = "预算规模及资金用途"
+_PLAN_LABEL = re.compile(r"^资金支出计划")
+_MONTH = re.compile(r"^(\d{1,2})月(?:底|末)?$")
+_TITLE = re.compile(r"绩效目标(?:表|申报表)|项目支出绩效|绩效目标情况表")
+_TITLE_NUMBER = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[、.．]\s*")
+_DEPT_ROW = re.compile(r"^(?:\d{3,}\s*)?(?P<name>\S{2,40}?(?:局|委|委员会|院|厅|办|办公室|中心|站|所|队|会|部|处|馆|校|学校|政府))$")
+_UNIT_ROW = re.compile(r"^单位[:：]\s*(?P<unit>\S+)$")
+_GOAL_SPLIT = re.compile(r"(?:^|\n|(?<=[。；;]))\s*(?P<n>\d{1,2})\s*[、.．)）]\s*")
+_LEVEL_LIKE = re.compile(r"指标(?:\(.*\))?$")
+
+
+def _key(text: str) -> str:
+    return normalise_key(text).replace("：", ":")
+
+
+def _column_map(row: Row, columns: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    keys = [_key(t) for t in row.texts]
+    for field_name, spellings in columns.items():
+        wanted = {_key(s) for s in spellings}
+        for i, k in enumerate(keys):
+            # "(必填)" and similar notes follow the column name in some templates.
+            base = re.sub(r"\(.*?\)$", "", k)
+            if k in wanted or base in wanted:
+                found.setdefault(field_name, i)
+                break
+    return found
+
+
+def is_indicator_header(row: Row) -> bool:
+    cols = _column_map(row, INDICATOR_COLUMNS)
+    return "name" in cols and ("level1" in cols or "level2" in cols) and len(cols) >= 3
+
+
+def _looks_like_headerless_indicator(row: Row) -> bool:
+    texts = [t.strip() for t in row.texts]
+    if not 4 <= len(texts) <= 7:
+        return False
+    first, second = texts[0], texts[1]
+    return bool(_LEVEL_LIKE.search(second)) and (not first or bool(_LEVEL_LIKE.search(first))) and bool(texts[2])
+
+
+_DEFAULT_COLUMNS = {
+    4: {"level1": 0, "level2": 1, "name": 2, "target_raw": 3},
+    5: {"level1": 0, "level2": 1, "name": 2, "target_raw": 3, "basis": 4},
+    6: {"level1": 0, "level2": 1, "name": 2, "description": 3, "target_raw": 4, "basis": 5},
+    7: {"level1": 0, "level2": 1, "name": 2, "description": 3, "target_raw": 4, "basis": 5},
+}
+
+
+def split_goals(text: str) -> list[Goal]:
+    """"1、…\\n2、…" → numbered goals; unnumbered text → one goal per line."""
+    text = text.strip()
+    if not text:
+        return []
+    marks = list(_GOAL_SPLIT.finditer(text))
+    if not marks:
+        return [Goal(text=line.strip()) for line in text.split("\n") if line.strip()]
+    goals = []
+    head = text[: marks[0].start()].strip()
+    if head:
+        goals.append(Goal(text=head))
+    for i, m in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+        body = text[m.end():end].strip()
+        if body:
+            goals.append(Goal(number=int(m.group("n")), text=body))
+    return goals
+
+
+class _Builder:
+    """State machine over the item stream. One instance per document."""
+
+    def __init__(self, file: str | None):
+        self.file = file
+        self.doc = Document(source=file)
+        self.project: Project | None = None
+        self.mode: str | None = None  # budget | plan | goals | indicators | flat
+        self.columns: dict[str, int] = {}
+        self.header_width = 0
+        self.plan_months: list[tuple[int, int]] = []  # (cell index, month)
+        self.pending_title = ""
+        self.pending_title_junk: list[str] = []
+        self.pending_department = ""
+        self.pending_unit = ""
+        self.seen_table = False
+        self.goal_state = "preamble"
+        self.flat_columns: dict[str, int] = {}
+        self.flat_projects: dict[tuple[str, str], Project] = {}
+
+    # -- projects ---------------------------------------------------------------------
+    def new_project(self, location: Location) -> Project:
+        index = len(self.doc.projects)
+        title = self.pending_title
+        project = Project(
+            index=index,
+            title=title,
+            department=self.pending_department,
+            unit=self.pending_unit,
+            junk=list(self.pending_title_junk),
+            location=location.model_copy(update={"project": index}),
+        )
+        self.doc.projects.append(project)
+        self.project = project
+        self.pending_title = ""
+        self.pending_title_junk = []
+        self.pending_unit = ""
+        self.mode = None
+        self.columns = {}
+        return project
+
+    def current_project(self, location: Location) -> Project:
+        return self.project if self.project is not None else self.new_project(location)
+
+    def issue(self, message: str, location: Location, severity: str = "error") -> None:
+        self.doc.issues.append(ParseIssue(message=message, location=location, severity=severity))
+
+    # -- text outside tables ----------------------------------------------------------
+    def on_text(self, item: TextLine) -> None:
+        text, junk = clean_cell(item.text)
+        if not text:
+            return
+        if _TITLE.search(text) and len(text) <= 80:
+            self.pending_title = text
+            self.pending_title_junk = junk
+            self.mode = None
+            return
+        if (not self.doc.title and not self.seen_table and len(text) <= 40
+                and not re.match(r"^第[一二三四五六七八九十]+部分", text)):
+            self.doc.title = text
+            return
+        m = _DEPT_ROW.match(text)
+        if m and self.seen_table:
+            self.pending_department = m.group("name")
+        elif m and not self.doc.department:
+            self.doc.department = m.group("name")
+        elif not self.seen_table:
+            self.on_department_goal_text(text)
+
+    def on_department_goal_text(self, text: str) -> None:
+        goals: DepartmentGoals = self.doc.department_goals
+        short = len(text) <= 30
+        if short and "总体绩效目标" in text:
+            self.goal_state = "overall"
+            return
+        if short and "分项绩效目标" in text:
+            self.goal_state = "sections"
+            return
+        if short and (re.match(r"^第[一二三四五六七八九十]+部分", text) or "保障措施" in text):
+            self.goal_state = "other"
+            return
+        if self.goal_state == "overall":
+            goals.overall = f"{goals.overall}\n{text}".strip()
+        elif self.goal_state == "sections":
+            heading = re.match(r"^(?:[(（][一二三四五六七八九十]+[)）]|\d{1,2}\s*[.、．])\s*(?P<t>\S.*)$", text)
+            if heading and len(text) <= 40 and not text.startswith(("绩效目标", "绩效指标")):
+                goals.sections.append(GoalSection(title=heading.group("t").strip()))
+                return
+            if not goals.sections:
+                return
+            section = goals.sections[-1]
+            m = re.match(r"^绩效(目标|指标)\s*[:：]\s*(?P<t>.*)$", text)
+            if m and m.group(1) == "指标":
+                section.indicators = f"{section.indicators}\n{m.group('t')}".strip()
+            else:
+                body = m.group("t") if m else text
+                section.goal = f"{section.goal}\n{body}".strip()
+
+    # -- rows -------------------------------------------------------------------------
+    def on_row(self, row: Row) -> None:
+        self.seen_table = True
+        junk: list[str] = []
+        for cell in row.cells:
+            cell.text, removed = clean_cell(cell.text)
+            junk.extend(removed)
+        texts = row.texts
+        keys = [_key(t) for t in texts]
+        filled = [t for t in texts if t]
+        if not filled:
+            return
+
+        if self.mode == "flat":
+            if is_indicator_header(row):
+                self.start_flat(row)
+            else:
+                self.flat_row(row, junk)
+            return
+        if is_indicator_header(row):
+            pcols = _column_map(row, PROJECT_COLUMNS)
+            if "project" in pcols:
+                self.start_flat(row)
+                return
+            project = self.current_project(row.location)
+            if project.indicators:
+                # A second indicator table without a project header: a new project.
+                project = self.new_project(row.location)
+            self.columns = _column_map(row, INDICATOR_COLUMNS)
+            self.header_width = len(texts)
+            self.mode = "indicators"
+            return
+        if any(k in _CODE_LABELS for k in keys) or (any(k in _NAME_LABELS for k in keys) and self.mode != "indicators"):
+            self.on_project_header(row, keys)
+            return
+        if self.on_unit_or_department(filled):
+            return
+        if any(k in _TOTAL_LABELS for k in keys) or (keys and keys[0] == _BUDGET_BLOCK):
+            self.on_budget(row, keys)
+            return
+        if keys and _PLAN_LABEL.match(keys[0]):
+            self.on_plan_header(row)
+            return
+        if keys and keys[0] in _GOAL_LABELS:
+            project = self.current_project(row.location)
+            text = "\n".join(t for t in texts[1:] if t)
+            project.goals_raw = f"{project.goals_raw}\n{text}".strip()
+            self.mode = "goals"
+            return
+        if keys and keys[0] in _FUND_USE_LABELS:
+            project = self.current_project(row.location)
+            project.fund_use = "\n".join(t for t in texts[1:] if t)
+            self.mode = None
+            return
+        if self.mode == "plan":
+            self.on_plan_values(row)
+            return
+        if self.mode == "budget" and not texts[0]:
+            project = self.current_project(row.location)
+            project.fund_use = "\n".join(filled)
+            self.mode = None
+            return
+        if self.mode == "indicators":
+            self.on_indicator(row, junk)
+            return
+        if _looks_like_headerless_indicator(row):
+            project = self.current_project(row.location)
+            if self.mode != "indicators" and project.indicators:
+                project = self.new_project(row.location)
+            self.columns = dict(_DEFAULT_COLUMNS[len(texts)])
+            self.header_width = len(texts)
+            self.mode = "indicators"
+            self.on_indicator(row, junk)
+            return
+        if self.project is not None:
+            self.issue(
+                f"row not understood in project {self.project.index + 1}: {' | '.join(filled)[:80]}",
+                row.location,
+                severity="warning",
+            )
+
+    def on_unit_or_department(self, filled: list[str]) -> bool:
+        """Rows above a project table: "467002定州市生态环境局", "单位：万元", or both."""
+        if len(filled) > 2:
+            return False
+        units = [_UNIT_ROW.match(fold_width(t).replace(" ", "")) for t in filled]
+        depts = [_DEPT_ROW.match(t) for t in filled]
+        if not all(u or d for u, d in zip(units, depts)):
+            return False
+        for unit, dept in zip(units, depts):
+            if unit:
+                self.pending_unit = unit.group("unit")
+            elif dept:
+                self.pending_department = dept.group("name")
+        self.mode = None
+        return True
+
+    def on_project_header(self, row: Row, keys: list[str]) -> None:
+        texts = row.texts
+        values = self._label_values(texts, keys)
+        starts_new = (
+            self.project is None
+            or self.project.indicators
+            or (self.project.code and "code" in values)
+            or (self.project.name and "name" in values and "code" not in values and self.mode != "budget")
+        )
+        project = self.new_project(row.location) if starts_new else self.project
+        assert project is not None
+        project.code = values.get("code", project.code)
+        project.name = values.get("name", project.name)
+        if values.get("department"):
+            project.department = values["department"]
+        self.mode = None
+
+    @staticmethod
+    def _label_values(texts: list[str], keys: list[str]) -> dict[str, str]:
+        """Pair each known label cell with the cell after it."""
+        labels = {
+            "code": _CODE_LABELS,
+            "name": _NAME_LABELS,
+            "department": _DEPT_LABELS,
+            "total": _TOTAL_LABELS,
+            "fiscal": _FISCAL_LABELS,
+            "other": _OTHER_LABELS,
+            "fund_use": _FUND_USE_LABELS,
+        }
+        all_labels = set().union(*labels.values()) | {_BUDGET_BLOCK}
+        out: dict[str, str] = {}
+        for i, k in enumerate(keys):
+            for field_name, names in labels.items():
+                if k in names and field_name not in out:
+                    nxt = texts[i + 1] if i + 1 < len(texts) else ""
+                    out[field_name] = "" if _key(nxt) in all_labels else nxt
+        return out
+
+    def on_budget(self, row: Row, keys: list[str]) -> None:
+        project = self.current_project(row.location)
+        values = self._label_values(row.texts, keys)
+        for field_name in ("total", "fiscal", "other"):
+            if field_name in values:
+                project.budget_raw[field_name] = values[field_name]
+        project.budget_total = parse_amount(project.budget_raw.get("total", ""))
+        project.budget_fiscal = parse_amount(project.budget_raw.get("fiscal", ""))
+        project.budget_other = parse_amount(project.budget_raw.get("other", ""))
+        for label, field_name in (("total", "budget_total"), ("fiscal", "budget_fiscal"), ("other", "budget_other")):
+            raw = project.budget_raw.get(label, "")
+            if raw and getattr(project, field_name) is None:
+                self.issue(f"budget cell '{raw}' is not a number", row.location, severity="warning")
+        if values.get("fund_use"):
+            project.fund_use = values["fund_use"]
+        self.mode = "budget"
+
+    def on_plan_header(self, row: Row) -> None:
+        self.current_project(row.location)
+        self.plan_months = []
+        for i, t in enumerate(row.texts):
+            m = _MONTH.match(fold_width(t).replace(" ", ""))
+            if m:
+                self.plan_months.append((i, int(m.group(1))))
+        self.mode = "plan" if self.plan_months else None
+
+    def on_plan_values(self, row: Row) -> None:
+        project = self.current_project(row.location)
+        texts = row.texts
+        plan = SpendingPlan()
+        for i, month in self.plan_months:
+            raw = texts[i] if i < len(texts) else ""
+            plan.raw[month] = raw
+            plan.values[month] = parse_amount(raw)
+            if raw and plan.values[month] is None:
+                self.issue(f"spending plan cell '{raw}' for {month}月底 is not a number", row.location, "warning")
+        project.spending_plan = plan
+        self.mode = None
+
+    def on_indicator(self, row: Row, junk: list[str]) -> None:
+        project = self.current_project(row.location)
+        texts = row.texts
+        if len(texts) > self.header_width and any(texts[self.header_width:]):
+            extra = next(c for c in row.cells[self.header_width:] if c.text)
+            self.issue(
+                f"row has {len(texts)} cells but the indicator header has {self.header_width}; "
+                f"extra text '{extra.text[:40]}' was not assigned to a column",
+                extra.location,
+            )
+        values = {f: (texts[i] if i < len(texts) else "") for f, i in self.columns.items()}
+        self._append_indicator(project, values, row, junk)
+
+    def _append_indicator(self, project: Project, values: dict[str, str], row: Row, junk: list[str]) -> None:
+        prev = project.indicators[-1] if project.indicators else None
+        ind = Indicator(
+            level1=values.get("level1", ""),
+            level2=values.get("level2", ""),
+            name=values.get("name", ""),
+            description=values.get("description", ""),
+            target_raw=values.get("target_raw", ""),
+            basis=values.get("basis", ""),
+            junk=junk,
+            location=row.location.model_copy(update={"project": project.index}),
+        )
+        if not ind.level1 and prev is not None:
+            ind.level1, ind.level1_inherited = prev.level1, True
+        if not ind.level2 and prev is not None and ind.level1 == prev.level1:
+            ind.level2, ind.level2_inherited = prev.level2, True
+        ind.target = parse_target(ind.target_raw)
+        project.indicators.append(ind)
+
+    # -- flat tables (one indicator per row, project in a column) ----------------------
+    def start_flat(self, row: Row) -> None:
+        self.mode = "flat"
+        self.columns = _column_map(row, INDICATOR_COLUMNS)
+        self.flat_columns = _column_map(row, PROJECT_COLUMNS)
+        self.header_width = len(row.texts)
+
+    def flat_row(self, row: Row, junk: list[str]) -> None:
+        texts = row.texts
+
+        def get(cols: dict[str, int], name: str) -> str:
+            i = cols.get(name)
+            return texts[i] if i is not None and i < len(texts) else ""
+
+        name = get(self.flat_columns, "project")
+        dept = get(self.flat_columns, "department")
+        key = (dept, name)
+        project = self.flat_projects.get(key)
+        if project is None:
+            self.project = None
+            project = self.new_project(row.location)
+            project.name = name
+            project.department = dept
+            project.code = get(self.flat_columns, "code")
+            project.budget_raw["total"] = get(self.flat_columns, "budget")
+            project.budget_total = parse_amount(project.budget_raw["total"])
+            project.fund_use = get(self.flat_columns, "fund_use")
+            project.goals_raw = get(self.flat_columns, "goals")
+            self.flat_projects[key] = project
+            self.mode = "flat"
+        values = {f: get(self.columns, f) for f in self.columns}
+        self._append_indicator(project, values, row, junk)
+
+    # -- finish -----------------------------------------------------------------------
+    def finish(self) -> Document:
+        doc = self.doc
+        for project in doc.projects:
+            if not project.name and project.title:
+                project.name = re.sub(r"绩效目标(?:申报)?表$", "", _TITLE_NUMBER.sub("", project.title)).strip()
+            project.goals = split_goals(project.goals_raw)
+            if not project.indicators:
+                self.issue(
+                    f"project {project.index + 1} '{project.name or project.code}' has no indicator rows "
+                    "(expected a header row 一级指标 | 二级指标 | 三级指标 | … | 指标值)",
+                    project.location,
+                    severity="warning",
+                )
+        departments = Counter(p.department for p in doc.projects if p.department)
+        if departments and not doc.department:
+            doc.department = departments.most_common(1)[0][0]
+        if not any(p.indicators for p in doc.projects):
+            raise ParseError(
+                "no indicator table found",
+                Location(file=self.file),
+                expected="a table with a header row 一级指标 | 二级指标 | 三级指标 | 指标值 "
+                "(or rows whose first cells are level names such as 产出指标 | 数量指标)",
+            )
+        return doc
+
+
+def build_document(items: Iterable[Item], file: str | None = None) -> Document:
+    builder = _Builder(file)
+    for item in items:
+        if isinstance(item, Row):
+            builder.on_row(item)
+        elif isinstance(item, TextLine):
+            builder.on_text(item)
+        elif isinstance(item, TableStart):
+            if builder.mode in ("indicators", "plan", "budget", "goals"):
+                builder.mode = None
+            if item.caption:
+                builder.on_text(TextLine(text=item.caption, location=item.location))
+    return builder.finish()

@@ -1,0 +1,51 @@
+"""The intermediate form every reader produces: a stream of text lines and table rows.
+
+Readers only know their file format (cell-per-line text, TSV, docx, xlsx); the
+:mod:`~scorer.parsers.interpret` stage only knows 绩效目标表 layouts. Locations travel
+with each cell so findings can point at the cell a reviewer sees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scorer.document import Location
+
+
+@dataclass(slots=True)
+class Cell:
+    text: str
+    location: Location
+
+
+@dataclass(slots=True)
+class Row:
+    cells: list[Cell]
+    location: Location
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+    def nonempty(self) -> list[str]:
+        return [c.text for c in self.cells if c.text.strip()]
+
+
+@dataclass(slots=True)
+class TextLine:
+    """A paragraph or heading outside any table."""
+
+    text: str
+    location: Location
+
+
+@dataclass(slots=True)
+class TableStart:
+    """A reader that knows table boundaries (docx, xlsx sheets) marks them."""
+
+    location: Location
+    caption: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+Item = Cell | Row | TextLine | TableStart

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up, then review the bundled sample document (seed 001, 16 projects).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export HF_HUB_OFFLINE=1
+.venv/bin/zhibiao parse examples/001_f5f4a8cbd5432af0.txt --format table

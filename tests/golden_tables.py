@@ -1,0 +1,46 @@
+"""The compact golden form of a parsed document: what a reviewer sees in each cell.
+
+Used by the golden tests and to (re)write ``tests/golden/*.json`` after a deliberate
+parser change: ``python -m tests.golden_tables`` (then read the diff cell by cell).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from scorer.document import Document
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def compact(doc: Document) -> list[dict]:
+    return [
+        {
+            "code": p.code,
+            "name": p.name,
+            "department": p.department,
+            "budget": p.budget_raw,
+            "fund_use": p.fund_use,
+            "plan": {str(m): v for m, v in (p.spending_plan.raw.items() if p.spending_plan else [])},
+            "goals": [[g.number, g.text] for g in p.goals],
+            "indicators": [
+                [i.level1, i.level2, i.name, i.description, i.target_raw, i.basis] for i in p.indicators
+            ],
+        }
+        for p in doc.projects
+    ]
+
+
+def golden_path(seed: Path) -> Path:
+    return GOLDEN / f"{seed.stem}.json"
+
+
+if __name__ == "__main__":  # pragma: no cover - maintenance entry point
+    from scorer.parsers import parse_path
+    from tests.conftest import SEEDS
+
+    for seed in SEEDS:
+        golden_path(seed).write_text(
+            json.dumps(compact(parse_path(seed)), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )

@@ -1,0 +1,92 @@
+"""The value normaliser: written 指标值 → typed Target."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scorer.values import parse_amount, parse_deadline, parse_target
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "comparator", "value", "unit"),
+    [
+        ("≥90%", "numeric", ">=", 90, "%"),
+        ("＞９５％", "numeric", ">", 95, "%"),
+        ("不低于95%", "numeric", ">=", 95, "%"),
+        ("不少于20座", "numeric", ">=", 20, "座"),
+        ("95%以上", "numeric", ">=", 95, "%"),
+        ("控制在5%以内", "numeric", "<=", 5, "%"),
+        ("不超过30个工作日", "numeric", "<=", 30, "个工作日"),
+        ("≤30日", "numeric", "<=", 30, "日"),
+        ("1200人次", "numeric", "=", 1200, "人次"),
+        ("20.00万元", "numeric", "=", 20, "万元"),
+        ("≥60", "numeric", ">=", 60, None),
+        ("<10", "numeric", "<", 10, None),
+        ("两次", "numeric", "=", 2, "次"),
+        ("5‰", "numeric", "=", 5, "‰"),
+        ("3个月内完成", "numeric", "<=", 3, "个月"),
+        ("按要求完成", "qualitative", None, None, None),
+        ("持续改善", "qualitative", None, None, None),
+        ("", "empty", None, None, None),
+    ],
+)
+def test_parse_target(raw, kind, comparator, value, unit):
+    t = parse_target(raw)
+    assert t.kind.value == kind
+    assert t.comparator == comparator
+    assert t.value == value
+    assert t.unit == unit
+    assert t.raw == raw
+
+
+def test_bare_number_marks_comparator_implied():
+    assert parse_target("80").comparator_implied
+    assert not parse_target("≥80").comparator_implied
+
+
+def test_range():
+    t = parse_target("80%-90%")
+    assert (t.value, t.value_max, t.unit) == (80, 90, "%")
+
+
+@pytest.mark.parametrize(
+    ("raw", "deadline"),
+    [("2020年12月底前", "2020-12-31"), ("12月31日前", "12-31"), ("年底前", "year-end"), ("当年", "year-end"),
+     ("2020年6月30日", "2020-06-30")],
+)
+def test_deadlines(raw, deadline):
+    t = parse_target(raw)
+    assert t.kind.value == "deadline"
+    assert t.deadline == deadline
+
+
+def test_number_with_deadline_stays_numeric():
+    t = parse_target("≥95%，年底前")
+    assert (t.kind.value, t.value, t.deadline) == ("numeric", 95, "year-end")
+
+
+def test_number_followed_by_words_keeps_text():
+    t = parse_target("≥90出除率达标")
+    assert (t.value, t.unit, t.text) == (90, None, "出除率达标")
+
+
+def test_parse_amount_and_deadline_helpers():
+    assert parse_amount("1,052.50") == 1052.5
+    assert parse_amount("") is None
+    assert parse_amount("约100") is None
+    assert parse_deadline("按时完成") is None
+
+
+@given(st.text(max_size=60))
+def test_parse_target_never_raises(raw):
+    t = parse_target(raw)
+    assert t.raw == raw
+    if t.kind.value == "numeric":
+        assert t.value is not None
+
+
+@given(st.text(alphabet="0123456789.%≥≤<>＞＜=年月日底前以上以内不低于超过个次人万元 \t，", max_size=30))
+def test_parse_target_on_value_like_text(raw):
+    parse_target(raw)
