@@ -16,6 +16,7 @@ from scorer.document import Document, Location
 from scorer.parsers.cellines import looks_like_cell_lines, read_cell_lines
 from scorer.parsers.decode import decode
 from scorer.parsers.errors import ParseError
+from scorer.parsers.html import looks_like_html, read_html
 from scorer.parsers.interpret import build_document
 from scorer.parsers.jsondoc import read_json
 from scorer.parsers.stream import Item
@@ -23,7 +24,7 @@ from scorer.parsers.tsv import read_delimited
 
 __all__ = ["FORMATS", "ParseError", "parse_bytes", "parse_path", "parse_text", "sniff_format"]
 
-TEXT_FORMATS = ("cells", "tsv", "csv", "json")
+TEXT_FORMATS = ("cells", "tsv", "csv", "json", "html")
 BINARY_FORMATS = ("docx", "xlsx")
 FORMATS = TEXT_FORMATS + BINARY_FORMATS
 
@@ -53,6 +54,8 @@ def sniff_format(data: bytes | str, name: str | None = None) -> str:
     stripped = text.lstrip("\ufeff \r\n\t")
     if stripped.startswith(("{", "[")):
         return "json"
+    if looks_like_html(stripped):
+        return "html"
     if looks_like_cell_lines(text):
         return "cells"
     if suffix == ".csv":
@@ -94,6 +97,8 @@ def parse_text(text: str, name: str | None = None, format: str | None = None) ->
         return _finish(read_json(text, name), fmt, data, name)
     if fmt == "cells":
         items = read_cell_lines(text, name)
+    elif fmt == "html":
+        items = read_html(text, name)
     elif fmt in ("tsv", "csv"):
         items = read_delimited(text, name, "\t" if fmt == "tsv" else ",")
     else:
