@@ -46,6 +46,10 @@ def sniff_format(data: bytes | str, name: str | None = None) -> str:
             raise ParseError("zip archive that is neither .docx nor .xlsx", Location(file=name),
                              expected=".docx or .xlsx")
         if data.startswith(b"\xd0\xcf\x11\xe0"):
+            if suffix in (".docx", ".xlsx"):
+                # Word and Excel wrap a password-protected .docx/.xlsx in the old OLE container.
+                raise ParseError(f"this {suffix} is password-protected (or an old .doc/.xls renamed)",
+                                 Location(file=name), expected=f"a {suffix} saved without a password")
             raise ParseError("legacy .doc/.xls (OLE) files are not supported", Location(file=name),
                              expected="save as .docx or .xlsx first")
         text, _ = decode(data, name)

@@ -67,6 +67,11 @@ _GOAL_SPLIT = re.compile(r"(?:^|\n|(?<=[。；;]))\s*(?P<n>\d{1,2})\s*[、.．)�
 _LEVEL_LIKE = re.compile(r"指标(?:\(.*\))?$")
 
 
+def looks_like_title(text: str) -> bool:
+    """A table heading such as "1、…绩效目标表" (a paragraph, a lone cell, a sheet name)."""
+    return bool(_TITLE.search(text)) and len(text) <= 80
+
+
 def _key(text: str) -> str:
     return normalise_key(text).replace("：", ":")
 
@@ -74,13 +79,15 @@ def _key(text: str) -> str:
 def _column_map(row: Row, columns: dict[str, tuple[str, ...]]) -> dict[str, int]:
     found: dict[str, int] = {}
     keys = [_key(t) for t in row.texts]
+    # "(必填)" and similar notes follow the column name in some templates.
+    bases = [re.sub(r"\(.*?\)$", "", k) for k in keys]
     for field_name, spellings in columns.items():
-        wanted = {_key(s) for s in spellings}
-        for i, k in enumerate(keys):
-            # "(必填)" and similar notes follow the column name in some templates.
-            base = re.sub(r"\(.*?\)$", "", k)
-            if k in wanted or base in wanted:
-                found.setdefault(field_name, i)
+        # Spellings in order of preference: a 三级指标 column wins over a 绩效指标 label
+        # column to its left (the 2021 template's header row starts with one).
+        for spelling in map(_key, spellings):
+            hit = next((i for i, (k, b) in enumerate(zip(keys, bases)) if spelling in (k, b)), None)
+            if hit is not None:
+                found[field_name] = hit
                 break
     return found
 
@@ -136,6 +143,8 @@ class _Builder:
         self.mode: str | None = None  # budget | plan | goals | indicators | flat
         self.columns: dict[str, int] = {}
         self.header_width = 0
+        #: columns whose header cell is empty (under a merged heading): no value belongs there.
+        self.header_blank: set[int] = set()
         self.plan_months: list[tuple[int, int]] = []  # (cell index, month)
         self.pending_title = ""
         self.pending_title_junk: list[str] = []
@@ -178,7 +187,7 @@ class _Builder:
         text, junk = clean_cell(item.text)
         if not text:
             return
-        if _TITLE.search(text) and len(text) <= 80:
+        if looks_like_title(text):
             self.pending_title = text
             self.pending_title_junk = junk
             self.mode = None
@@ -226,7 +235,6 @@ class _Builder:
 
     # -- rows -------------------------------------------------------------------------
     def on_row(self, row: Row) -> None:
-        self.seen_table = True
         junk: list[str] = []
         for cell in row.cells:
             cell.text, removed = clean_cell(cell.text)
@@ -236,6 +244,13 @@ class _Builder:
         filled = [t for t in texts if t]
         if not filled:
             return
+        if self.project is None and self.mode is None and filled == texts[:1]:
+            # Before the first project a lone first cell is a heading or a paragraph that a
+            # spreadsheet or paste holds as a row ("第一部分", department goal text).
+            if not self.on_unit_or_department(filled):
+                self.on_text(TextLine(text=texts[0], location=row.location))
+            return
+        self.seen_table = True
 
         if self.mode == "flat":
             if is_indicator_header(row):
@@ -254,6 +269,7 @@ class _Builder:
                 project = self.new_project(row.location)
             self.columns = _column_map(row, INDICATOR_COLUMNS)
             self.header_width = len(texts)
+            self.header_blank = {i for i, t in enumerate(texts) if not t}
             self.mode = "indicators"
             return
         if any(k in _CODE_LABELS for k in keys) or (any(k in _NAME_LABELS for k in keys) and self.mode != "indicators"):
@@ -295,15 +311,16 @@ class _Builder:
                 project = self.new_project(row.location)
             self.columns = dict(_DEFAULT_COLUMNS[len(texts)])
             self.header_width = len(texts)
+            self.header_blank = set()
             self.mode = "indicators"
             self.on_indicator(row, junk)
             return
         if self.project is not None:
-            self.issue(
-                f"row not understood in project {self.project.index + 1}: {' | '.join(filled)[:80]}",
-                row.location,
-                severity="warning",
-            )
+            self.not_understood(row, self.project)
+
+    def not_understood(self, row: Row, project: Project) -> None:
+        filled = " | ".join(t for t in row.texts if t)
+        self.issue(f"row not understood in project {project.index + 1}: {filled[:80]}", row.location, "warning")
 
     def on_unit_or_department(self, filled: list[str]) -> bool:
         """Rows above a project table: "467002定州市生态环境局", "单位：万元", or both."""
@@ -340,7 +357,9 @@ class _Builder:
 
     @staticmethod
     def _label_values(texts: list[str], keys: list[str]) -> dict[str, str]:
-        """Pair each known label cell with the cell after it."""
+        """Pair each known label cell with the filled cell after it, unless another label
+        comes first (the value is blank). Empty cells are passed over because a label merged
+        across grid columns (docx, xlsx, a paste from Excel) is followed by empty cells."""
         labels = {
             "code": _CODE_LABELS,
             "name": _NAME_LABELS,
@@ -355,8 +374,8 @@ class _Builder:
         for i, k in enumerate(keys):
             for field_name, names in labels.items():
                 if k in names and field_name not in out:
-                    nxt = texts[i + 1] if i + 1 < len(texts) else ""
-                    out[field_name] = "" if _key(nxt) in all_labels else nxt
+                    nxt = next((j for j in range(i + 1, len(texts)) if texts[j]), None)
+                    out[field_name] = "" if nxt is None or keys[nxt] in all_labels else texts[nxt]
         return out
 
     def on_budget(self, row: Row, keys: list[str]) -> None:
@@ -401,14 +420,17 @@ class _Builder:
     def on_indicator(self, row: Row, junk: list[str]) -> None:
         project = self.current_project(row.location)
         texts = row.texts
-        if len(texts) > self.header_width and any(texts[self.header_width:]):
-            extra = next(c for c in row.cells[self.header_width:] if c.text)
-            self.issue(
-                f"row has {len(texts)} cells but the indicator header has {self.header_width}; "
-                f"extra text '{extra.text[:40]}' was not assigned to a column",
-                extra.location,
-            )
+        stray = [i for i, t in enumerate(texts) if t and (i >= self.header_width or i in self.header_blank)]
+        if stray:
+            extra = row.cells[stray[0]]
+            where = (f"row has {len(texts)} cells but the indicator header has {self.header_width}"
+                     if stray[0] >= self.header_width else f"cell {stray[0] + 1} has no heading in the indicator header")
+            self.issue(f"{where}; extra text '{extra.text[:40]}' was not assigned to a column", extra.location)
         values = {f: (texts[i] if i < len(texts) else "") for f, i in self.columns.items()}
+        if not any(v for f, v in values.items() if f != "level1") and not _LEVEL_LIKE.search(values.get("level1", "")):
+            # Nothing but a stray first cell (a page number, a note under the table): not an indicator.
+            self.not_understood(row, project)
+            return
         self._append_indicator(project, values, row, junk)
 
     def _append_indicator(self, project: Project, values: dict[str, str], row: Row, junk: list[str]) -> None:
@@ -450,7 +472,9 @@ class _Builder:
         project = self.flat_projects.get(key)
         if project is None:
             self.project = None
+            columns = self.columns  # new_project() forgets the table's columns
             project = self.new_project(row.location)
+            self.columns = columns
             project.name = name
             project.department = dept
             project.code = get(self.flat_columns, "code")

@@ -8,6 +8,7 @@ import io
 from collections.abc import Iterator
 
 from scorer.document import Location
+from scorer.parsers.errors import ParseError
 from scorer.parsers.stream import Cell, Item, Row, TextLine
 
 
@@ -18,23 +19,35 @@ def sniff_delimiter(text: str) -> str:
 
 def read_delimited(text: str, file: str | None = None, delimiter: str | None = None) -> Iterator[Item]:
     delimiter = delimiter or sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', strict=False)
+    # newline="" hands the csv module the line endings untranslated, as it requires: a lone
+    # "\r" (old Mac, some WPS pastes) then ends a row instead of failing as a stray newline.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
     line = 1
-    for fields in reader:
+    for fields in _rows(reader, file, delimiter):
         start = line
         # The reader's line_num counts physical lines, so multi-line cells keep rows located.
         line = reader.line_num + 1
         if not any(f.strip() for f in fields):
             continue
-        filled = [f for f in fields if f.strip()]
-        if len(filled) == 1 and fields[0].strip() and _is_heading(fields[0]):
+        if is_heading_row(fields):
             yield TextLine(text=fields[0], location=Location(file=file, row=start))
             continue
         cells = [Cell(text=f, location=Location(file=file, row=start, cell=i)) for i, f in enumerate(fields, 1)]
         yield Row(cells=cells, location=Location(file=file, row=start))
 
 
-def _is_heading(text: str) -> bool:
-    """A lone cell that reads like a title or paragraph, not like a one-cell table row."""
-    t = text.strip()
+def _rows(reader, file: str | None, delimiter: str) -> Iterator[list[str]]:
+    try:
+        yield from reader
+    except csv.Error as exc:  # a cell over the csv module's size limit, a NUL byte
+        kind = "tab-separated" if delimiter == "\t" else "comma-separated"
+        raise ParseError(f"unreadable {kind} text ({exc})", Location(file=file, row=reader.line_num)) from None
+
+
+def is_heading_row(fields: list[str]) -> bool:
+    """A row whose only filled cell is the first and reads like a title or paragraph,
+    not like a one-cell table row ("单位：万元"). Spreadsheets hold headings this way too."""
+    if not fields or any(f.strip() for f in fields[1:]):
+        return False
+    t = fields[0].strip()
     return len(t) >= 6 and not t.startswith("单位")
