@@ -75,3 +75,24 @@ def test_parse_is_deterministic():
 
     a, b = parse_path(SEED_001), parse_path(SEED_001)
     assert a.model_dump() == b.model_dump()
+
+
+def test_2021_template_layout():
+    """财预〔2021〕101号 layout: 主管部门/实施单位 row, 年度资金总额 with 财政拨款 and 其他资金
+    on rows whose label is in the second column, 年度总体目标, a 绩效指标 column before L1."""
+    from pathlib import Path
+
+    from scorer.parsers import parse_path
+
+    doc = parse_path(Path(__file__).parent / "data" / "template_2021.tsv")
+    assert not doc.issues
+    (project,) = doc.projects
+    assert project.name == "社区养老服务补贴"
+    assert project.department == "某市民政局"
+    assert (project.budget_total, project.budget_fiscal, project.budget_other) == (100, 80, 20)
+    assert [g.number for g in project.goals] == [1, 2]
+    assert [(i.level1, i.level2, i.name, i.target_raw) for i in project.indicators] == [
+        ("产出指标", "数量指标", "服务老人人数", "≥200人"),
+        ("产出指标", "质量指标", "服务合格率", "≥95%"),
+        ("满意度指标", "服务对象满意度指标", "老人满意度", "≥90%"),
+    ]

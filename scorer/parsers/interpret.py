@@ -54,8 +54,10 @@ _DEPT_LABELS = {"主管部门", "实施单位", "预算单位", "单位名称", 
 _TOTAL_LABELS = {"预算数", "预算总额", "年度资金总额", "资金总额", "项目预算", "预算金额"}
 _FISCAL_LABELS = {"其中:财政资金", "财政资金", "其中财政资金", "财政拨款", "其中:财政拨款"}
 _OTHER_LABELS = {"其他资金", "其中:其他资金"}
+_BUDGET_LABELS = _TOTAL_LABELS | _FISCAL_LABELS | _OTHER_LABELS | {"预算规模及资金用途"}
 _FUND_USE_LABELS = {"资金用途", "项目资金用途"}
-_GOAL_LABELS = {"绩效目标", "年度绩效目标", "项目绩效目标", "年度目标", "总体目标", "实施期绩效目标"}
+_GOAL_LABELS = {"绩效目标", "年度绩效目标", "项目绩效目标", "年度目标", "总体目标", "实施期绩效目标", "年度总体目标",
+                "项目年度绩效目标", "实施期目标"}
 _BUDGET_BLOCK = "预算规模及资金用途"
 _PLAN_LABEL = re.compile(r"^资金支出计划")
 _MONTH = re.compile(r"^(\d{1,2})月(?:底|末)?$")
@@ -277,15 +279,24 @@ class _Builder:
             return
         if self.on_unit_or_department(filled):
             return
-        if any(k in _TOTAL_LABELS for k in keys) or (keys and keys[0] == _BUDGET_BLOCK):
+        if any(k in _BUDGET_LABELS for k in keys):
             self.on_budget(row, keys)
             return
-        if keys and _PLAN_LABEL.match(keys[0]):
+        if any(k in _DEPT_LABELS for k in keys):
+            # 2021 template: 主管部门 | … | 实施单位 | … under the project name.
+            values = self._label_values(texts, keys)
+            if values.get("department"):
+                self.current_project(row.location).department = values["department"]
+            self.mode = None
+            return
+        first_key = next(k for k in keys if k)
+        if _PLAN_LABEL.match(first_key):
             self.on_plan_header(row)
             return
-        if keys and keys[0] in _GOAL_LABELS:
+        if first_key in _GOAL_LABELS:
             project = self.current_project(row.location)
-            text = "\n".join(t for t in texts[1:] if t)
+            label_at = keys.index(first_key)
+            text = "\n".join(t for t in texts[label_at + 1:] if t)
             project.goals_raw = f"{project.goals_raw}\n{text}".strip()
             self.mode = "goals"
             return
