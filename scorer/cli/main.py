@@ -6,6 +6,7 @@ from __future__ import annotations
 import typer
 
 from scorer.cli import parse as parse_cmd
+from scorer.cli import rules as rules_cmd, score as score_cmd
 
 app = typer.Typer(
     name="zhibiao",
@@ -16,6 +17,8 @@ app = typer.Typer(
 )
 
 parse_cmd.register(app)
+score_cmd.register(app)
+rules_cmd.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,220 @@
+"""The normalised view of a document that checks read: canonical levels, the unit a value
+really has (including the ones written in the name or after the number), the value as a
+percentage, what kind of quantity the name asks for, and whether any timing is given.
+
+Computed once per document by the pipeline's ``normalise`` stage, so that every check
+works from the same reading and none re-parses text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from scorer.checks import lexicon as lx
+from scorer.document import Document, Indicator, Location, Project, Target, TargetKind
+from scorer.taxonomy import SERVICE_SATISFACTION, canonical_level1, canonical_level2, guess_template
+from scorer.values import MONEY_UNITS, TIME_UNITS, parse_target
+
+_PUNCT = re.compile(r"[\s\W_]+")
+PERCENT_UNITS = frozenset({"%", "百分比"})
+
+
+def compact_key(text: str) -> str:
+    """Text for equality tests: NFKC, no spaces or punctuation, lower case."""
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", text or "")).lower()
+
+
+def clean_name(name: str) -> str:
+    """The name without bracketed notes, numbering and template stars."""
+    return lx.NAME_NOISE_RE.sub("", unicodedata.normalize("NFKC", name or "")).strip()
+
+
+def _unit_in_text(text: str | None) -> str | None:
+    if not text:
+        return None
+    match = lx.EXTRA_UNIT_RE.match(text)
+    return match.group(0) if match else None
+
+
+def _unit_in_name(name: str) -> str | None:
+    folded = unicodedata.normalize("NFKC", name or "")
+    match = lx.NAME_UNIT_RE.search(folded)
+    if match:
+        return match.group(1) or "%"
+    implied = lx.IMPLIED_UNIT_NAME_RE.search(folded)
+    return lx.IMPLIED_UNITS[implied.group(1)] if implied else None
+
+
+def looks_like_date(target: Target) -> bool:
+    """Numbers that are years or dates misread as quantities ("2020.1.1-2020.12.31")."""
+    return (
+        target.kind == TargetKind.numeric
+        and target.value is not None
+        and 1990 <= target.value <= 2100
+        and target.unit in (None, "年")
+    )
+
+
+@dataclass
+class IndicatorFacts:
+    indicator: Indicator
+    project_index: int
+    index: int
+    target: Target
+    level1: str | None
+    level2: str | None
+
+    @property
+    def location(self) -> Location:
+        return self.indicator.location
+
+    @cached_property
+    def name(self) -> str:
+        return clean_name(self.indicator.name)
+
+    @cached_property
+    def name_key(self) -> str:
+        return compact_key(self.indicator.name)
+
+    @cached_property
+    def description_key(self) -> str:
+        return compact_key(self.indicator.description)
+
+    @cached_property
+    def unit_and_source(self) -> tuple[str | None, str | None]:
+        """The unit the value carries and where it was written: the parsed value, the
+        text right after the number, or the name ("成本控制数(万元)", "参与次数")."""
+        if self.target.unit:
+            return self.target.unit, "value"
+        in_text = _unit_in_text(self.target.text)
+        if in_text:
+            return in_text, "text"
+        in_name = _unit_in_name(self.indicator.name)
+        return (in_name, "name") if in_name else (None, None)
+
+    @property
+    def unit(self) -> str | None:
+        return self.unit_and_source[0]
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.target.kind == TargetKind.numeric and self.target.value is not None
+
+    @cached_property
+    def is_date(self) -> bool:
+        return looks_like_date(self.target)
+
+    @cached_property
+    def is_percent_name(self) -> bool:
+        name = self.name
+        return bool(lx.PERCENT_NAME_RE.search(name)) and not lx.NOT_PERCENT_NAME_RE.search(name)
+
+    @cached_property
+    def is_satisfaction(self) -> bool:
+        return bool(lx.SATISFACTION_RE.search(self.name))
+
+    @property
+    def in_satisfaction_level(self) -> bool:
+        return self.level2 == SERVICE_SATISFACTION or self.level1 == "满意度"
+
+    @cached_property
+    def is_money_unit(self) -> bool:
+        unit = self.unit or ""
+        return unit in MONEY_UNITS or unit.startswith("万") or unit.startswith("元")
+
+    @cached_property
+    def is_time_unit(self) -> bool:
+        return (self.unit or "") in TIME_UNITS or bool(re.search(r"/[日天周月年]", self.target.raw))
+
+    @cached_property
+    def percent(self) -> float | None:
+        """The target as a percentage, when it is one (or, for a share-type name with a
+        bare number, when it can only be one: ``percent_assumed``)."""
+        if not self.is_numeric or self.is_date:
+            return None
+        value, unit = self.target.value, self.unit
+        if unit in PERCENT_UNITS:
+            return value
+        if unit == "‰":
+            return value / 10
+        if unit == "比例":
+            return value * 100 if value <= 1 else value
+        if unit is None and self.is_percent_name:
+            return value
+        return None
+
+    @property
+    def percent_assumed(self) -> bool:
+        return self.percent is not None and self.unit is None
+
+    @cached_property
+    def has_timing(self) -> bool:
+        """A deadline, a time unit, a frequency or a time word anywhere in the row."""
+        if self.target.kind == TargetKind.deadline or self.target.deadline or self.is_time_unit or self.is_date:
+            return True
+        ind = self.indicator
+        return bool(lx.TIMING_RE.search(f"{ind.name} {ind.description} {ind.target_raw}"))
+
+
+@dataclass
+class ProjectFacts:
+    project: Project
+    index: int
+    indicators: list[IndicatorFacts] = field(default_factory=list)
+
+    @property
+    def location(self) -> Location:
+        return self.project.location
+
+    @property
+    def has_header(self) -> bool:
+        """Whether the table's header block (code, budget, fund use, plan, goals) was in
+        the input. Pasted indicator rows alone have none, and then missing goals or an
+        empty basis column say nothing about the submission."""
+        p = self.project
+        return bool(p.code or p.budget_raw or p.fund_use or p.goals_raw or p.goals or p.spending_plan
+                    or p.budget_total is not None)
+
+    @cached_property
+    def template(self) -> str | None:
+        """The template the project's labels point to (2021 when it has 成本 as a level 1)."""
+        level1s = {i.level1 for i in self.indicators if i.level1}
+        level2s = {i.level2 for i in self.indicators if i.level2}
+        return guess_template(level1s, level2s)
+
+
+@dataclass
+class DocumentFacts:
+    document: Document
+    projects: list[ProjectFacts] = field(default_factory=list)
+
+    @property
+    def location(self) -> Location:
+        return Location(file=self.document.source)
+
+    def indicators(self) -> list[IndicatorFacts]:
+        return [i for p in self.projects for i in p.indicators]
+
+
+def indicator_facts(ind: Indicator, project_index: int, index: int) -> IndicatorFacts:
+    target = ind.target if ind.target is not None else parse_target(ind.target_raw)
+    return IndicatorFacts(
+        indicator=ind,
+        project_index=project_index,
+        index=index,
+        target=target,
+        level1=canonical_level1(ind.level1),
+        level2=canonical_level2(ind.level2),
+    )
+
+
+def document_facts(doc: Document) -> DocumentFacts:
+    projects = []
+    for p_index, project in enumerate(doc.projects):
+        facts = ProjectFacts(project=project, index=p_index)
+        facts.indicators = [indicator_facts(ind, p_index, i) for i, ind in enumerate(project.indicators)]
+        projects.append(facts)
+    return DocumentFacts(document=doc, projects=projects)

@@ -1,0 +1,165 @@
+"""Word lists and patterns the rule checks share.
+
+They describe kinds of wording, not particular documents: the vague and generic phrases
+were collected from the qualitative 指标值 and the names of ``corpus/indicators.tsv``
+(rows from 70+ published tables) and from the defects the issue lists; the rate and unit
+families follow the 财预〔2015〕88号 / 〔2021〕101号 guidance on how indicators are
+written. Each list says what it is for; extend a list rather than adding a special case
+to a check.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- 指标值 wording -------------------------------------------------------------------
+
+#: Phrases that make a target unverifiable ("按要求完成", "效果明显", "持续改善" …).
+#: Used to name the problem in ZB-M002 and to catch vague words after a number
+#: ("0改善空气质量").
+VAGUE_PHRASES: tuple[str, ...] = (
+    "符合要求", "按要求", "按照要求", "按规定", "按时完成", "按期完成", "按期完工", "按质按量",
+    "得到群众认可", "群众认可", "社会认可", "认可", "持续改善", "稳步提高", "稳步提升", "较好", "良好",
+    "明显", "显著", "有效", "有力", "提高", "提升", "改善", "增强", "加强", "持续", "不断", "巩固",
+    "满足", "正常", "顺利", "及时", "准确", "长期", "长远", "正面", "效果", "影响", "促进", "推动",
+    "降低", "减少", "增加", "保障", "到位", "优良", "完成情况", "进一步", "逐步", "积极", "大力",
+)
+VAGUE_RE = re.compile("|".join(sorted(map(re.escape, VAGUE_PHRASES), key=len, reverse=True)))
+
+#: Qualitative targets that are still verifiable yes/no outcomes: passing a review or an
+#: acceptance, being 合格/达标/合规, a plain 是/否.
+BINARY_OUTCOME_RE = re.compile(
+    r"^(?:通过|完成|已完成|顺利通过)?(?:专家|上级|第三方)?"
+    r"(?:评审|验收|审核|审计|评估|考核|鉴定|检查|复核|备案|批复)"
+    r"(?:[和及与、](?:上级部门|专家|第三方)?(?:评审|验收|审核|审计|评估|考核|鉴定|检查))?[。.]?$"
+    r"|^(?:合格|达标|合规|全部合格|全部达标|验收合格|[是否])[。.]?$"
+)
+
+#: A value that is only a unit or comparator left from the template ("》 亩", "≧ %", "万人").
+PLACEHOLDER_VALUE_RE = re.compile(
+    r"^[\s》《>≥≧<≤≦=＝﹦═~*＊]*"
+    r"(?:%|‰|万?元(?:/[\u4e00-\u9fff]+)?|万?亩|万?人|户|个|公里|米|万|吨|天|次|项)?[\s%]*$"
+)
+#: Template markers nobody filled in: ** in "购置**数量", "(≥**%)", ×× / XX.
+PLACEHOLDER_RE = re.compile(r"\*\*|＊＊|××|ＸＸ|XX(?![A-Za-z])")
+
+# --- names --------------------------------------------------------------------------
+
+#: Words that say nothing about *what* is measured on their own. A name made only of
+#: these ("完成率", "社会影响力", "质量排名", "监测数据", "安全可靠") is too generic.
+GENERIC_NAME_WORDS: tuple[str, ...] = (
+    "完成率", "合格率", "优良率", "达标率", "及时率", "完成", "社会", "影响力", "影响", "质量", "排名",
+    "监测数据", "监测", "数据", "效益", "经济", "生态", "可持续", "工作", "情况", "任务", "指标", "及时",
+    "按时完成", "按时", "按期完成", "按期", "合格", "优良", "达标", "安全可靠", "安全", "可靠", "稳定",
+    "效果", "水平", "能力", "提升", "提高", "加强", "保障", "确保", "掌握", "实施", "开展", "全年",
+    "当期", "成果", "整体", "总体", "综合", "相关", "其他", "服务", "管理", "发展", "持续", "长期",
+    "显著", "明显", "有效", "良好", "程度", "方面", "各项", "率", "度", "性",
+)
+GENERIC_NAME_RE = re.compile("|".join(sorted(map(re.escape, GENERIC_NAME_WORDS), key=len, reverse=True)))
+
+#: Notes in brackets and numbering that are not part of the name ("指标1:", "(≥**%)").
+NAME_NOISE_RE = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]|^指标\s*\d+\s*[:：]?|^\d+\s*[、.．:：]?|[★☆*%]+")
+
+#: Names that measure a share, so the value should be a percentage.
+PERCENT_NAME_RE = re.compile(r"(?:率|比例|比重|占比|百分比|满意度|满意程度|知晓度|认可度)$")
+NOT_PERCENT_NAME_RE = re.compile(r"(?:频率|功率|效率|速率|倍率|利用效率)$")
+#: Satisfaction-type names; 幸福感/获得感/安全感 surveys are filed as satisfaction too.
+SATISFACTION_RE = re.compile(r"满意|幸福感|获得感|安全感|认可度|好评")
+
+#: Rates where more is better; an upper bound (< / ≤) on them points the wrong way.
+POSITIVE_RATE_RE = re.compile(
+    r"(?:满意(?:度|率|程度)"
+    r"|(?:合格|优良|优秀|达标|完成|及时|到位|执行|覆盖|知晓|成活|存活|在线|完好|入学|就业|参与|通过|准确|"
+    r"响应|出勤|利用|使用|普及|发放|兑付|拨付|支付|回收|查处|办结|结案|处置|处理|治理|修复|清运|收集|"
+    r"接种|管理|规范|认可|好评|运行|运转|正确|受益|参保|参合|录入|上报|归档|整改|调解|扑灭|查明|"
+    r"建档|签约|检测|监测|抽检|巡查|审核|验收|落实|保障|转化|应用|推广|预约)率)$"
+)
+#: ... unless the rate counts something bad (故障率, 不合格率, 事故发生率 …).
+NEGATIVE_RATE_RE = re.compile(
+    r"(?:不合格|不达标|未[\u4e00-\u9fff]{1,4}|超标|发生|事故|投诉|差错|故障|损失|失误|死亡|发病|辍学|"
+    r"返工|空置|闲置|流失|违约|逾期|误报|漏报|漏检|结余|负债|变质|破损|遗失|缺陷)率$"
+)
+
+#: Rates of getting the planned work done, paid or passed; anything far below 100% as a
+#: target says the plan itself is not meant to be met (ZB-A005).
+COMPLETION_RATE_RE = re.compile(
+    r"(?:完成|及时|到位|执行|支付|拨付|兑付|发放|合格|达标|通过|办结|结案|落实|整改)率$"
+)
+
+#: Outcomes that 100% of cases cannot plausibly reach: everyone satisfied, every tree
+#: alive, every patient cured (ZB-A006).
+TOTAL_IMPLAUSIBLE_RE = re.compile(r"满意|成活率|存活率|治愈率|好转率|就业率|知晓率|优良天数")
+
+#: Growth-type names, which may legitimately exceed 100%.
+GROWTH_NAME_RE = re.compile(r"增长|增幅|增加|提高|提升|同比|环比|倍|放大")
+
+#: Names of money quantities: the value should be in 元/万元 (ZB-M006). Anchored at the
+#: end, so 资金到位率 or 补助资金发放人数 (a rate, a count) are not money names.
+MONEY_NAME_RE = re.compile(r"(?:成本|费用|经费|资金|金额|补助标准|补贴标准|单价|价格|投资额?|预算数?|支出|(?<![消经])费)$")
+
+#: Indicators whose standard definition may be repeated word for word on every project:
+#: satisfaction and fund execution (ZB-S003 leaves them alone).
+STANDARD_DEFINITION_RE = re.compile(r"满意|(?:资金|预算|经费|补助|补贴)(?:支付|拨付|到位|执行|使用|发放|兑付)")
+#: Names of durations or dates: the value should be a time (ZB-M006).
+TIME_NAME_RE = re.compile(r"时间|时限|期限|工期|周期|天数|时长|日期|用时|年限")
+
+#: Time words: an indicator or goal that mentions one has a time frame (ZB-T001/T002).
+TIMING_RE = re.compile(
+    r"及时|按时|按期|准时|限时|如期|限内|时间|时限|时长|期限|工期|周期|进度|时效|当期|当年|年度|全年|年底|年末|"
+    r"月底|月末|季度|半年|截止|截至|之前|以前|前完成|内完成|每[日天周月年季]|/[日天周月年]|"
+    r"\d+\s*(?:个)?(?:月|日|天|小时|工作日|年)|[一二三四五六七八九十]+(?:个)?月|(?:19|20)\d{2}"
+)
+
+# --- units beyond scorer.values.UNITS -------------------------------------------------
+
+#: Measure words a value may carry that the value normaliser does not know; read from
+#: the start of the text after the number ("≥100组", "550万粒", "25TB", "≥0.97比例").
+EXTRA_UNIT_RE = re.compile(
+    r"^(?:百分比|百分点|比例|标箱|人/次|万[\u4e00-\u9fff]{0,3}|"
+    r"[组粒起村栋幢宗例枚双箱袋瓶盒包把根块片艘架列尾羽卷](?:次)?|"
+    r"(?:TB|GB|MB|kWh|kW|MW|km|kg|KG|mm|cm|M|m|t)(?![A-Za-z]))"
+)
+#: "(万元)", "(个)", "(%)", "(≥**%)" in a name give the unit the value leaves out.
+NAME_UNIT_RE = re.compile(r"[(（][^()（）]*?(%|万元|元|个|人次|人|次|篇|份|件|台|辆|套|项|天|日|月|年|户|亩|场|期|所|座|处)[^()（）]*[)）]|%$")
+#: Names ending in a count of something imply its unit: 参与次数 → 次.
+IMPLIED_UNITS: dict[str, str] = {
+    "次数": "次", "人数": "人", "人次": "人次", "天数": "天", "个数": "个", "户数": "户", "场次": "场",
+    "批次": "批", "件数": "件", "台数": "台", "项数": "项", "期数": "期",
+}
+IMPLIED_UNIT_NAME_RE = re.compile("(" + "|".join(IMPLIED_UNITS) + ")$")
+
+# --- level-1 families used by the coverage check ----------------------------------------
+
+#: Basis categories of the official form (指标值确定依据): named as a category
+#: ("计划标准", "行业标准：…") or leading the cell ("历史数据", "计划任务"), so that a
+#: document title that merely contains 行业 ("《关于整改规范塑料行业的通知》") is not one.
+BASIS_CATEGORY_RE = re.compile(r"^\s*(?:历史|行业|计划|其他|其它)|历史标准|行业标准|计划标准|其他|其它")
+
+# --- goal / indicator matching ----------------------------------------------------------
+
+#: Words too common in goals and indicators to show that two of them are about the same
+#: thing ("完成", "工作", "保障", "要求" …). Function words and punctuation are dropped too.
+MATCH_STOPWORDS: frozenset[str] = frozenset(
+    """的 了 和 与 及 或 并 对 为 在 中 等 地 得 着 是 有 以 于 由 把 被 将 使 让 向 从 按 按照 根据 通过 进行
+    完成 工作 任务 保障 保证 确保 开展 实现 提高 提升 加强 要求 相关 项目 提供 用于 全市 我市 全县 全区 各项
+    有效 达到 满足 能够 情况 指标 数量 比例 百分比 率 度 年 月 日 其中 以及 一个 各级 上级 政府 规定 计划 实施
+    组织 推进 落实 做好 严格 全面 持续 不断 进一步 基本 正常 顺利 及时 认可 得到 产生 反映 考察 主要""".split()
+)
+
+#: Indicators every project may carry, which no goal needs to mention (issue 5 calls them
+#: legitimate common indicators): satisfaction, fund execution, timeliness, acceptance.
+COMMON_INDICATOR_RE = re.compile(
+    r"满意|(?:资金|预算|经费|补助|补贴)?(?:支付|拨付|到位|执行|使用|发放|兑付)(?:及时)?率|及时率|按时完成率|"
+    r"按期完成率|完成率|合格率|达标率|通过率|响应率|在线率|完好率|运行率|成本|预算|节支|采购"
+)
+
+#: Description cells that only note the indicator's direction (a column some templates
+#: have), not its content: "指标方向:正向".
+DIRECTION_NOTE_RE = re.compile(r"^(?:指标)?方向\s*[:：]?\s*(?:正向|反向|定性|定量)")
+
+# --- truncation ---------------------------------------------------------------------------
+
+#: A cell that ends mid-phrase: on a comma, an enumeration mark, an opening bracket or a
+#: dangling 的 / 以及. (Single connecting characters are not used: 参与, 普及, 行为 end in them.)
+TRUNCATED_END_RE = re.compile(r"(?:[、，,；;：:（(《“‘—]|(?<!目)的|以及)$")
+BRACKET_PAIRS: tuple[tuple[str, str], ...] = (("（", "）"), ("(", ")"), ("《", "》"), ("“", "”"), ("【", "】"))

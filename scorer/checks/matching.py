@@ -1,0 +1,158 @@
+"""How goals and indicators are matched, behind one small interface so the keyword
+version here can be replaced by an embedding version without touching the checks.
+
+A :class:`GoalMatcher` answers two questions for a project: for each numbered goal, does
+any indicator measure it (ZB-R002); for an indicator, does it relate to anything the
+project is for — its goals, 资金用途, name or sibling indicators (ZB-R001). Each answer is
+a :class:`Relation` carrying a score and the evidence a reviewer can check.
+
+Implementations register under a name (``register_goal_matcher``) and are chosen by the
+``goal_matcher`` setting; the pipeline builds the chosen one once and puts it in the
+check context. The keyword matcher uses jieba words from :mod:`scorer.segment`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Protocol
+
+from scorer.checks import lexicon as lx
+from scorer.checks.facts import IndicatorFacts, ProjectFacts
+from scorer.config import Settings
+from scorer.segment import tokenize, tokenizer
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Relation:
+    related: bool
+    #: matcher-specific strength: shared words for keywords, a probability for models.
+    score: float
+    #: what a reviewer can check: the shared words, or the closest text.
+    evidence: tuple[str, ...] = ()
+    #: index of the best-matching goal or indicator, when there is one.
+    best: int | None = None
+
+
+class GoalMatcher(Protocol):
+    #: registry name (the ``goal_matcher`` setting) and version, reported with scores.
+    name: str
+    version: str
+
+    def warm_up(self) -> None:
+        """Load the dictionary or model now rather than on the first document."""
+        ...
+
+    def goals_measured(self, project: ProjectFacts, indicators: Sequence[IndicatorFacts]) -> list[Relation | None]:
+        """For each goal of ``project`` (same order), its best relation to one of
+        ``indicators``; None when the goal has no content words to match on."""
+        ...
+
+    def indicator_related(self, project: ProjectFacts, indicator: IndicatorFacts) -> Relation | None:
+        """How ``indicator`` relates to the project's goals, fund use, name and siblings;
+        None when the indicator has no content words to match on."""
+        ...
+
+
+@lru_cache(maxsize=16384)
+def content_words(text: str) -> frozenset[str]:
+    """Content words of ``text``: jieba words of two or more characters that are not
+    stop words, plus the character pairs of longer words, so that 监测站 meets 监测."""
+    words: set[str] = set()
+    for token in tokenize(text):
+        if len(token) < 2 or token in lx.MATCH_STOPWORDS or not _CJK.search(token):
+            continue
+        words.add(token)
+        if len(token) >= 3:
+            words.update(p for p in (token[i:i + 2] for i in range(len(token) - 1)) if p not in lx.MATCH_STOPWORDS)
+    return frozenset(words)
+
+
+def indicator_text(ind: IndicatorFacts) -> str:
+    i = ind.indicator
+    return f"{i.name} {i.description} {i.target_raw}"
+
+
+class KeywordGoalMatcher:
+    """Shared content words (jieba + domain dictionary) between a goal and an indicator.
+
+    Words of the project name are the topic every row shares, so one of them alone does
+    not show that an indicator measures a particular goal: a goal counts as measured when
+    an indicator shares ``goal_min_overlap`` of the goal's other words, or one more word
+    than that counting the topic words.
+    """
+
+    name = "keywords"
+    version = ""
+
+    def __init__(self, settings: Settings):
+        self.min_overlap = settings.thresholds.goal_min_overlap
+
+    def warm_up(self) -> None:
+        tokenizer()
+
+    def _relation(self, words: frozenset[str], other: frozenset[str], best: int | None = None) -> Relation:
+        shared = tuple(sorted(words & other))
+        return Relation(related=len(shared) >= self.min_overlap, score=float(len(shared)), evidence=shared, best=best)
+
+    def _goal_relation(self, words: frozenset[str], topic: frozenset[str], row: frozenset[str], index: int) -> Relation:
+        shared = words & row
+        distinct = shared - topic
+        related = len(distinct) >= self.min_overlap or len(shared) >= self.min_overlap + 1
+        return Relation(related=related, score=len(distinct) + 0.5 * len(shared - distinct),
+                        evidence=tuple(sorted(shared)), best=index)
+
+    def goals_measured(self, project: ProjectFacts, indicators: Sequence[IndicatorFacts]) -> list[Relation | None]:
+        topic = content_words(project.project.name)
+        rows = [(ind.index, content_words(indicator_text(ind))) for ind in indicators]
+        relations: list[Relation | None] = []
+        for goal in project.project.goals:
+            words = content_words(goal.text)
+            if not words:
+                relations.append(None)
+                continue
+            candidates = [self._goal_relation(words, topic, row_words, index) for index, row_words in rows]
+            relations.append(max(candidates, key=lambda r: (r.related, r.score), default=Relation(False, 0.0)))
+        return relations
+
+    def indicator_related(self, project: ProjectFacts, indicator: IndicatorFacts) -> Relation | None:
+        words = content_words(indicator_text(indicator))
+        if not words:
+            return None
+        p = project.project
+        context = " ".join(
+            [p.name, p.fund_use, *(g.text for g in p.goals)]
+            + [other.indicator.name for other in project.indicators if other.index != indicator.index]
+        )
+        return self._relation(words, content_words(context))
+
+
+MatcherFactory = Callable[[Settings, dict[str, Any]], GoalMatcher]
+_MATCHERS: dict[str, MatcherFactory] = {}
+
+
+def register_goal_matcher(name: str, factory: MatcherFactory) -> None:
+    """Make a matcher selectable by ``goal_matcher = name``. The factory receives the
+    settings and the context's resources (where a model package finds its embedder)."""
+    _MATCHERS[name] = factory
+
+
+def goal_matchers() -> list[str]:
+    return sorted(_MATCHERS)
+
+
+def build_goal_matcher(settings: Settings, resources: dict[str, Any]) -> GoalMatcher:
+    try:
+        factory = _MATCHERS[settings.goal_matcher]
+    except KeyError:
+        raise ValueError(
+            f"unknown goal_matcher '{settings.goal_matcher}' (known: {', '.join(goal_matchers())})"
+        ) from None
+    return factory(settings, resources)
+
+
+register_goal_matcher("keywords", lambda settings, resources: KeywordGoalMatcher(settings))

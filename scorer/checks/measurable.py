@@ -1,0 +1,182 @@
+"""M 可衡量: a target a reviewer can check at the end of the year — a number with a unit
+and a direction, or a verifiable yes/no outcome."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from scorer.checks import lexicon as lx
+from scorer.checks.facts import PERCENT_UNITS, IndicatorFacts
+from scorer.checks.registry import Check, register
+from scorer.document import TargetKind
+from scorer.findings import Category, Finding, Severity
+
+_DIGIT = re.compile(r"\d")
+
+
+def is_placeholder_value(ind: IndicatorFacts) -> bool:
+    """A 指标值 with no number, only what the template printed: "》 亩", "≧ %", "**"."""
+    raw = ind.indicator.target_raw.strip()
+    return bool(raw) and ind.target.kind == TargetKind.qualitative and (
+        bool(lx.PLACEHOLDER_VALUE_RE.fullmatch(raw)) or bool(lx.PLACEHOLDER_RE.search(raw))
+    )
+
+
+def is_verifiable_outcome(ind: IndicatorFacts) -> bool:
+    """Qualitative but checkable: 通过评审, 完成验收, 合格, 合规, 是/否."""
+    return bool(lx.BINARY_OUTCOME_RE.match(re.sub(r"\s+", "", ind.indicator.target_raw)))
+
+
+class _IndicatorCheck(Check):
+    category = Category.M
+    scope = "indicator"
+
+
+@register
+class EmptyTarget(_IndicatorCheck):
+    code = "ZB-M001"
+    name = "empty-target"
+    title = "指标值为空"
+    severity = Severity.error
+    message = "指标值为空"
+    suggestion = "填写可考核的目标值，写明比较符、数值和单位，如“≥95%”“20座”“2020年12月底前”。"
+    rationale = (
+        "没有指标值的指标无法考核，申报表中每个三级指标都必须有目标值。只剩模板里的单位或符号"
+        "（“》 亩”“≧ %”“**”）也等于没填。"
+    )
+    bad = {"name": "农村生活污水治理户数", "target": ""}
+    good = {"name": "农村生活污水治理户数", "target": "≥1200户"}
+
+    def run(self, ind: IndicatorFacts, ctx) -> Iterator[Finding]:
+        if ind.target.kind == TargetKind.empty:
+            yield self.hit(ind, evidence=ind.indicator.target_raw)
+        elif is_placeholder_value(ind):
+            yield self.hit(ind, evidence=ind.indicator.target_raw,
+                           message="指标值「{value}」只有单位或符号，没有数值", value=ind.indicator.target_raw.strip())
+
+
+@register
+class QualitativeTarget(_IndicatorCheck):
+    code = "ZB-M002"
+    name = "qualitative-target"
+    title = "指标值为定性或模糊表述"
+    severity = Severity.warning
+    message = "指标值「{value}」是定性描述，没有可考核的数值或标准"
+    suggestion = "改为可量化的目标（如“≥90%”“完成3次”），确属定性指标的，写明可核验的结果（如“通过专家评审”）或分级标准。"
+    rationale = (
+        "“按要求完成”“得到群众认可”“持续改善”“效果明显”这类表述到年底无法判断是否达到，"
+        "等于没有设定目标。数值后面跟着“改善空气质量”之类的话也不能代替目标值。"
+        "可核验的是非结果（通过评审、完成验收、合格）不算模糊。"
+    )
+    bad = {"name": "污染源普查档案", "level2": "质量指标", "target": "按要求完成"}
+    good = {"name": "污染源普查档案归档率", "level2": "质量指标", "target": "100%"}
+
+    def run(self, ind: IndicatorFacts, ctx) -> Iterator[Finding]:
+        raw = ind.indicator.target_raw.strip()
+        if ind.target.kind == TargetKind.qualitative:
+            if is_placeholder_value(ind) or is_verifiable_outcome(ind) or _DIGIT.search(raw):
+                return
+        elif not (ind.is_numeric and ind.unit is None and ind.target.text and lx.VAGUE_RE.search(ind.target.text)):
+            return
+        vague = lx.VAGUE_RE.search(raw)
+        if vague:
+            yield self.hit(ind, evidence=raw, value=raw, phrase=vague.group(0),
+                           message="指标值「{value}」是模糊表述（“{phrase}”），无法据以考核")
+        else:
+            yield self.hit(ind, evidence=raw, value=raw)
+
+
+@register
+class MissingUnit(_IndicatorCheck):
+    code = "ZB-M003"
+    name = "missing-unit"
+    title = "数值缺少计量单位"
+    severity = Severity.warning
+    message = "数值「{value}」缺少计量单位"
+    suggestion = "在数值后写明单位，如“≥90%”“12期”“5次”；比率写“%”。"
+    rationale = (
+        "“≥60”“>70”不说明是百分比、个数还是分数，审核和自评时各自理解，无法比较。"
+        "单位写在指标名称括号里（“成本控制数(万元)”）或名称本身就是计数（“参与次数”）时不算缺失。"
+    )
+    bad = {"name": "群众满意度", "level1": "满意度指标", "level2": "服务对象满意度指标", "target": "≥90"}
+    good = {"name": "群众满意度", "level1": "满意度指标", "level2": "服务对象满意度指标", "target": "≥90%"}
+
+    def run(self, ind: IndicatorFacts, ctx) -> Iterator[Finding]:
+        if ind.is_numeric and not ind.is_date and ind.unit is None and ind.target.value != 0:
+            raw = ind.indicator.target_raw.strip()
+            yield self.hit(ind, evidence=raw, value=raw)
+
+
+@register
+class MissingComparator(_IndicatorCheck):
+    code = "ZB-M004"
+    name = "missing-comparator"
+    title = "比率目标未写明方向"
+    severity = Severity.info
+    message = "比率目标「{value}」未写明方向（≥ 或 ≤）"
+    suggestion = "写明是下限还是上限，如“≥95%”或“≤5%”；只有恰好等于时才写“=”。"
+    rationale = (
+        "比率目标不写比较符时，完成 93% 对“95%”算不算达到、超过算不算完成都不明确。"
+        "0% 和 100% 本身就是边界，不需要比较符；带文字说明的值也不在此列。"
+    )
+    bad = {"name": "造林成活率", "level2": "质量指标", "target": "85%"}
+    good = {"name": "造林成活率", "level2": "质量指标", "target": "≥85%"}
+
+    def run(self, ind: IndicatorFacts, ctx) -> Iterator[Finding]:
+        percent = ind.percent
+        if percent is None or not ind.target.comparator_implied or ind.target.text:
+            return
+        if percent not in (0, 100):
+            raw = ind.indicator.target_raw.strip()
+            yield self.hit(ind, evidence=raw, value=raw)
+
+
+@register
+class PercentNameNonPercentValue(_IndicatorCheck):
+    code = "ZB-M005"
+    name = "percent-name-non-percent-value"
+    title = "比率类指标的值不是百分比"
+    severity = Severity.warning
+    message = "「{name}」是比率类指标，指标值「{value}」却以“{unit}”计"
+    suggestion = "比率类指标（…率、…比例、满意度）的目标值用百分比表示；要限定时间或数量，另设时效或数量指标。"
+    rationale = "名称是“及时率”“覆盖率”，指标值却是“≤7工作日”“20人”，名称和目标值考核的不是同一件事。"
+    bad = {"name": "检测及时率", "level2": "时效指标", "target": "≤7工作日"}
+    good = {"name": "检测及时率", "level2": "时效指标", "target": "≥95%"}
+
+    _PERCENT_LIKE = PERCENT_UNITS | {"比例", "‰", "百分点", "个百分点"}
+
+    def run(self, ind: IndicatorFacts, ctx) -> Iterator[Finding]:
+        unit, source = ind.unit_and_source
+        if ind.is_percent_name and ind.is_numeric and not ind.is_date and unit and source != "name":
+            if unit not in self._PERCENT_LIKE:
+                raw = ind.indicator.target_raw.strip()
+                yield self.hit(ind, evidence=raw, name=ind.indicator.name, value=raw, unit=unit)
+
+
+@register
+class UnitMismatch(_IndicatorCheck):
+    code = "ZB-M006"
+    name = "unit-mismatch"
+    title = "计量单位与指标名称不符"
+    severity = Severity.warning
+    message = "「{name}」是{kind}类指标，指标值「{value}」的单位“{unit}”不是{expected}"
+    suggestion = "金额类指标用“元”“万元”（可带“/人”“/亩”），时间类指标用日期或“天”“月”等时间单位。"
+    rationale = (
+        "成本、经费、补助标准要用金额衡量，时间、期限、周期要用时间衡量；单位不符说明目标值"
+        "写错了位置，或者考核的根本不是名称说的东西（如“差旅费 470人/天”）。"
+    )
+    bad = {"name": "检查差旅费", "level2": "成本指标", "target": "470人/天"}
+    good = {"name": "检查差旅费", "level2": "成本指标", "target": "≤4.7万元"}
+
+    def run(self, ind: IndicatorFacts, ctx) -> Iterator[Finding]:
+        unit = ind.unit
+        if not (ind.is_numeric and unit) or ind.is_date or ind.is_percent_name:
+            return
+        raw = ind.indicator.target_raw.strip()
+        if lx.MONEY_NAME_RE.search(ind.name) and not ind.is_money_unit:
+            yield self.hit(ind, evidence=raw, name=ind.indicator.name, kind="金额", value=raw, unit=unit,
+                           expected="元或万元")
+        elif lx.TIME_NAME_RE.search(ind.name) and not ind.is_time_unit and not ind.target.deadline:
+            yield self.hit(ind, evidence=raw, name=ind.indicator.name, kind="时间", value=raw, unit=unit,
+                           expected="时间单位")

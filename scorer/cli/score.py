@@ -1,0 +1,93 @@
+"""``zhibiao score``: check and score 绩效目标表 files like a linter.
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 input or
+options the user can fix (unreadable file, bad config, unknown option value).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from scorer.cli.common import check_format, read_document, user_errors
+from scorer.config import load_settings
+from scorer.findings import Severity
+from scorer.pipeline import Scorer
+from scorer.report import render_json, render_text
+from scorer.results import ScoredDocument
+
+FAIL_ON = ("error", "warning", "info", "never")
+EXIT_FINDINGS = 1
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    """``--select ZB-M,ZB-A`` and ``--select ZB-M --select ZB-A`` mean the same."""
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def should_fail(results: list[ScoredDocument], fail_on: str) -> bool:
+    if fail_on == "never":
+        return False
+    threshold = Severity(fail_on).rank
+    return any(f.severity.rank >= threshold for r in results for f in r.all_findings())
+
+
+class _Scorers:
+    """One scorer per config file, so files under different configs are scored by theirs."""
+
+    def __init__(self, config: Path | None, select: list[str] | None, ignore: list[str] | None):
+        self.config, self.select, self.ignore = config, select, ignore
+        self._by_path: dict[Path | None, Scorer] = {}
+
+    def for_source(self, source: str) -> Scorer:
+        near = Path.cwd() if source == "-" else Path(source)
+        settings, path = load_settings(self.config, near=near, select=self.select, ignore=self.ignore)
+        if path not in self._by_path:
+            self._by_path[path] = Scorer(settings)
+        return self._by_path[path]
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("score")
+    def score(
+        files: Annotated[list[str], typer.Argument(help="Files to score; '-' reads a pasted table from stdin.")],
+        format: Annotated[str, typer.Option("--format", "-f", help="Output: text or json.")] = "text",
+        fail_on: Annotated[
+            str, typer.Option("--fail-on", help="Exit 1 when a finding is at or above: error, warning, info, never.")
+        ] = "error",
+        select: Annotated[
+            list[str] | None, typer.Option("--select", help="Only these code prefixes or categories (replaces config).")
+        ] = None,
+        ignore: Annotated[
+            list[str] | None, typer.Option("--ignore", help="Skip these code prefixes or categories (adds to config).")
+        ] = None,
+        config: Annotated[
+            Path | None, typer.Option("--config", help="zhibiao.toml or pyproject.toml to use instead of searching.")
+        ] = None,
+        input_format: Annotated[
+            str | None, typer.Option("--input-format", help="Override sniffing: cells, tsv, csv, json, docx, xlsx.")
+        ] = None,
+    ) -> None:
+        """Check 绩效目标表 files and score every indicator, project and the department."""
+        check_format(input_format)
+        if format not in ("text", "json"):
+            raise typer.BadParameter("expected text or json", param_hint="--format")
+        if fail_on not in FAIL_ON:
+            raise typer.BadParameter(f"expected one of: {', '.join(FAIL_ON)}", param_hint="--fail-on")
+        results = []
+        with user_errors():
+            scorers = _Scorers(config, _split(select), _split(ignore))
+            for source in files:
+                doc = read_document(source, input_format)
+                results.append(scorers.for_source(source).score_document(doc))
+        if format == "json":
+            typer.echo(render_json(results))
+        else:
+            render_text(results, Console(soft_wrap=True, highlight=False))
+        if should_fail(results, fail_on):
+            raise typer.Exit(EXIT_FINDINGS)

@@ -1,0 +1,102 @@
+"""False positives are as bad as misses: well-written indicators from the seeds and the
+corpus get no M (可衡量) or A (可实现) findings, and the units/percentages checks rely on
+are read correctly from the many ways tables write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from scorer.checks.examples import build_example
+from scorer.checks.facts import indicator_facts
+from scorer.config import Settings
+from scorer.document import Indicator
+from scorer.pipeline import Scorer
+from scorer.values import parse_target
+from tests.conftest import SEED_000
+
+# (level1, level2, name, target) rows copied from corpus/indicators.tsv and the seeds.
+GOOD_ROWS = [
+    ("效果指标", "可持续影响指标", "网格化设备在线率", "≥90%"),
+    ("产出指标", "质量指标", "重点建设工程验收合格率", "100%"),
+    ("产出指标", "时效指标", "重点建设工程按期完成率", "100%"),
+    ("产出指标", "数量指标", "脱贫村村内道路硬化里程", "≥100公里"),
+    ("产出指标", "数量指标", "脱贫户供水设施数量", "≥20座"),
+    ("产出指标", "成本指标", "财政资金补助", "1600元/亩"),
+    ("效益指标", "可持续影响指标", "工程设计使用年限", "≥20年"),
+    ("满意度指标", "服务对象满意度指标", "受益脱贫(监测)户满意度", "≥95%"),
+    ("产出指标", "数量指标", "监督抽检批次", "≥100组"),
+    ("产出指标", "质量指标", "农产品例行监测合格率", "≥98%"),
+    ("产出指标", "时效指标", "维护及时性", "<24小时"),
+    ("产出指标", "成本指标", "维护成本", "<1681680元"),
+    ("产出指标", "质量指标", "视频监控在线率", "≥0.97比例"),
+    ("产出指标", "成本指标", "成本控制数(万元)", "63"),
+    ("效益指标", "社会效益", "重大森林火灾", "0起"),
+    ("效益指标", "生态效益", "森林火灾受害面积", "小于0.9‰"),
+    ("产出指标", "产出时效", "森林火灾6小时内扑灭率", "不低于95%"),
+    ("产出指标", "时效指标", "采购计划完成时间", "11月底之前"),
+    ("产出指标", "成本指标", "车辆购置成本", "小于等于12万元"),
+    ("产出指标", "数量指标", "新车采购数量", "20辆"),
+    ("预期产出指标", "预算(或投资规模)控制指标", "预算执行率", "≥95%"),
+    ("效果指标", "社会、经济、生态效益指标", "百公里维修费支出", "≤500元/100km"),
+    ("产出指标", "数量指标", "创业担保贷款发放额增长率", "≥10%"),
+    ("效益指标", "经济效益指标", "创业担保基金放大倍数", "≥2倍"),
+    ("满意度指标", "服务对象满意度指标", "申请定向费用补贴金融机构满意度", "≥80%"),
+    ("产出指标", "质量指标", "县级储备粮库存粮食明显变质比例", "0"),
+    ("产出指标", "数量指标", "文物宣传教育短信", "≥3万条"),
+    ("产出指标", "时效指标", "补贴期限", "2020.1.1-2020.12.31"),
+    ("产出指标", "时效指标", "任务完成时间", "2023年12月31日"),
+    ("效益指标", "经济效益指标", "结余率(计算方法为:结余数/预算数)", "≤5%"),
+    ("产出指标", "数量指标", "参与决策咨询活动次数", ">10"),
+    ("产出指标", "质量指标", "设备验收合格率", "等于100%"),
+]
+
+
+def _m_and_a(rows) -> list[tuple[str, str, str]]:
+    spec = {"indicators": [{"level1": l1, "level2": l2, "name": name, "target": target}
+                           for l1, l2, name, target in rows]}
+    result = Scorer(Settings(select=["ZB-M", "ZB-A"])).score_document(build_example(spec))
+    names = {i: ind.name for i, ind in enumerate(result.projects[0].indicators)}
+    return [(f.code, names[f.indicator], f.evidence) for f in result.all_findings()]
+
+
+def test_good_corpus_and_seed_rows_get_no_m_or_a_findings():
+    assert _m_and_a(GOOD_ROWS) == []
+
+
+def test_good_seed_project_gets_no_m_or_a_findings(seed_docs):
+    project = seed_docs[SEED_000.name].projects[1]  # 网格化 O&M: three ≥90% rates
+    result = Scorer(Settings(select=["ZB-M", "ZB-A"])).score_document(
+        seed_docs[SEED_000.name].model_copy(update={"projects": [project]}))
+    assert result.all_findings() == []
+
+
+def _facts(name: str, target: str, level2: str = "数量指标"):
+    ind = Indicator(level1="产出指标", level2=level2, name=name, target_raw=target, target=parse_target(target))
+    return indicator_facts(ind, 0, 0)
+
+
+@pytest.mark.parametrize("name, target, unit, source", [
+    ("监督抽检批次", "≥100组", "组", "text"),
+    ("指标1免费发放原原种", "550万粒", "万粒", "text"),
+    ("一个存储备份器", "25TB", "TB", "text"),
+    ("成本控制数(万元)", "63", "万元", "name"),
+    ("参与政府决策活动次数", ">10", "次", "name"),
+    ("各项工作完成及时率%", "=99", "%", "name"),
+    ("群众满意度", "≥60", None, None),
+    ("网格化设备在线率", "≥90%", "%", "value"),
+])
+def test_effective_unit(name, target, unit, source):
+    assert _facts(name, target).unit_and_source == (unit, source)
+
+
+@pytest.mark.parametrize("name, target, percent", [
+    ("视频监控在线率", "≥0.97比例", 97.0),
+    ("委托业务报告合格率", "≥100百分比", 100.0),
+    ("森林火灾受害面积", "小于0.9‰", 0.09),
+    ("群众满意度", ">70", 70.0),  # a bare number on a share-type name can only be a percentage
+    ("补助学生数量", "168", None),
+    ("补贴期限", "2020.1.1-2020.12.31", None),  # a date, not a quantity
+])
+def test_percent_reading(name, target, percent):
+    value = _facts(name, target).percent
+    assert value == pytest.approx(percent) if percent is not None else value is None
