@@ -54,7 +54,10 @@ class ScoredIndicator(_Model):
     level1: str
     level2: str
     name: str
+    #: 绩效指标描述 and 指标值确定依据, so a report can show the row as the reviewer knows it.
+    description: str = ""
     target: str
+    basis: str = ""
     location: Location
     smart: SmartScores
     score: float

@@ -103,8 +103,8 @@ def _score_project(p_index: int, project: Project, project_findings: list[Findin
         smart = smart_scores(found, weights)
         score = indicator_score(smart, found, weights)
         scored.append(ScoredIndicator(
-            index=i_index, level1=ind.level1, level2=ind.level2, name=ind.name, target=ind.target_raw,
-            location=ind.location, smart=smart, score=score, grade=grade(score, grades), findings=found,
+            index=i_index, level1=ind.level1, level2=ind.level2, name=ind.name, description=ind.description,
+            target=ind.target_raw, basis=ind.basis, location=ind.location, smart=smart, score=score, grade=grade(score, grades), findings=found,
         ))
     mean, score = project_score([s.score for s in scored], project_findings, weights)
     everything = project_findings + [f for s in scored for f in s.findings]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import typer
 
+from scorer.cli import corpus as corpus_cmd, models as models_cmd, train as train_cmd
 from scorer.cli import parse as parse_cmd
-from scorer.cli import rules as rules_cmd, score as score_cmd
+from scorer.cli import rules as rules_cmd, score as score_cmd, serve as serve_cmd
 
 app = typer.Typer(
     name="zhibiao",
@@ -19,6 +20,10 @@ app = typer.Typer(
 parse_cmd.register(app)
 score_cmd.register(app)
 rules_cmd.register(app)
+serve_cmd.register(app)
+corpus_cmd.register(app)
+models_cmd.register(app)
+train_cmd.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,71 @@
+"""Every error the API returns is JSON with a stable code and a Chinese message:
+``{"error": {"code": ..., "message": ..., "detail": ..., "location": ...}}``. Never a
+stack trace, never a 500 for bad input."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from scorer.parsers import ParseError
+
+log = logging.getLogger("zhibiao.api")
+
+
+class APIError(Exception):
+    def __init__(self, status: int, code: str, message: str, detail: str | None = None,
+                 location: dict | None = None):
+        self.status, self.code, self.message, self.detail, self.location = status, code, message, detail, location
+        super().__init__(message)
+
+
+_HTTP_CODES = {
+    401: ("unauthorized", "需要管理密钥（X-API-Key）"),
+    403: ("forbidden", "管理密钥无效或未配置"),
+    404: ("not_found", "资源不存在"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+    413: ("too_large", "请求内容过大"),
+    415: ("unsupported_media_type", "不支持的内容类型"),
+    422: ("unprocessable", "无法处理的内容"),
+}
+
+
+def error_body(code: str, message: str, detail: str | None = None, location: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "detail": detail, "location": location}}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(APIError)
+    async def _api_error(_: Request, exc: APIError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, exc.message, exc.detail, exc.location), status_code=exc.status)
+
+    @app.exception_handler(ParseError)
+    async def _parse_error(_: Request, exc: ParseError) -> JSONResponse:
+        loc = exc.location.model_dump(exclude_none=True)
+        return JSONResponse(error_body("unparsable", "无法解析提交的内容：" + exc.message, exc.describe(), loc),
+                            status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return JSONResponse(error_body("invalid_request", "请求格式不正确", f"{where}: {first.get('msg', '')}"),
+                            status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, message = _HTTP_CODES.get(exc.status_code, ("http_error", "请求失败"))
+        detail = exc.detail if isinstance(exc.detail, str) else None
+        return JSONResponse(error_body(code, message, detail), status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        # A bug, not the user's fault: log it with the trace, answer without one.
+        log.exception("unhandled error")
+        return JSONResponse(error_body("internal_error", "服务内部错误，请联系管理员", type(exc).__name__),
+                            status_code=500)

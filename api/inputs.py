@@ -1,0 +1,68 @@
+"""Turning a request body into a Document: media types, uploads, zip-bomb guard."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+from api.errors import APIError
+from scorer.document import Document
+from scorer.parsers import parse_bytes
+
+# Media type → parser format. ``None`` lets the parser sniff (pasted text may be
+# cell-per-line or TSV whatever the browser calls it).
+TEXT_MEDIA = {
+    "text/plain": None,
+    "text/tab-separated-values": "tsv",
+    "text/csv": "csv",
+    "text/html": "html",
+    "application/json": "json",
+}
+UPLOAD_SUFFIXES = {".docx", ".xlsx", ".csv", ".txt", ".tsv", ".json", ".html", ".htm"}
+
+
+def media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def check_zip_size(data: bytes, limit: int, name: str | None) -> None:
+    """Refuse a .docx/.xlsx whose members would decompress past ``limit`` (413)."""
+    if not data.startswith(b"PK\x03\x04"):
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        return  # the parser reports the corrupt archive with its location (422)
+    if total > limit:
+        raise APIError(413, "too_large", f"压缩文件解压后超过上限（{limit // (1024 * 1024)} MB）",
+                       f"{name or 'upload'} decompresses to {total} bytes")
+
+
+def document_from_body(body: bytes, content_type: str | None, limit: int) -> Document:
+    mt = media_type(content_type)
+    if mt not in TEXT_MEDIA:
+        raise APIError(415, "unsupported_media_type",
+                       "不支持的内容类型，请提交 JSON、纯文本、TSV、CSV 或 HTML 表格",
+                       f"got '{mt or 'none'}'; expected one of {', '.join(TEXT_MEDIA)}")
+    if mt == "application/json" and body.lstrip().startswith(b"{") and b'"text"' in body[:200]:
+        # {"text": "...", "format": "tsv"}: a paste wrapped in JSON by another system.
+        try:
+            payload = json.loads(body)
+        except json.JSONDecodeError:
+            payload = None
+        if isinstance(payload, dict) and isinstance(payload.get("text"), str) and "projects" not in payload:
+            return parse_bytes(payload["text"].encode("utf-8"), payload.get("name") or "paste",
+                               payload.get("format"))
+    return parse_bytes(body, "paste", TEXT_MEDIA[mt])
+
+
+def document_from_upload(data: bytes, filename: str | None, limit: int) -> Document:
+    name = filename or "upload"
+    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if suffix not in UPLOAD_SUFFIXES:
+        raise APIError(415, "unsupported_media_type", "不支持的文件类型，请上传 .docx、.xlsx、.csv、.txt 或 .json",
+                       f"got '{suffix or name}'")
+    check_zip_size(data, limit, name)
+    return parse_bytes(data, name)

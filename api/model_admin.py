@@ -1,0 +1,127 @@
+"""Model administration behind the API: the same store, gate and training code as the
+``zhibiao models`` and ``zhibiao train`` commands. Training runs in a background thread
+and writes a new version; it never touches the current model (promotion is separate)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from api.db import Database, Job
+from api.errors import APIError
+from scorer.modelstore.current import default_models_dir
+from scorer.modelstore.gate import DEFAULT_MARGIN, decide
+from scorer.modelstore.store import ModelStore, ModelStoreError
+
+log = logging.getLogger("zhibiao.api")
+
+#: The corpus shipped with the project; a deployment points ZHIBIAO_CORPUS elsewhere.
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "indicators.tsv"
+
+
+class ModelAdmin:
+    def __init__(self, db: Database, models_dir: str | None, corpus: str | None, margin: float = DEFAULT_MARGIN):
+        self.db = db
+        self.root = Path(models_dir) if models_dir else default_models_dir()
+        self.corpus = [Path(p) for p in corpus.split(",")] if corpus else [DEFAULT_CORPUS]
+        self.margin = margin
+        self._lock = threading.Lock()
+
+    @property
+    def store(self) -> ModelStore:
+        return ModelStore(self.root)
+
+    def listing(self) -> dict[str, Any]:
+        try:
+            store = self.store
+            versions = store.versions()
+            current = store.current_version()
+        except ModelStoreError as exc:
+            raise APIError(503, "models_unavailable", "模型库不可用", str(exc)) from None
+        return {
+            "current": current,
+            "versions": [
+                {"version": v, "current": v == current, **{k: entry.get(k) for k in ("created_at", "metrics") if k in entry}}
+                for v, entry in sorted(versions.items())
+            ],
+        }
+
+    # -- training -----------------------------------------------------------------------
+    def start_training(self) -> int:
+        with self.db.session() as session:
+            job = Job(kind="train", status="queued", params={"corpus": [str(p) for p in self.corpus]})
+            session.add(job)
+            session.flush()
+            job_id = job.id
+        threading.Thread(target=self._train, args=(job_id,), daemon=True, name=f"train-{job_id}").start()
+        return job_id
+
+    def _set(self, job_id: int, **fields: Any) -> None:
+        with self.db.session() as session:
+            job = session.get(Job, job_id)
+            for key, value in fields.items():
+                setattr(job, key, value)
+
+    def _train(self, job_id: int) -> None:
+        from training.train import train  # heavy imports only when a job runs
+
+        if not self._lock.acquire(blocking=False):
+            self._set(job_id, status="failed", error="another training job is running",
+                      finished_at=datetime.now(UTC))
+            return
+        try:
+            self._set(job_id, status="running")
+            result = train(self.corpus, self.root)
+            self._set(job_id, status="done", finished_at=datetime.now(UTC),
+                      result={"version": result.version, "metrics": result.card.get("metrics"),
+                              "seconds": round(result.seconds, 1)})
+        except Exception as exc:  # a failed job is reported on the job, the live model is untouched
+            log.exception("training job %s failed", job_id)
+            self._set(job_id, status="failed", error=f"{type(exc).__name__}: {exc}", finished_at=datetime.now(UTC))
+        finally:
+            self._lock.release()
+
+    def job(self, job_id: int) -> dict[str, Any]:
+        with self.db.session() as session:
+            job = session.get(Job, job_id)
+            if job is None:
+                raise APIError(404, "job_not_found", f"没有编号为 {job_id} 的任务")
+            return {"id": job.id, "kind": job.kind, "status": job.status, "result": job.result,
+                    "error": job.error, "created_at": job.created_at.isoformat(),
+                    "finished_at": job.finished_at.isoformat() if job.finished_at else None}
+
+    # -- promotion ----------------------------------------------------------------------
+    def promote(self, version: str, force: bool = False) -> dict[str, Any]:
+        store = self.store
+        try:
+            current = store.current_version()
+            store.verify(version)
+            if current == version:
+                return {"current": version, "previous": current, "changed": False}
+            decision = None
+            if current is not None:
+                figures = {"current": store.card(current)["metrics"]["model"],
+                           "candidate": store.card(version)["metrics"]["model"]}
+                decision = decide(figures["current"], figures["candidate"], self.margin,
+                                  "each model's own held-out documents")
+                if not decision.allowed and not force:
+                    raise APIError(409, "promotion_refused", f"候选模型 {version} 比当前模型 {current} 差，超过允许幅度 {self.margin}",
+                                   decision.describe())
+            store.promote(version)
+        except ModelStoreError as exc:
+            raise APIError(404 if "unknown" in str(exc).lower() or "no version" in str(exc).lower() else 409,
+                           "model_error", "模型版本不可用", str(exc)) from None
+        return {"current": version, "previous": current, "changed": True,
+                "gate": decision.describe() if decision else None}
+
+    def rollback(self) -> dict[str, Any]:
+        store = self.store
+        try:
+            before = store.current_version()
+            restored = store.rollback()
+        except ModelStoreError as exc:
+            raise APIError(409, "rollback_refused", "无法回退", str(exc)) from None
+        return {"current": restored, "previous": before}

@@ -1,0 +1,51 @@
+"""Reviewer feedback: a finding marked wrong, or a level corrected; exported for retraining."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from api.errors import APIError
+
+router = APIRouter(prefix="/v1/feedback", tags=["feedback"])
+
+
+class IndicatorRecord(BaseModel):
+    """The indicator as the reviewer saw it, in corpus columns."""
+
+    model_config = ConfigDict(extra="ignore")
+    project_name: str = ""
+    department: str = ""
+    level1: str = ""
+    level2: str = ""
+    level3: str = ""
+    description: str = ""
+    target_value: str = ""
+    basis: str = ""
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    document_sha256: str = Field(min_length=8, max_length=64)
+    kind: Literal["finding_wrong", "level_corrected"]
+    code: str | None = Field(default=None, max_length=40)
+    project_index: int | None = Field(default=None, ge=0)
+    indicator_index: int | None = Field(default=None, ge=0)
+    indicator: IndicatorRecord | None = None
+    #: the corrected level, for ``level_corrected``.
+    level1: str | None = Field(default=None, max_length=100)
+    level2: str | None = Field(default=None, max_length=100)
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+@router.post("", status_code=201, summary="反馈：误报或层级更正")
+async def add_feedback(request: Request, item: FeedbackIn) -> dict:
+    if item.kind == "level_corrected" and not (item.level1 or item.level2):
+        raise APIError(422, "invalid_request", "层级更正需要填写正确的一级或二级指标", "level1/level2 missing")
+    data = item.model_dump()
+    data["indicator"] = item.indicator.model_dump() if item.indicator else None
+    feedback_id = await run_in_threadpool(request.app.state.service.add_feedback, data)
+    return {"id": feedback_id, "status": "stored"}

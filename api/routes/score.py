@@ -1,0 +1,61 @@
+"""Scoring: a document as JSON, pasted text or HTML, or an uploaded file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, File, Request, UploadFile
+from starlette.concurrency import run_in_threadpool
+
+from api.inputs import document_from_body, document_from_upload, media_type
+
+router = APIRouter(prefix="/v1", tags=["score"])
+
+_BODY_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"type": "object", "description": "zhibiao 文档 JSON，或 {\"text\": 粘贴内容}"}},
+            "text/plain": {"schema": {"type": "string", "description": "粘贴的表格（制表符分隔或逐格文本）"}},
+            "text/tab-separated-values": {"schema": {"type": "string"}},
+            "text/csv": {"schema": {"type": "string"}},
+            "text/html": {"schema": {"type": "string", "description": "从 Word/Excel/WPS 复制的 HTML 表格"}},
+        },
+    }
+}
+
+
+@router.post("/score", openapi_extra=_BODY_DOC, summary="审核一份绩效目标表")
+async def score(request: Request) -> dict[str, Any]:
+    service = request.app.state.service
+    body = await request.body()
+    content_type = request.headers.get("content-type")
+    limit = request.app.state.settings.max_unzipped_bytes
+
+    def work() -> dict[str, Any]:
+        doc = document_from_body(body, content_type, limit)
+        return service.score(doc, body, None, media_type(content_type))
+
+    return await run_in_threadpool(work)
+
+
+@router.post("/score/file", summary="上传文件审核（.docx/.xlsx/.csv/.txt/.json）")
+async def score_file(request: Request, file: UploadFile = File(...)) -> dict[str, Any]:
+    service = request.app.state.service
+    data = await file.read()
+    limit = request.app.state.settings.max_unzipped_bytes
+
+    def work() -> dict[str, Any]:
+        doc = document_from_upload(data, file.filename, limit)
+        return service.score(doc, data, file.filename, file.content_type)
+
+    return await run_in_threadpool(work)
+
+
+@router.post("/parse", openapi_extra=_BODY_DOC, summary="只解析，不审核")
+async def parse(request: Request) -> dict[str, Any]:
+    body = await request.body()
+    content_type = request.headers.get("content-type")
+    limit = request.app.state.settings.max_unzipped_bytes
+    doc = await run_in_threadpool(document_from_body, body, content_type, limit)
+    return doc.model_dump(mode="json")

@@ -1,0 +1,311 @@
+// The reviewer page: paste or drop a table, send it to the API, show it back annotated.
+// Every text from the document is set with textContent (never innerHTML), so cell
+// contents such as "<script>" are shown, not run.
+"use strict";
+
+const $ = (sel) => document.querySelector(sel);
+const SEVERITY_RANK = { error: 3, warning: 2, info: 1 };
+const SEVERITY_LABEL = { error: "错误", warning: "警告", info: "提示" };
+
+const state = { payload: null, result: null };
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) {
+    if (child === null || child === undefined) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function setStatus(text, isError = false) {
+  const status = $("#status");
+  status.textContent = text;
+  status.classList.toggle("error", isError);
+}
+
+function errorText(body, fallback) {
+  const err = body && body.error;
+  if (!err) return fallback;
+  return err.detail ? `${err.message}（${err.detail}）` : err.message;
+}
+
+// -- input ------------------------------------------------------------------------------
+function onPaste(event) {
+  const data = event.clipboardData;
+  if (!data) return;
+  const html = data.getData("text/html");
+  const text = data.getData("text/plain");
+  event.preventDefault();
+  const paste = $("#paste");
+  paste.replaceChildren();
+  if (html && /<table/i.test(html)) {
+    state.payload = { body: html, type: "text/html" };
+    // Preview the pasted table without any of its scripts, styles or event handlers.
+    const doc = new DOMParser().parseFromString(html, "text/html");
+    for (const table of doc.querySelectorAll("table")) paste.append(cleanTable(table));
+  } else {
+    state.payload = { body: text, type: "text/plain" };
+    paste.append(el("pre", { text }));
+  }
+  setStatus("已粘贴，点击“审核”。");
+}
+
+function cleanTable(table) {
+  const out = el("table");
+  for (const row of table.rows) {
+    const tr = el("tr");
+    for (const cell of row.cells) {
+      const td = el("td", { text: cell.innerText || cell.textContent || "" });
+      if (cell.rowSpan > 1) td.rowSpan = cell.rowSpan;
+      if (cell.colSpan > 1) td.colSpan = cell.colSpan;
+      tr.append(td);
+    }
+    out.append(tr);
+  }
+  return out;
+}
+
+function currentPayload() {
+  if (state.payload) return state.payload;
+  // Typed or pasted without clipboard data: use the area's plain text.
+  const text = $("#paste").innerText.trim();
+  return text ? { body: text, type: "text/plain" } : null;
+}
+
+// -- API calls ---------------------------------------------------------------------------
+async function postScore(payload) {
+  if (payload.file) {
+    const form = new FormData();
+    form.append("file", payload.file, payload.file.name);
+    return fetch("/v1/score/file", { method: "POST", body: form });
+  }
+  return fetch("/v1/score", {
+    method: "POST",
+    headers: { "Content-Type": `${payload.type}; charset=utf-8` },
+    body: payload.body,
+  });
+}
+
+async function submit() {
+  const payload = currentPayload();
+  if (!payload) {
+    setStatus("请先粘贴表格或选择文件。", true);
+    return;
+  }
+  setStatus("审核中……");
+  $("#submit").disabled = true;
+  try {
+    const response = await postScore(payload);
+    const body = await response.json().catch(() => null);
+    if (!response.ok) {
+      setStatus(errorText(body, `请求失败（${response.status}）`), true);
+      return;
+    }
+    state.payload = payload;
+    state.result = body;
+    render(body);
+    const n = countFindings(body);
+    setStatus(`审核完成：${body.projects.length} 个项目，${n} 条问题。`);
+    $("#export").disabled = false;
+  } catch (err) {
+    setStatus(`无法连接服务：${err}`, true);
+  } finally {
+    $("#submit").disabled = false;
+  }
+}
+
+async function exportXlsx() {
+  if (!state.result) return;
+  const response = await fetch("/v1/export/xlsx", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(state.result),
+  });
+  if (!response.ok) {
+    const body = await response.json().catch(() => null);
+    setStatus(errorText(body, "导出失败"), true);
+    return;
+  }
+  const blob = await response.blob();
+  const link = el("a", { href: URL.createObjectURL(blob), download: "绩效目标审核.xlsx" });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+async function reportWrong(button, finding, project, indicator) {
+  const body = {
+    document_sha256: state.result.document.sha256,
+    kind: "finding_wrong",
+    code: finding.code,
+    project_index: project.index,
+    indicator_index: finding.indicator,
+    indicator: indicator ? indicatorRecord(project, indicator) : null,
+  };
+  const response = await fetch("/v1/feedback", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (response.ok) {
+    button.textContent = "已反馈";
+    button.classList.add("sent");
+    button.disabled = true;
+  } else {
+    const data = await response.json().catch(() => null);
+    setStatus(errorText(data, "反馈失败"), true);
+  }
+}
+
+function indicatorRecord(project, ind) {
+  return {
+    project_name: project.name, department: project.department || "",
+    level1: ind.level1, level2: ind.level2, level3: ind.name,
+    description: ind.description, target_value: ind.target, basis: ind.basis,
+  };
+}
+
+// -- rendering ---------------------------------------------------------------------------
+function countFindings(result) {
+  let n = (result.findings || []).length;
+  for (const p of result.projects) {
+    n += (p.findings || []).length;
+    for (const ind of p.indicators) n += (ind.findings || []).length;
+  }
+  return n;
+}
+
+function worst(findings) {
+  let best = null;
+  for (const f of findings || []) {
+    if (!best || SEVERITY_RANK[f.severity] > SEVERITY_RANK[best]) best = f.severity;
+  }
+  return best;
+}
+
+function findingItem(finding, project, indicator) {
+  const wrong = el("button", { class: "wrong", type: "button", title: "这条提示不正确" }, "误报");
+  wrong.addEventListener("click", () => reportWrong(wrong, finding, project, indicator));
+  return el(
+    "li",
+    { "data-code": finding.code, "data-severity": finding.severity },
+    el("span", { class: `code ${finding.severity}`, title: SEVERITY_LABEL[finding.severity] }, finding.code),
+    el("span", { class: "message" }, finding.message),
+    wrong,
+    finding.suggestion ? el("span", { class: "suggestion" }, `建议：${finding.suggestion}`) : null,
+    finding.evidence ? el("span", { class: "evidence" }, `原文：${finding.evidence}`) : null,
+  );
+}
+
+function gradeBadge(grade) {
+  return el("span", { class: `grade grade-${grade || ""}` }, grade || "");
+}
+
+function renderSummary(result) {
+  const section = $("#summary");
+  section.hidden = false;
+  const dept = result.department || {};
+  const rows = (dept.ranking || []).map((r, i) =>
+    el("tr", {}, el("td", {}, i + 1), el("td", {}, r.name), el("td", {}, r.score), el("td", {}, gradeBadge(r.grade))));
+  section.replaceChildren(
+    el("strong", {}, `部门得分 ${dept.score ?? ""} `), gradeBadge(dept.grade),
+    el("span", { class: "muted" }, ` ${result.document.department || ""} ${result.document.title || ""}`),
+    rows.length ? el("table", { class: "ranking" },
+      el("thead", {}, el("tr", {}, el("th", {}, "排名"), el("th", {}, "项目"), el("th", {}, "得分"), el("th", {}, "等级"))),
+      el("tbody", {}, ...rows)) : null,
+  );
+}
+
+function smartCell(smart) {
+  if (!smart) return "";
+  return ["S", "M", "A", "R", "T"].map((k) => (smart[k] === undefined ? "-" : Number(smart[k]).toFixed(1))).join(" ");
+}
+
+function renderProject(project) {
+  const node = $("#project-template").content.firstElementChild.cloneNode(true);
+  node.dataset.project = project.index;
+  node.querySelector(".project-name").textContent = `${project.index + 1}. ${project.name || project.code || "项目"}`;
+  node.querySelector(".grade").replaceWith(gradeBadge(project.grade));
+  const meta = [];
+  if (project.code) meta.push(`编码 ${project.code}`);
+  if (project.budget_total !== null && project.budget_total !== undefined) meta.push(`预算 ${project.budget_total} 万元`);
+  if (project.score !== undefined) meta.push(`得分 ${project.score}`);
+  node.querySelector(".project-meta").textContent = meta.join(" · ");
+  const projectFindings = node.querySelector(".project-findings");
+  for (const f of project.findings || []) projectFindings.append(findingItem(f, project, null));
+  const tbody = node.querySelector("tbody");
+  project.indicators.forEach((ind, i) => {
+    const sev = worst(ind.findings);
+    const tr = el("tr", { class: sev ? `sev-${sev}` : "sev-none", "data-indicator": i });
+    const list = el("ul", { class: "findings" }, ...(ind.findings || []).map((f) => findingItem(f, project, ind)));
+    tr.append(
+      el("td", {}, ind.location && ind.location.row ? ind.location.row : i + 1),
+      el("td", {}, ind.level1), el("td", {}, ind.level2), el("td", {}, ind.name),
+      el("td", {}, ind.description), el("td", {}, ind.target), el("td", {}, ind.basis),
+      el("td", { class: "smart" }, smartCell(ind.smart)),
+      el("td", { class: "score" }, ind.score ?? ""),
+      el("td", {}, list),
+    );
+    tbody.append(tr);
+  });
+  return node;
+}
+
+function render(result) {
+  renderSummary(result);
+  const results = $("#results");
+  results.replaceChildren(...result.projects.map(renderProject));
+  const docFindings = result.findings || [];
+  if (docFindings.length) {
+    results.prepend(el("ul", { class: "findings document-findings" }, ...docFindings.map((f) => findingItem(f, {}, null))));
+  }
+  $("#model-version").textContent = versionText(result);
+}
+
+function versionText(result) {
+  const versions = result.model_versions || {};
+  const parts = Object.entries(versions).map(([k, v]) => `${k} ${v}`);
+  return parts.length ? `模型：${parts.join("，")}` : "";
+}
+
+// -- wiring ------------------------------------------------------------------------------
+function useFile(file) {
+  state.payload = { file };
+  $("#paste").replaceChildren(el("p", {}, `文件：${file.name}（${Math.ceil(file.size / 1024)} KB）`));
+  submit();
+}
+
+function init() {
+  const paste = $("#paste");
+  paste.addEventListener("paste", onPaste);
+  paste.addEventListener("input", () => { state.payload = null; });
+  paste.addEventListener("dragover", (e) => { e.preventDefault(); paste.classList.add("dragover"); });
+  paste.addEventListener("dragleave", () => paste.classList.remove("dragover"));
+  paste.addEventListener("drop", (e) => {
+    e.preventDefault();
+    paste.classList.remove("dragover");
+    if (e.dataTransfer.files.length) useFile(e.dataTransfer.files[0]);
+  });
+  $("#file").addEventListener("change", (e) => { if (e.target.files.length) useFile(e.target.files[0]); });
+  $("#submit").addEventListener("click", submit);
+  $("#export").addEventListener("click", exportXlsx);
+  $("#clear").addEventListener("click", () => {
+    paste.replaceChildren();
+    state.payload = null;
+    $("#results").replaceChildren();
+    $("#summary").hidden = true;
+    setStatus("");
+  });
+  fetch("/readyz").then((r) => r.json()).then((body) => {
+    const versions = body.model_versions || {};
+    $("#model-version").textContent = versionText({ model_versions: versions });
+  }).catch(() => {});
+}
+
+document.addEventListener("DOMContentLoaded", init);

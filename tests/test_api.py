@@ -1,0 +1,171 @@
+"""API tests through httpx (FastAPI's TestClient): scoring, rules, feedback, limits, errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from api.settings import Settings
+from tests.conftest import SEED_000, SEED_001
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    data = tmp_path_factory.mktemp("api-data")
+    settings = Settings(data_dir=data, admin_key="s3cret", max_request_bytes=2 * 1024 * 1024,
+                        max_unzipped_bytes=5 * 1024 * 1024)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+        yield c
+
+
+def _assert_error(response, status, code=None):
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"}
+    assert body["error"]["message"]
+    assert "Traceback" not in response.text
+    if code:
+        assert body["error"]["code"] == code
+    return body["error"]
+
+
+def test_health_and_ready(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["ready"] is True
+
+
+def test_score_pasted_cell_text(client):
+    r = client.post("/v1/score", content=SEED_001.read_bytes(), headers={"Content-Type": "text/plain; charset=utf-8"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert len(body["projects"]) == 16
+    assert "X-Zhibiao-Version" in r.headers
+    first = body["projects"][0]["indicators"][0]
+    assert first["name"] == "完成率" and first["target"] == "≥60"
+    assert {f["code"] for f in first["findings"]} >= {"ZB-M003", "ZB-S001"}
+    assert body["department"]["grade"] in {"优", "良", "中", "差"}
+
+
+def test_score_document_json_and_wrapped_text(client):
+    parsed = client.post("/v1/parse", content=SEED_000.read_bytes(), headers={"Content-Type": "text/plain"})
+    assert parsed.status_code == 200
+    doc = parsed.json()
+    r = client.post("/v1/score", json=doc)
+    assert r.status_code == 200 and len(r.json()["projects"]) == 11
+    wrapped = client.post("/v1/score", json={"text": SEED_000.read_text(encoding="utf-8")})
+    assert wrapped.status_code == 200
+    assert wrapped.json()["department"]["score"] == r.json()["department"]["score"]
+
+
+def test_score_file_upload(client):
+    r = client.post("/v1/score/file", files={"file": ("seed.txt", SEED_000.read_bytes(), "text/plain")})
+    assert r.status_code == 200 and len(r.json()["projects"]) == 11
+
+
+def test_rules_catalog(client):
+    rules = client.get("/v1/rules").json()
+    assert len(rules) >= 30 and all(r["code"].startswith("ZB-") for r in rules)
+    one = client.get("/v1/rules/ZB-M001").json()
+    assert one["code"] == "ZB-M001" and one["message"]
+    _assert_error(client.get("/v1/rules/ZB-X999"), 404, "rule_not_found")
+
+
+def test_feedback_stored(client):
+    r = client.post("/v1/feedback", json={
+        "document_sha256": "a" * 64, "kind": "finding_wrong", "code": "ZB-M002", "project_index": 0,
+        "indicator_index": 1, "indicator": {"level1": "产出指标", "level3": "通过专家评审", "target_value": "通过评审"},
+    })
+    assert r.status_code == 201 and r.json()["status"] == "stored"
+    _assert_error(client.post("/v1/feedback", json={"document_sha256": "a" * 64, "kind": "level_corrected"}), 422)
+    _assert_error(client.post("/v1/feedback", json={"kind": "nonsense"}), 422, "invalid_request")
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "code"),
+    [
+        (b"", "text/plain", 422, "unparsable"),
+        (b"just some words, no table", "text/plain", 422, "unparsable"),
+        (b"\x00\x01\x02binary", "text/plain", 422, "unparsable"),
+        (b"{not json", "application/json", 422, "unparsable"),
+        (b'{"projects": 5}', "application/json", 422, "unparsable"),
+        (b"<table><tr><td>x</td></tr></table>", "text/html", 422, "unparsable"),
+        (b"a,b", "application/pdf", 415, "unsupported_media_type"),
+        (b"a,b", "", 415, "unsupported_media_type"),
+    ],
+)
+def test_bad_input_is_a_json_4xx(client, body, content_type, status, code):
+    headers = {"Content-Type": content_type} if content_type else {}
+    err = _assert_error(client.post("/v1/score", content=body, headers=headers), status, code)
+    if status == 422 and code == "unparsable":
+        assert err["detail"]
+
+
+def test_unparsable_error_is_located(client):
+    err = _assert_error(client.post("/v1/score", content="a\tb\nc\td\n".encode(), headers={"Content-Type": "text/plain"}), 422)
+    assert "expected" in err["detail"]
+
+
+def test_request_too_large(client):
+    big = b"x" * (2 * 1024 * 1024 + 10)
+    _assert_error(client.post("/v1/score", content=big, headers={"Content-Type": "text/plain"}), 413, "too_large")
+
+
+def _zip_bomb() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", b"0" * (6 * 1024 * 1024))
+    return buf.getvalue()
+
+
+def test_upload_decompressing_past_limit(client):
+    r = client.post("/v1/score/file", files={"file": ("bomb.docx", _zip_bomb(), "application/octet-stream")})
+    _assert_error(r, 413, "too_large")
+
+
+def test_upload_unsupported_suffix_and_corrupt_docx(client):
+    _assert_error(client.post("/v1/score/file", files={"file": ("a.pdf", b"%PDF", "application/pdf")}), 415)
+    err = _assert_error(client.post("/v1/score/file", files={"file": ("a.docx", b"PK\x03\x04junk", "x")}), 422)
+    assert "a.docx" in err["detail"]
+
+
+def test_unknown_route_and_method(client):
+    _assert_error(client.get("/v1/nothing"), 404, "not_found")
+    _assert_error(client.get("/v1/score"), 405)
+
+
+def test_model_admin_needs_key(client):
+    _assert_error(client.post("/v1/models/rollback"), 401, "unauthorized")
+    _assert_error(client.post("/v1/models/rollback", headers={"X-API-Key": "wrong"}), 403, "forbidden")
+    _assert_error(client.post("/v1/models/train"), 401)
+    listing = client.get("/v1/models")
+    assert listing.status_code == 200 and listing.json()["current"]
+
+
+def test_markup_in_cells_comes_back_as_text(client):
+    # Excel quotes a cell that starts with a quote and doubles the quote inside.
+    text = "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t<script>alert(1)</script>\t\"\"\"><img src=x onerror=alert(1)>\"\n"
+    r = client.post("/v1/score", content=text.encode(), headers={"Content-Type": "text/plain"})
+    assert r.status_code == 200
+    ind = r.json()["projects"][0]["indicators"][0]
+    assert ind["name"] == "<script>alert(1)</script>"
+    assert ind["target"] == '"><img src=x onerror=alert(1)>'
+
+
+def test_index_page_served_offline(client):
+    page = client.get("/")
+    assert page.status_code == 200 and "绩效目标表" in page.text
+    assert "http://" not in page.text and "https://" not in page.text
+    for asset in ("/static/app.js", "/static/app.css"):
+        assert client.get(asset).status_code == 200
+
+
+def test_openapi_lists_routes(client):
+    spec = client.get("/openapi.json").json()
+    assert {"/v1/score", "/v1/score/file", "/v1/rules", "/v1/feedback", "/v1/models"} <= set(spec["paths"])
+    assert json.dumps(spec)

@@ -1,0 +1,137 @@
+"""Corpus reading and validation: every bad line is reported, good rows survive."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from scorer.cli.main import app
+from training.corpus import REQUIRED_COLUMNS, CorpusError, load_corpus, read_corpus
+
+HEADER = "\t".join(REQUIRED_COLUMNS)
+
+
+def tsv_row(level1="产出指标", level2="数量指标", name="培训人次", target="≥100人次", source="doc-a", description="") -> str:
+    values = {c: "" for c in REQUIRED_COLUMNS}
+    values.update(source=source, level1=level1, level2=level2, level3=name, target_value=target, description=description)
+    return "\t".join(values[c] for c in REQUIRED_COLUMNS)
+
+
+def write(path: Path, *lines: str, encoding_errors: dict[int, bytes] | None = None) -> Path:
+    """Lines joined with newlines; ``encoding_errors`` replaces whole lines by raw bytes."""
+    raw = [line.encode("utf-8") for line in lines]
+    for index, data in (encoding_errors or {}).items():
+        raw[index] = data
+    path.write_bytes(b"\n".join(raw) + b"\n")
+    return path
+
+
+@pytest.fixture
+def bad_corpus(tmp_path: Path) -> Path:
+    return write(
+        tmp_path / "bad.tsv",
+        HEADER,
+        tsv_row(),  # 2 good
+        tsv_row(name="验收合格率", level2="质量指标", target="100%"),  # 3 good
+        "not\tenough\tfields",  # 4 fields
+        tsv_row(name=""),  # 5 empty name, no description
+        tsv_row(level2="社会、经济、生态效益指标", name="费用减少率"),  # 6 unknown label
+        tsv_row(),  # 7 duplicate of 2
+        "placeholder",  # 8 saved as GBK, not UTF-8
+        tsv_row(level1="项目决策", name="宣传次数"),  # 9 warning only
+        tsv_row(name="88"),  # 10 a name without words
+        encoding_errors={7: tsv_row(name="资金到位率", level2="质量指标").encode("gbk")},
+    )
+
+
+def test_good_rows_are_read_with_canonical_labels(tmp_path: Path):
+    corpus = read_corpus([write(tmp_path / "c.tsv", HEADER, tsv_row(), tsv_row(level1="效果指标", level2="社会效益指标", name="受益人口"))])
+    assert not corpus.problems
+    assert [(r.line, r.label.level1, r.label.level2) for r in corpus.rows] == [(2, "产出", "数量"), (3, "效益", "社会效益")]
+    assert corpus.rows[0].group == "doc-a"
+    assert corpus.summary()["level2"] == {"数量": 1, "社会效益": 1}
+
+
+def test_every_bad_line_is_reported_with_its_line_number(bad_corpus: Path):
+    corpus = read_corpus([bad_corpus])
+    errors = {(p.line, p.code) for p in corpus.errors}
+    assert errors == {(4, "fields"), (5, "empty-name"), (6, "unknown-label"), (7, "duplicate"), (8, "encoding"), (10, "empty-name")}
+    assert {(p.line, p.code) for p in corpus.warnings} == {(9, "level1")}
+    assert [r.line for r in corpus.rows] == [2, 3, 9]
+    assert corpus.rejected == 6
+    duplicate = next(p for p in corpus.errors if p.code == "duplicate")
+    assert duplicate.message.endswith(f"{bad_corpus}:2")
+
+
+def test_a_corpus_with_bad_rows_is_rejected_unless_skip_bad(bad_corpus: Path):
+    with pytest.raises(CorpusError) as info:
+        load_corpus([bad_corpus])
+    message = str(info.value)
+    for line in (4, 5, 6, 7, 8, 10):
+        assert f"{bad_corpus}:{line}:" in message
+    assert len(load_corpus([bad_corpus], skip_bad=True).rows) == 3
+
+
+def test_missing_columns_reject_every_row(tmp_path: Path):
+    header = "\t".join(c for c in REQUIRED_COLUMNS if c != "level2")
+    corpus = read_corpus([write(tmp_path / "c.tsv", header, "a\tb", "c\td")])
+    assert [(p.line, p.code) for p in corpus.errors] == [(1, "columns")]
+    assert "level2" in corpus.errors[0].message
+    assert corpus.rows == [] and corpus.rejected == 2
+
+
+def test_satisfaction_level2_is_implied_by_its_level1(tmp_path: Path):
+    corpus = read_corpus([write(tmp_path / "c.tsv", HEADER, tsv_row(level1="满意度指标", level2="", name="群众满意度"))])
+    assert corpus.rows[0].label.level2 == "服务对象满意度"
+    assert [p.code for p in corpus.warnings] == ["level2"]
+
+
+def test_csv_and_jsonl_with_extra_columns(tmp_path: Path):
+    csv_path = tmp_path / "c.csv"
+    csv_path.write_text(
+        ",".join((*REQUIRED_COLUMNS, "note")) + "\n" + 'doc,,,,,产出指标,时效指标,"按时完成率,季度",,100%,,x\n',
+        encoding="utf-8",
+    )
+    jsonl_path = tmp_path / "c.jsonl"
+    record = {c: "" for c in REQUIRED_COLUMNS} | {"source": "doc", "level1": "产出指标", "level2": "成本指标", "level3": "项目总成本", "extra": 1}
+    jsonl_path.write_text(json.dumps(record, ensure_ascii=False) + "\n" + '{"level1": "产出指标"}\n[1]\n', encoding="utf-8")
+    corpus = read_corpus([csv_path, jsonl_path])
+    assert [r.fields["level3"] for r in corpus.rows] == ["按时完成率,季度", "项目总成本"]
+    assert corpus.rows[0].fields["note"] == "x"
+    assert {(p.file, p.line, p.code) for p in corpus.errors} == {(str(jsonl_path), 2, "columns"), (str(jsonl_path), 3, "fields")}
+
+
+def test_shipped_corpus_summary():
+    corpus = read_corpus([Path(__file__).resolve().parents[1] / "corpus" / "indicators.tsv"])
+    summary = corpus.summary()
+    assert summary["rows"] + summary["rejected"] == 599
+    assert summary["sources"] > 50
+    assert {p.code for p in corpus.errors} <= {"unknown-label", "empty-name", "duplicate"}
+
+
+runner = CliRunner()
+
+
+def test_check_command_lists_bad_lines_and_exits_2(bad_corpus: Path):
+    result = runner.invoke(app, ["corpus", "check", str(bad_corpus)])
+    assert result.exit_code == 2, result.output
+    for line in (4, 5, 6, 7, 8, 10):
+        assert f"{bad_corpus}:{line}: error" in result.output
+    assert "3 good rows, 6 bad lines" in result.output
+    assert runner.invoke(app, ["corpus", "check", str(bad_corpus), "--skip-bad"]).exit_code == 0
+
+
+def test_check_command_json(bad_corpus: Path):
+    result = runner.invoke(app, ["corpus", "check", str(bad_corpus), "--skip-bad", "--format", "json"])
+    payload = json.loads(result.output)
+    assert payload["summary"]["rows"] == 3
+    assert len(payload["problems"]) == 7
+
+
+def test_check_command_on_a_missing_file(tmp_path: Path):
+    result = runner.invoke(app, ["corpus", "check", str(tmp_path / "nope.tsv")])
+    assert result.exit_code == 2
+    assert "No such file" in result.output
