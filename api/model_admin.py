@@ -13,7 +13,7 @@ from typing import Any
 from api.db import Database, Job
 from api.errors import APIError
 from scorer.modelstore.current import default_models_dir
-from scorer.modelstore.gate import DEFAULT_MARGIN, decide
+from scorer.modelstore.gate import DEFAULT_MARGIN, PromotionRefused, promote_gated
 from scorer.modelstore.store import ModelStore, ModelStoreError
 
 log = logging.getLogger("zhibiao.api")
@@ -74,9 +74,11 @@ class ModelAdmin:
             return
         try:
             self._set(job_id, status="running")
-            result = train(self.corpus, self.root)
+            # Bad corpus rows are left out and reported on the job, as `train --skip-bad` does.
+            result = train(self.corpus, self.root, skip_bad=True)
             self._set(job_id, status="done", finished_at=datetime.now(UTC),
                       result={"version": result.version, "metrics": result.card.get("metrics"),
+                              "rejected_rows": result.card.get("corpus", {}).get("rejected_rows"),
                               "seconds": round(result.seconds, 1)})
         except Exception as exc:  # a failed job is reported on the job, the live model is untouched
             log.exception("training job %s failed", job_id)
@@ -95,27 +97,16 @@ class ModelAdmin:
 
     # -- promotion ----------------------------------------------------------------------
     def promote(self, version: str, force: bool = False) -> dict[str, Any]:
-        store = self.store
         try:
-            current = store.current_version()
-            store.verify(version)
-            if current == version:
-                return {"current": version, "previous": current, "changed": False}
-            decision = None
-            if current is not None:
-                figures = {"current": store.card(current)["metrics"]["model"],
-                           "candidate": store.card(version)["metrics"]["model"]}
-                decision = decide(figures["current"], figures["candidate"], self.margin,
-                                  "each model's own held-out documents")
-                if not decision.allowed and not force:
-                    raise APIError(409, "promotion_refused", f"候选模型 {version} 比当前模型 {current} 差，超过允许幅度 {self.margin}",
-                                   decision.describe())
-            store.promote(version)
+            done = promote_gated(self.store, version, self.margin, force)
+        except PromotionRefused as refused:
+            raise APIError(409, "promotion_refused",
+                           f"候选模型 {version} 比当前模型 {refused.current} 差，超过允许幅度 {self.margin}",
+                           refused.decision.describe()) from None
         except ModelStoreError as exc:
-            raise APIError(404 if "unknown" in str(exc).lower() or "no version" in str(exc).lower() else 409,
-                           "model_error", "模型版本不可用", str(exc)) from None
-        return {"current": version, "previous": current, "changed": True,
-                "gate": decision.describe() if decision else None}
+            raise APIError(404, "model_error", "模型版本不可用", str(exc)) from None
+        return {"current": done.version, "previous": done.previous, "changed": done.changed,
+                "gate": done.decision.describe() if done.decision else None}
 
     def rollback(self) -> dict[str, Any]:
         store = self.store

@@ -169,3 +169,46 @@ def test_openapi_lists_routes(client):
     spec = client.get("/openapi.json").json()
     assert {"/v1/score", "/v1/score/file", "/v1/rules", "/v1/feedback", "/v1/models"} <= set(spec["paths"])
     assert json.dumps(spec)
+
+
+@pytest.fixture(scope="module")
+def admin_client(tmp_path_factory):
+    """An app over a scratch copy of the shipped model store, so promotions stay local."""
+    import shutil
+
+    from scorer.modelstore.current import default_models_dir
+
+    root = tmp_path_factory.mktemp("admin")
+    models = root / "models"
+    shutil.copytree(default_models_dir(), models, ignore=shutil.ignore_patterns(".registry.lock", ".tmp-*"))
+    settings = Settings(data_dir=root / "data", admin_key="s3cret", models_dir=str(models))
+    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+        yield c
+
+
+def test_train_promote_rollback_cycle(admin_client):
+    import time
+
+    key = {"X-API-Key": "s3cret"}
+    before = admin_client.get("/v1/models").json()
+    job = admin_client.post("/v1/models/train", headers=key)
+    assert job.status_code == 202
+    job_id = job.json()["job"]
+    for _ in range(240):
+        status = admin_client.get(f"/v1/models/jobs/{job_id}", headers=key).json()
+        if status["status"] in ("done", "failed"):
+            break
+        time.sleep(0.5)
+    assert status["status"] == "done", status
+    new = status["result"]["version"]
+    # Training never changes the live model.
+    assert admin_client.get("/v1/models").json()["current"] == before["current"]
+    promoted = admin_client.post(f"/v1/models/{new}/promote", headers=key)
+    assert promoted.status_code == 200, promoted.text
+    assert promoted.json()["current"] == new
+    # The running app picks the promotion up without a restart.
+    r = admin_client.post("/v1/score", content=SEED_000.read_bytes(), headers={"Content-Type": "text/plain"})
+    assert r.json()["model_versions"]["level_classifier"] == new
+    back = admin_client.post("/v1/models/rollback", headers=key)
+    assert back.status_code == 200 and back.json()["current"] == before["current"]
+    _assert_error(admin_client.post("/v1/models/no-such-version/promote", headers=key), 404)

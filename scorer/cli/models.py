@@ -20,7 +20,7 @@ from rich.table import Table
 from scorer.cli.common import fail, user_errors
 from scorer.modelstore import ModelStore, ModelStoreError, default_models_dir
 from scorer.modelstore.card import render_markdown
-from scorer.modelstore.gate import DEFAULT_MARGIN, decide
+from scorer.modelstore.gate import DEFAULT_MARGIN, PromotionRefused, promote_gated
 
 models_app = typer.Typer(
     name="models",
@@ -116,28 +116,24 @@ def promote(
     """Make VERSION the current model, if it is not worse than the current one."""
     from training.evaluate import compare_on_corpus  # training code is only needed here
 
+    compare = None
+    if corpus:
+        def compare(current_model, candidate_model):
+            results, rows = compare_on_corpus(corpus, {"current": current_model, "candidate": candidate_model}, skip_bad)
+            return results, f"{rows} rows of {', '.join(map(str, corpus))} that neither model trained on"
+
     with store_errors():
-        store = open_store(models_dir)
-        current = store.current_version()
-        store.verify(version)
-        if current == version:
-            typer.echo(f"{version} is already current")
-            return
-        if current is not None:
-            if corpus:
-                models = {"current": store.load(current), "candidate": store.load(version)}
-                results, rows = compare_on_corpus(corpus, models, skip_bad)
-                figures = {name: results[name] for name in models}
-                basis = f"{rows} rows of {', '.join(map(str, corpus))} that neither model trained on"
-            else:
-                figures = {"current": store.card(current)["metrics"]["model"], "candidate": store.card(version)["metrics"]["model"]}
-                basis = "each model's own held-out documents (model cards; pass --corpus to use the same rows)"
-            decision = decide(figures["current"], figures["candidate"], margin, basis)
-            typer.echo(f"current {current} vs candidate {version}, " + decision.describe())
-            if not decision.allowed and not force:
-                raise fail(f"refused to promote {version}: worse than {current} by more than {margin} (use --force to override)")
-        store.promote(version)
-    typer.echo(f"current model: {version}" + (f" (was {current})" if current else ""))
+        try:
+            done = promote_gated(open_store(models_dir), version, margin, force, compare)
+        except PromotionRefused as refused:
+            typer.echo(f"current {refused.current} vs candidate {version}, " + refused.decision.describe())
+            raise fail(f"{refused} (use --force to override)") from None
+    if not done.changed:
+        typer.echo(f"{version} is already current")
+        return
+    if done.decision is not None:
+        typer.echo(f"current {done.previous} vs candidate {version}, " + done.decision.describe())
+    typer.echo(f"current model: {version}" + (f" (was {done.previous})" if done.previous else ""))
 
 
 @models_app.command("rollback")

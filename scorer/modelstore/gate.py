@@ -7,7 +7,10 @@ decision carries both sets of figures so the refusal can say why.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from scorer.modelstore.store import ModelStore, StoredModel
 
 GATE_METRICS: tuple[str, ...] = ("l1_accuracy", "l2_macro_f1")
 DEFAULT_MARGIN = 0.02
@@ -34,3 +37,49 @@ def decide(current: dict[str, float], candidate: dict[str, float], margin: float
     figures = {m: (float(current[m]), float(candidate[m])) for m in GATE_METRICS}
     allowed = all(cand >= cur - margin for cur, cand in figures.values())
     return GateDecision(allowed, figures, margin, basis)
+
+
+@dataclass(frozen=True)
+class Promotion:
+    version: str
+    previous: str | None
+    #: False when the version was already current.
+    changed: bool
+    #: the comparison that allowed it (None when there was no current model to beat).
+    decision: GateDecision | None
+
+
+class PromotionRefused(Exception):
+    def __init__(self, decision: GateDecision, current: str, version: str):
+        self.decision, self.current, self.version = decision, current, version
+        super().__init__(f"refused to promote {version}: worse than {current} by more than {decision.margin}")
+
+
+def promote_gated(
+    store: ModelStore,
+    version: str,
+    margin: float = DEFAULT_MARGIN,
+    force: bool = False,
+    compare: Callable[[StoredModel, StoredModel], tuple[dict[str, dict[str, float]], str]] | None = None,
+) -> Promotion:
+    """Make ``version`` current unless it is worse than the current model by more than
+    ``margin``. ``compare(current, candidate)`` returns both models' figures on the same
+    rows and a description of them; by default each card's held-out figures are used.
+    The swap itself is the store's atomic registry update."""
+    current = store.current_version()
+    store.verify(version)
+    if current == version:
+        return Promotion(version, current, False, None)
+    decision = None
+    if current is not None:
+        if compare is not None:
+            figures, basis = compare(store.load(current), store.load(version))
+        else:
+            figures = {"current": store.card(current)["metrics"]["model"],
+                       "candidate": store.card(version)["metrics"]["model"]}
+            basis = "each model's own held-out documents (model cards)"
+        decision = decide(figures["current"], figures["candidate"], margin, basis)
+        if not decision.allowed and not force:
+            raise PromotionRefused(decision, current, version)
+    store.promote(version)
+    return Promotion(version, current, True, decision)
