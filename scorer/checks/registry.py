@@ -12,6 +12,7 @@ the context provides those, so model-backed checks join without touching the oth
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
@@ -28,7 +29,7 @@ ExampleSpec = dict[str, Any]
 Subject = IndicatorFacts | ProjectFacts | DocumentFacts
 
 
-class Check:
+class Check(ABC):
     """Base class of all checks. Subclasses set the class attributes and implement
     :meth:`run` for their scope."""
 
@@ -67,9 +68,9 @@ class Check:
         return a small fitted model here so their examples are tested like any rule's."""
         return {}
 
+    @abstractmethod
     def run(self, subject: Any, ctx: Any) -> Iterable[Finding]:
         """Findings for one subject of this check's scope."""
-        raise NotImplementedError
 
     def hit(
         self,
