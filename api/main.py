@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
-from api.routes import feedback, health, models, rules, score
+from api.routes import export, feedback, health, models, rules, score
 from api.service import Service
 from api.settings import Settings, get_settings
 from scorer import __version__
@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
                 response.headers["X-Model-Version"] = ",".join(f"{k}={v}" for k, v in versions.items())
         return response
 
-    for module in (health, score, rules, models, feedback):
+    for module in (health, score, rules, models, feedback, export):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

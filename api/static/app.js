@@ -6,6 +6,7 @@
 const $ = (sel) => document.querySelector(sel);
 const SEVERITY_RANK = { error: 3, warning: 2, info: 1 };
 const SEVERITY_LABEL = { error: "错误", warning: "警告", info: "提示" };
+const DIMENSION_LABEL = { S: "具体", M: "可衡量", A: "可实现", R: "相关", T: "有时限" };
 
 const state = { payload: null, result: null };
 
@@ -132,11 +133,19 @@ async function exportXlsx() {
     setStatus(errorText(body, "导出失败"), true);
     return;
   }
-  const blob = await response.blob();
-  const link = el("a", { href: URL.createObjectURL(blob), download: "绩效目标审核.xlsx" });
+  const url = URL.createObjectURL(await response.blob());
+  const link = el("a", { href: url, download: downloadName(response) });
   document.body.append(link);
   link.click();
   link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+// The server names the file after the department (RFC 5987 filename*).
+function downloadName(response) {
+  const header = response.headers.get("Content-Disposition") || "";
+  const match = /filename\*=UTF-8''([^;]+)/i.exec(header);
+  return match ? decodeURIComponent(match[1]) : "绩效目标审核.xlsx";
 }
 
 async function reportWrong(button, finding, project, indicator) {
@@ -212,7 +221,7 @@ function renderSummary(result) {
   section.hidden = false;
   const dept = result.department || {};
   const rows = (dept.ranking || []).map((r, i) =>
-    el("tr", {}, el("td", {}, i + 1), el("td", {}, r.name), el("td", {}, r.score), el("td", {}, gradeBadge(r.grade))));
+    el("tr", {}, el("td", {}, i + 1), el("td", {}, r.name), el("td", {}, Number(r.score).toFixed(1)), el("td", {}, gradeBadge(r.grade))));
   section.replaceChildren(
     el("strong", {}, `部门得分 ${dept.score ?? ""} `), gradeBadge(dept.grade),
     el("span", { class: "muted" }, ` ${result.document.department || ""} ${result.document.title || ""}`),
@@ -222,9 +231,14 @@ function renderSummary(result) {
   );
 }
 
+// One line per SMART dimension, coloured by how much of it the findings took away.
 function smartCell(smart) {
   if (!smart) return "";
-  return ["S", "M", "A", "R", "T"].map((k) => (smart[k] === undefined ? "-" : Number(smart[k]).toFixed(1))).join(" ");
+  return el("span", { class: "dims" }, ...["S", "M", "A", "R", "T"].map((k) => {
+    const value = smart[k] === undefined ? null : Number(smart[k]);
+    const level = value === null ? "" : value >= 1 ? "full" : value >= 0.5 ? "part" : "low";
+    return el("span", { class: `dim ${level}`, title: DIMENSION_LABEL[k] }, `${k} ${value === null ? "-" : value.toFixed(1)}`);
+  }));
 }
 
 function renderProject(project) {
