@@ -5,8 +5,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # The browser tests drive Debian's chromium (never a Playwright download); a CJK font so
 # the page and its screenshot show Chinese, not boxes. We are root in CI.
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
 command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || {
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null
 }
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 # Prove the training pipeline end to end on the bundled corpus, into a scratch models

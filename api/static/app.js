@@ -174,7 +174,7 @@ async function reportWrong(button, finding, project, indicator) {
 
 function indicatorRecord(project, ind) {
   return {
-    project_name: project.name, department: project.department || "",
+    project_name: project.name, department: (state.result && state.result.document.department) || "",
     level1: ind.level1, level2: ind.level2, level3: ind.name,
     description: ind.description, target_value: ind.target, basis: ind.basis,
   };
