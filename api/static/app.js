@@ -148,28 +148,44 @@ function downloadName(response) {
   return match ? decodeURIComponent(match[1]) : "绩效目标审核.xlsx";
 }
 
-async function reportWrong(button, finding, project, indicator) {
-  const body = {
-    document_sha256: state.result.document.sha256,
-    kind: "finding_wrong",
-    code: finding.code,
-    project_index: project.index,
-    indicator_index: finding.indicator,
-    indicator: indicator ? indicatorRecord(project, indicator) : null,
-  };
+async function sendFeedback(button, body, doneText) {
   const response = await fetch("/v1/feedback", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
+    body: JSON.stringify({ document_sha256: state.result.document.sha256, ...body }),
   });
   if (response.ok) {
-    button.textContent = "已反馈";
+    button.textContent = doneText;
     button.classList.add("sent");
     button.disabled = true;
   } else {
     const data = await response.json().catch(() => null);
     setStatus(errorText(data, "反馈失败"), true);
   }
+}
+
+function reportWrong(button, finding, project, indicator) {
+  return sendFeedback(button, {
+    kind: "finding_wrong",
+    code: finding.code,
+    project_index: project.index,
+    indicator_index: finding.indicator,
+    indicator: indicator ? indicatorRecord(project, indicator) : null,
+  }, "已反馈");
+}
+
+// A level-disagreement finding can be accepted: the corrected level goes back as a label.
+function acceptLevel(button, finding, project, indicator) {
+  const suffix = (level) => (level.endsWith("指标") ? level : `${level}指标`);
+  return sendFeedback(button, {
+    kind: "level_corrected",
+    code: finding.code,
+    project_index: project.index,
+    indicator_index: finding.indicator,
+    indicator: indicatorRecord(project, indicator),
+    level1: suffix(finding.details.predicted_level1),
+    level2: suffix(finding.details.predicted_level2),
+  }, "已采纳");
 }
 
 function indicatorRecord(project, ind) {
@@ -201,12 +217,18 @@ function worst(findings) {
 function findingItem(finding, project, indicator) {
   const wrong = el("button", { class: "wrong", type: "button", title: "这条提示不正确" }, "误报");
   wrong.addEventListener("click", () => reportWrong(wrong, finding, project, indicator));
+  let accept = null;
+  if (indicator && finding.details && finding.details.predicted_level2) {
+    accept = el("button", { class: "wrong accept", type: "button", title: "按模型建议更正层级，作为训练样本" }, "采纳建议层级");
+    accept.addEventListener("click", () => acceptLevel(accept, finding, project, indicator));
+  }
   return el(
     "li",
     { "data-code": finding.code, "data-severity": finding.severity },
     el("span", { class: `code ${finding.severity}`, title: SEVERITY_LABEL[finding.severity] }, finding.code),
     el("span", { class: "message" }, finding.message),
     wrong,
+    accept,
     finding.suggestion ? el("span", { class: "suggestion" }, `建议：${finding.suggestion}`) : null,
     finding.evidence ? el("span", { class: "evidence" }, `原文：${finding.evidence}`) : null,
   );

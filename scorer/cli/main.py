@@ -6,7 +6,7 @@ from __future__ import annotations
 import typer
 
 from scorer.cli import corpus as corpus_cmd, models as models_cmd, models_embedder, train as train_cmd
-from scorer.cli import parse as parse_cmd
+from scorer.cli import feedback as feedback_cmd, parse as parse_cmd
 from scorer.cli import rules as rules_cmd, score as score_cmd, serve as serve_cmd
 
 app = typer.Typer(
@@ -21,6 +21,7 @@ parse_cmd.register(app)
 score_cmd.register(app)
 rules_cmd.register(app)
 serve_cmd.register(app)
+feedback_cmd.register(app)
 corpus_cmd.register(app)
 models_embedder.register_into(models_cmd.models_app)
 models_cmd.register(app)
