@@ -55,19 +55,25 @@ class LevelDisagreesWithText(Check):
         from scorer.classifier.disagreement import level_disagreements
 
         model = ctx.resource(LEVEL_CLASSIFIER)
+        # One model call per template (usually one per document): the per-call cost of
+        # featurising dominates for the handful of rows a project has.
+        by_template: dict[str | None, list] = {}
         for project in doc.projects:
             # Satisfaction placement is judged by rule (ZB-ST008), which knows the 2015
             # template's 满意度-under-效益 layout; the model is not asked about those rows.
             rows = [i for i in project.indicators if i.name and not (i.is_satisfaction or i.in_satisfaction_level)]
-            verdicts = level_disagreements([r.indicator for r in rows], model, template=project.template)
+            by_template.setdefault(project.template, []).extend(rows)
+        for template, rows in by_template.items():
+            verdicts = level_disagreements([r.indicator for r in rows], model, template=template)
             for row, verdict in zip(rows, verdicts):
-                if verdict is None:
-                    continue
-                declared = row.indicator.level2 or row.indicator.level1
-                predicted = f"{_label(verdict.level1)} / {_label(verdict.level2)}"
-                yield self.hit(
-                    row, evidence=declared, name=row.indicator.name, declared=declared, predicted=predicted,
-                    confidence=verdict.confidence,
-                    details={"predicted_level1": verdict.level1, "predicted_level2": verdict.level2,
-                             "confidence": round(verdict.confidence, 4), "model_version": getattr(model, "version", "")},
-                )
+                if verdict is not None:
+                    yield self._finding(row, verdict, model)
+
+    def _finding(self, row, verdict, model) -> Finding:
+        declared = row.indicator.level2 or row.indicator.level1
+        return self.hit(
+            row, evidence=declared, name=row.indicator.name, declared=declared,
+            predicted=f"{_label(verdict.level1)} / {_label(verdict.level2)}", confidence=verdict.confidence,
+            details={"predicted_level1": verdict.level1, "predicted_level2": verdict.level2,
+                     "confidence": round(verdict.confidence, 4), "model_version": getattr(model, "version", "")},
+        )
