@@ -20,13 +20,27 @@ log = logging.getLogger("zhibiao.api")
 
 #: The corpus shipped with the project; a deployment points ZHIBIAO_CORPUS elsewhere.
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "indicators.tsv"
+#: Its label corrections (docs/corpus.md), which the shipped model was trained with.
+DEFAULT_CORRECTIONS = DEFAULT_CORPUS.with_name("corrections.tsv")
 
 
 class ModelAdmin:
-    def __init__(self, db: Database, models_dir: str | None, corpus: str | None, margin: float = DEFAULT_MARGIN):
+    def __init__(
+        self,
+        db: Database,
+        models_dir: str | None,
+        corpus: str | None,
+        margin: float = DEFAULT_MARGIN,
+        corrections: str | None = None,
+    ):
         self.db = db
         self.root = Path(models_dir) if models_dir else default_models_dir()
         self.corpus = [Path(p) for p in corpus.split(",")] if corpus else [DEFAULT_CORPUS]
+        # The bundled corpus comes with its bundled corrections; another corpus names its own.
+        if corrections:
+            self.corrections = [Path(p) for p in corrections.split(",")]
+        else:
+            self.corrections = [] if corpus else [DEFAULT_CORRECTIONS]
         self.margin = margin
         self._lock = threading.Lock()
 
@@ -52,7 +66,8 @@ class ModelAdmin:
     # -- training -----------------------------------------------------------------------
     def start_training(self) -> int:
         with self.db.session() as session:
-            job = Job(kind="train", status="queued", params={"corpus": [str(p) for p in self.corpus]})
+            params = {"corpus": [str(p) for p in self.corpus], "corrections": [str(p) for p in self.corrections]}
+            job = Job(kind="train", status="queued", params=params)
             session.add(job)
             session.flush()
             job_id = job.id
@@ -66,7 +81,7 @@ class ModelAdmin:
                 setattr(job, key, value)
 
     def _train(self, job_id: int) -> None:
-        from training.train import train  # heavy imports only when a job runs
+        from training.train import TrainConfig, train  # heavy imports only when a job runs
 
         if not self._lock.acquire(blocking=False):
             self._set(job_id, status="failed", error="another training job is running",
@@ -75,7 +90,7 @@ class ModelAdmin:
         try:
             self._set(job_id, status="running")
             # Bad corpus rows are left out and reported on the job, as `train --skip-bad` does.
-            result = train(self.corpus, self.root, skip_bad=True)
+            result = train(self.corpus, self.root, skip_bad=True, config=TrainConfig(corrections=tuple(self.corrections)))
             self._set(job_id, status="done", finished_at=datetime.now(UTC),
                       result={"version": result.version, "metrics": result.card.get("metrics"),
                               "rejected_rows": result.card.get("corpus", {}).get("rejected_rows"),

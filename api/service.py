@@ -25,7 +25,9 @@ class Service:
         self.db = Database(settings.resolved_database_url())
         self.db.migrate()
         self.models = ModelResources(models_dir=settings.models_dir or None)
-        self.model_admin = ModelAdmin(self.db, settings.models_dir or None, settings.corpus or None)
+        self.model_admin = ModelAdmin(
+            self.db, settings.models_dir or None, settings.corpus or None, corrections=settings.corrections or None
+        )
         self._scorer: Scorer | None = None
         self._scorer_key: tuple | None = None
         self.scorer()  # load models now, not on the first request

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     models_dir: str = ""
     #: Corpus file(s) a training job reads, comma-separated; empty means the bundled corpus.
     corpus: str = ""
+    #: Label-correction file(s) a training job applies, comma-separated; empty means the
+    #: bundled corrections with the bundled corpus and none with another corpus.
+    corrections: str = ""
 
     def resolved_database_url(self) -> str:
         if self.database_url:

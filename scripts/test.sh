@@ -13,6 +13,6 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 # Prove the training pipeline end to end on the bundled corpus, into a scratch models
 # dir: the shipped model is never touched by CI.
 scratch=$(mktemp -d)
-.venv/bin/zhibiao train --corpus corpus/indicators.tsv --skip-bad --out "$scratch"
+.venv/bin/zhibiao train --corpus corpus/indicators.tsv --skip-bad --corrections corpus/corrections.tsv --out "$scratch"
 rm -rf "$scratch"
 .venv/bin/python -m pytest -q "$@"

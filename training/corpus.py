@@ -2,7 +2,9 @@
 
 Every row is checked on its own, so a file with bad rows yields the list of every bad
 line (not the first one); callers decide whether to reject the file or keep the good
-rows (``skip_bad``). The format is described in ``docs/corpus.md``.
+rows (``skip_bad``). A corrections overlay relabels rows whose published label is
+wrong without editing the corpus, which stays as published. The formats are described
+in ``docs/corpus.md``.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,19 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
     "target_value",
     "basis",
 )
+
+#: A correction names the corpus row it fixes by these columns, as published ...
+CORRECTION_KEY: tuple[str, ...] = (
+    "source",
+    "project_name",
+    "level3",
+    "target_value",
+    "original_level1",
+    "original_level2",
+)
+#: ... which are these columns of the corpus.
+_CORRECTED_ROW_KEY: tuple[str, ...] = ("source", "project_name", "level3", "target_value", "level1", "level2")
+CORRECTION_COLUMNS: tuple[str, ...] = (*CORRECTION_KEY, "corrected_level1", "corrected_level2", "reason")
 
 Severity = Literal["error", "warning"]
 
@@ -80,9 +95,30 @@ class CorpusFile:
     lines: int
 
 
+@dataclass(frozen=True)
+class Correction:
+    """One row's label as it should have been published, and why."""
+
+    file: str
+    line: int
+    #: the row's CORRECTION_KEY values.
+    key: tuple[str, ...]
+    level1: str
+    level2: str
+    reason: str
+
+    def describe_row(self) -> str:
+        source, project, name, target, level1, level2 = self.key
+        return f"{name or '(no name)'} = {target or '(no value)'} [{level1}/{level2}] of {project or '(no project)'} in {source}"
+
+
 @dataclass
 class Corpus:
     files: list[CorpusFile] = field(default_factory=list)
+    #: correction overlays applied while reading.
+    corrections: list[CorpusFile] = field(default_factory=list)
+    #: rows whose labels a correction replaced.
+    corrected: int = 0
     #: rows without errors (warnings allowed), in file order.
     rows: list[CorpusRow] = field(default_factory=list)
     #: lines that had at least one error.
@@ -99,15 +135,18 @@ class Corpus:
 
     @property
     def sha256(self) -> str:
-        """One hash for the whole corpus: the files' hashes, in order."""
+        """One hash for the whole corpus: the files' hashes, in order, then the
+        corrections' (corrected labels are different training data)."""
         digest = hashlib.sha256()
-        for f in self.files:
+        for f in (*self.files, *self.corrections):
             digest.update(f.sha256.encode())
         return digest.hexdigest()
 
     def summary(self) -> dict:
         return {
             "files": [f.path for f in self.files],
+            "corrections": [f.path for f in self.corrections],
+            "corrected": self.corrected,
             "sha256": self.sha256,
             "rows": len(self.rows),
             "rejected": self.rejected,
@@ -130,6 +169,18 @@ class CorpusError(ValueError):
         super().__init__(
             f"corpus rejected: {len(errors)} error(s) on {corpus.rejected} line(s) "
             "(use --skip-bad to keep the good rows)\n" + "\n".join(lines)
+        )
+
+
+class CorrectionsError(ValueError):
+    """A corrections overlay with problems. It is rejected as a whole, whatever
+    ``skip_bad`` says: a correction that no longer finds its row means the corpus or the
+    overlay changed, and dropping it quietly would train on the label it was meant to fix."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(
+            f"corrections rejected: {len(problems)} problem(s)\n" + "\n".join(p.describe() for p in problems)
         )
 
 
@@ -159,7 +210,11 @@ def _decoded_lines(data: bytes, file: str, problems: list[Problem]) -> Iterator[
 
 
 def _records(
-    fmt: str, lines: list[tuple[int, str]], file: str, problems: list[Problem]
+    fmt: str,
+    lines: list[tuple[int, str]],
+    file: str,
+    problems: list[Problem],
+    required: Sequence[str] = REQUIRED_COLUMNS,
 ) -> Iterator[tuple[int, dict[str, str] | None]]:
     """(line, column → value) per data row; None for a row whose shape is wrong (reported)."""
     if fmt == "jsonl":
@@ -183,7 +238,7 @@ def _records(
     header_line, header_text = lines[0]
     delimiter = "\t" if fmt == "tsv" else ","
     header = [h.strip() for h in next(csv.reader([header_text], delimiter=delimiter))]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    missing = [c for c in required if c not in header]
     if missing:
         problems.append(Problem(file, header_line, "columns", f"missing columns: {', '.join(missing)}"))
         for number, _ in lines[1:]:
@@ -247,26 +302,95 @@ def _check_row(file: str, number: int, fields: dict[str, str]) -> tuple[CorpusRo
     return CorpusRow(file, number, fields, label), found
 
 
-def read_corpus(paths: Sequence[str | Path]) -> Corpus:
-    """Read and check corpora; bad rows are reported in ``problems``, never raised.
+def _table(path: Path, problems: list[Problem], required: Sequence[str]) -> tuple[CorpusFile, Iterator[tuple[int, dict[str, str] | None]]]:
+    """A file's hash and line count, and its records (bad lines reported in ``problems``)."""
+    data = path.read_bytes()
+    file = str(path)
+    lines = list(_decoded_lines(data, file, problems))
+    while lines and not lines[-1][1].strip():
+        lines.pop()
+    fmt = _sniff(path, lines[0][1] if lines else "")
+    return CorpusFile(file, hashlib.sha256(data).hexdigest(), len(lines)), _records(fmt, lines, file, problems, required)
+
+
+def _correction_problem(correction: Correction) -> tuple[str, str] | None:
+    """(code, message) when a correction cannot be applied as written."""
+    if not correction.reason:
+        return "reason", "no reason given"
+    label = canonicalise(correction.level1, correction.level2)
+    if label.level2 is None or label.level1 is None:
+        return "unknown-label", f"corrected label {correction.level1!r}/{correction.level2!r} not recognised"
+    if not label.consistent:
+        return "pair", f"corrected label files {label.level2} under {label.level1}, which no template allows"
+    original = canonicalise(*correction.key[4:])
+    if (original.level1, original.level2) == (label.level1, label.level2):
+        return "no-change", f"corrected label is the original one ({label.level1}/{label.level2})"
+    return None
+
+
+def read_corrections(paths: Sequence[str | Path]) -> tuple[list[Correction], list[CorpusFile], list[Problem]]:
+    """The corrections of overlay files, the files, and what is wrong with them (every
+    bad line; a correction with a problem is left out).
 
     Raises OSError only when a file cannot be read at all.
     """
-    corpus = Corpus()
+    corrections: list[Correction] = []
+    files: list[CorpusFile] = []
+    problems: list[Problem] = []
     seen: dict[tuple[str, ...], str] = {}
     for path in map(Path, paths):
-        data = path.read_bytes()
-        file = str(path)
+        table, records = _table(path, problems, CORRECTION_COLUMNS)
+        for number, fields in records:
+            if fields is None:
+                continue
+            fields = {k: v.strip() for k, v in fields.items()}
+            correction = Correction(
+                table.path,
+                number,
+                tuple(fields[c] for c in CORRECTION_KEY),
+                fields["corrected_level1"],
+                fields["corrected_level2"],
+                fields["reason"],
+            )
+            problem = _correction_problem(correction)
+            if problem is None and correction.key in seen:
+                problem = "duplicate", f"corrects the same row as {seen[correction.key]}"
+            if problem is None:
+                seen[correction.key] = f"{table.path}:{number}"
+                corrections.append(correction)
+            else:
+                problems.append(Problem(table.path, number, *problem))
+        files.append(table)
+    return corrections, files, problems
+
+
+def read_corpus(paths: Sequence[str | Path], corrections: Sequence[str | Path] = ()) -> Corpus:
+    """Read and check corpora; bad rows are reported in ``problems``, never raised.
+
+    ``corrections`` are overlay files (``CORRECTION_COLUMNS``) whose labels replace the
+    published ones of the rows they name before the rows are checked. Every correction
+    must name exactly one row; otherwise, or when an overlay has bad lines,
+    :class:`CorrectionsError` lists every problem. Raises OSError only when a file
+    cannot be read at all.
+    """
+    corpus = Corpus()
+    fixes, corpus.corrections, correction_problems = read_corrections(corrections)
+    fix_of = {c.key: c for c in fixes}
+    matches: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    seen: dict[tuple[str, ...], str] = {}
+    for path in map(Path, paths):
         problems: list[Problem] = []
-        lines = list(_decoded_lines(data, file, problems))
-        while lines and not lines[-1][1].strip():
-            lines.pop()
-        fmt = _sniff(path, lines[0][1] if lines else "")
+        table, records = _table(path, problems, REQUIRED_COLUMNS)
+        file = table.path
         bad_lines = {p.line for p in problems}
-        for number, fields in _records(fmt, lines, file, problems):
+        for number, fields in records:
             if fields is None:
                 bad_lines.add(number)
                 continue
+            fix = fix_of.get(tuple(fields.get(c, "").strip() for c in _CORRECTED_ROW_KEY))
+            if fix is not None:
+                matches[fix.key].append(f"{file}:{number}")
+                fields = {**fields, "level1": fix.level1, "level2": fix.level2}
             row, found = _check_row(file, number, fields)
             if row is not None:
                 key = tuple(row.fields[c] for c in REQUIRED_COLUMNS)
@@ -282,14 +406,24 @@ def read_corpus(paths: Sequence[str | Path]) -> Corpus:
                 corpus.rows.append(row)
         corpus.problems.extend(sorted(problems, key=lambda p: p.line))
         corpus.rejected += len(bad_lines)
-        corpus.files.append(CorpusFile(file, hashlib.sha256(data).hexdigest(), len(lines)))
+        corpus.files.append(table)
+    for fix in fixes:
+        rows = matches[fix.key]
+        if not rows:
+            correction_problems.append(Problem(fix.file, fix.line, "unmatched", f"matches no corpus row: {fix.describe_row()}"))
+        elif len(rows) > 1:
+            correction_problems.append(
+                Problem(fix.file, fix.line, "ambiguous", f"matches {len(rows)} corpus rows ({', '.join(rows)}): {fix.describe_row()}")
+            )
+    if correction_problems:
+        raise CorrectionsError(sorted(correction_problems, key=lambda p: (p.file, p.line)))
+    corpus.corrected = sum(len(rows) for rows in matches.values())
     return corpus
 
 
-def load_corpus(paths: Sequence[str | Path], skip_bad: bool = False) -> Corpus:
+def load_corpus(paths: Sequence[str | Path], skip_bad: bool = False, corrections: Sequence[str | Path] = ()) -> Corpus:
     """Like :func:`read_corpus`, but a corpus with errors is rejected unless ``skip_bad``."""
-    corpus = read_corpus(paths)
+    corpus = read_corpus(paths, corrections)
     if corpus.errors and not skip_bad:
         raise CorpusError(corpus)
     return corpus
-

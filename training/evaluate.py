@@ -37,6 +37,8 @@ class EvalRequest:
     model: str | None = None
     skip_bad: bool = False
     options: dict[str, Any] = field(default_factory=dict)
+    #: label-correction overlays applied to the corpus (docs/corpus.md).
+    corrections: tuple[Path, ...] = ()
 
 
 class EvalReport(Protocol):
@@ -101,12 +103,15 @@ class LevelReport:
     documents: int
     skipped: dict[str, int]
     results: dict[str, dict[str, Any]]
+    #: overlays whose labels replaced the published ones: the figures are against those.
+    corrections: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "task": "level",
             "model": self.version,
             "corpus": self.corpus,
+            "corrections": self.corrections,
             "documents": self.documents,
             "skipped": self.skipped,
             **self.results,
@@ -115,9 +120,10 @@ class LevelReport:
     def renderables(self) -> list[Any]:
         model, baseline = self.results["model"], self.results["baseline"]
         skipped = ", ".join(f"{n} rows: {why}" for why, n in self.skipped.items()) or "none"
+        labels = f"labels corrected by {', '.join(self.corrections)}" if self.corrections else "labels as published"
         summary = Table(
             title=f"level: model {self.version} vs TF-IDF+LR baseline on {model['rows']} rows "
-            f"from {self.documents} held-out documents (skipped: {skipped})",
+            f"from {self.documents} held-out documents ({labels}; skipped: {skipped})",
             title_justify="left",
         )
         summary.add_column("")
@@ -157,7 +163,7 @@ def evaluate_level(request: EvalRequest) -> LevelReport:
     store = ModelStore(request.models_dir)
     stored = store.load(request.model)
     baseline = store.load_artifact(stored.version, BASELINE)
-    corpus = load_corpus(request.corpus, request.skip_bad)
+    corpus = load_corpus(request.corpus, request.skip_bad, request.corrections)
     data, skipped = unseen(corpus.rows, stored)
     if not len(data):
         raise EvalError(
@@ -165,12 +171,16 @@ def evaluate_level(request: EvalRequest) -> LevelReport:
             f"model {stored.version} did not train on and labeled with a label it knows ({skipped})"
         )
     results = evaluate_models(data.X, data.y, {"model": stored.estimator, "baseline": baseline})
-    return LevelReport(stored.version, [f.path for f in corpus.files], data.documents(), skipped, results)
+    return LevelReport(
+        stored.version, [f.path for f in corpus.files], data.documents(), skipped, results, [f.path for f in corpus.corrections]
+    )
 
 
-def compare_on_corpus(paths: Sequence[Path], models: dict[str, StoredModel], skip_bad: bool = False) -> tuple[dict[str, dict[str, Any]], int]:
+def compare_on_corpus(
+    paths: Sequence[Path], models: dict[str, StoredModel], skip_bad: bool = False, corrections: Sequence[Path] = ()
+) -> tuple[dict[str, dict[str, Any]], int]:
     """Metrics of several stored models on the corpus rows none of them trained on."""
-    corpus = load_corpus(paths, skip_bad)
+    corpus = load_corpus(paths, skip_bad, corrections)
     data, skipped = unseen(corpus.rows, *models.values())
     if not len(data):
         raise EvalError(f"no rows of the corpus are unseen by every model ({skipped})")

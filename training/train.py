@@ -44,6 +44,8 @@ class TrainConfig:
     params: dict[str, Any] = field(default_factory=dict)
     #: parsed documents (e.g. the seeds) whose declared levels are a second test set.
     extra_eval: tuple[Path, ...] = ()
+    #: label-correction overlays applied to the corpus (docs/corpus.md).
+    corrections: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ def _corpus_card(corpus: Corpus, train: LabeledSet, test: LabeledSet, dropped: d
     return {
         "sha256": corpus.sha256,
         "files": [{"path": f.path, "sha256": f.sha256, "lines": f.lines} for f in corpus.files],
+        "corrections": [{"path": f.path, "sha256": f.sha256, "lines": f.lines} for f in corpus.corrections],
+        "rows_corrected": corpus.corrected,
         "rows_accepted": len(corpus.rows),
         "rejected_rows": corpus.rejected,
         "rows_used": len(train) + len(test),
@@ -76,7 +80,7 @@ def train(
     config: TrainConfig = TrainConfig(),
 ) -> TrainResult:
     started = time.perf_counter()
-    corpus = load_corpus(paths, skip_bad)
+    corpus = load_corpus(paths, skip_bad, config.corrections)
     data, dropped = learnable(corpus.rows, config.min_documents)
     if len(set(data.y)) < 2:
         raise ValueError("the corpus needs at least 2 labels seen in enough documents to train on")

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from scorer.cli.common import EXIT_USAGE, user_errors
-from scorer.cli.models import Format, check_output_format
+from scorer.cli.models import CorrectionFiles, Format, check_output_format
 
 corpus_app = typer.Typer(name="corpus", help="Check labeled indicator corpora and audit their labels.", no_args_is_help=True)
 
@@ -29,17 +29,19 @@ def _counts_table(title: str, counts: dict[str, int]) -> Table:
 def check(
     files: Files,
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Report bad rows but exit 0 (they would be skipped).")] = False,
+    corrections: CorrectionFiles = None,
     format: Format = "text",
 ) -> None:
     """List every bad line (errors) and doubtful one (warnings), then a summary.
 
-    Exits 2 when any line has an error, unless --skip-bad.
+    Exits 2 when any line has an error, unless --skip-bad; always when a correction
+    cannot be applied.
     """
     from training.corpus import read_corpus
 
     check_output_format(format)
     with user_errors():
-        corpus = read_corpus(files)
+        corpus = read_corpus(files, corrections or ())
     if format == "json":
         payload = {"summary": corpus.summary(), "problems": [p.__dict__ for p in corpus.problems]}
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -53,6 +55,8 @@ def check(
             f"\n{s['rows']} good rows, {s['rejected']} bad lines ({s['errors']} errors, {s['warnings']} warnings) "
             f"from {s['sources']} source documents; corpus sha256 {s['sha256'][:12]}"
         )
+        if s["corrections"]:
+            console.print(f"{s['corrected']} rows relabelled by {', '.join(s['corrections'])}")
         console.print(_counts_table("level 1", s["level1"]))
         console.print(_counts_table("level 2", s["level2"]))
         console.print(_counts_table("largest sources", s["top_sources"]))
@@ -66,6 +70,7 @@ def audit_cmd(
     top: Annotated[int, typer.Option(help="How many of the most suspicious rows to print.")] = 20,
     folds: Annotated[int, typer.Option(help="Grouped cross-validation folds (by source document).")] = 5,
     seed: Annotated[int, typer.Option(help="Seed of the folds.")] = 0,
+    corrections: CorrectionFiles = None,
     format: Format = "text",
 ) -> None:
     """Rank rows by how strongly a model that never saw their document rejects their label.
@@ -78,12 +83,13 @@ def audit_cmd(
 
     check_output_format(format)
     with user_errors():
-        corpus = read_corpus(files)
+        corpus = read_corpus(files, corrections or ())
         data, dropped = learnable(corpus.rows)
         result = audit(data, {}, folds, seed)
     payload = result.as_dict()
     payload["suspects"] = payload["suspects"][:top]
     payload["bad_lines_skipped"] = corpus.rejected
+    payload["rows_corrected"] = corpus.corrected
     payload["labels_too_rare"] = dropped
     if format == "json":
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -91,6 +97,7 @@ def audit_cmd(
     console = Console(soft_wrap=True, highlight=False)
     console.print(
         f"{result.rows} rows from {result.documents} documents ({corpus.rejected} bad lines skipped"
+        + (f"; {corpus.corrected} rows relabelled by corrections" if corpus.corrections else "")
         + (f"; too rare to learn: {dropped}" if dropped else "")
         + f"). Confident learning over {result.folds} grouped folds flags {result.issues} rows "
         f"({payload['issue_rate']:.1%}) as likely mislabeled."

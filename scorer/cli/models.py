@@ -33,6 +33,10 @@ ModelsDir = Annotated[
     typer.Option("--models-dir", help="Model store (default: $ZHIBIAO_MODELS_DIR or the repository's models/)."),
 ]
 Format = Annotated[str, typer.Option("--format", "-f", help="Output: text or json.")]
+CorrectionFiles = Annotated[
+    list[Path] | None,
+    typer.Option("--corrections", help="Label corrections to apply to the corpus (docs/corpus.md); repeatable."),
+]
 
 
 @contextmanager
@@ -110,6 +114,7 @@ def promote(
         typer.Option("--corpus", help="Compare both models on this corpus's rows neither trained on (default: their cards' held-out figures)."),
     ] = None,
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Use the good rows of a corpus with bad rows.")] = False,
+    corrections: CorrectionFiles = None,
     force: Annotated[bool, typer.Option("--force", help="Promote even if the gate refuses.")] = False,
     models_dir: ModelsDir = None,
 ) -> None:
@@ -119,7 +124,9 @@ def promote(
     compare = None
     if corpus:
         def compare(current_model, candidate_model):
-            results, rows = compare_on_corpus(corpus, {"current": current_model, "candidate": candidate_model}, skip_bad)
+            results, rows = compare_on_corpus(
+                corpus, {"current": current_model, "candidate": candidate_model}, skip_bad, corrections or ()
+            )
             return results, f"{rows} rows of {', '.join(map(str, corpus))} that neither model trained on"
 
     with store_errors():

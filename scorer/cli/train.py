@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from scorer.cli.models import Format, ModelsDir, check_output_format, open_store, store_errors
+from scorer.cli.models import CorrectionFiles, Format, ModelsDir, check_output_format, open_store, store_errors
 from scorer.modelstore import default_models_dir
 from scorer.modelstore.card import evaluation_lines
 
@@ -25,6 +25,7 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option("--out", help="Model store to add the version to (default: the repository's models/).")
         ] = None,
         skip_bad: SkipBad = False,
+        corrections: CorrectionFiles = None,
         test_size: Annotated[float, typer.Option(help="Share of source documents held out for evaluation.")] = 0.2,
         seed: Annotated[int, typer.Option(help="Seed of the document split and the folds.")] = 0,
         cv_folds: Annotated[int, typer.Option(help="Grouped cross-validation folds for the card (0: skip).")] = 5,
@@ -39,7 +40,10 @@ def register(app: typer.Typer) -> None:
 
         check_output_format(format)
         with store_errors():
-            result = train(corpus, out or default_models_dir(), skip_bad, TrainConfig(test_size=test_size, seed=seed, cv_folds=cv_folds, extra_eval=tuple(extra_eval or ())))
+            config = TrainConfig(
+                test_size=test_size, seed=seed, cv_folds=cv_folds, extra_eval=tuple(extra_eval or ()), corrections=tuple(corrections or ())
+            )
+            result = train(corpus, out or default_models_dir(), skip_bad, config)
         card = result.card
         if format == "json":
             typer.echo(json.dumps({"version": result.version, "path": str(result.path), "seconds": round(result.seconds, 2), "card": card}, ensure_ascii=False, indent=2))
@@ -47,7 +51,8 @@ def register(app: typer.Typer) -> None:
         corpus_card = card["corpus"]
         typer.echo(f"trained {result.version} in {result.seconds:.1f} s → {result.path}")
         typer.echo(
-            f"corpus {corpus_card['sha256'][:12]}: {corpus_card['rows_used']} rows used, {corpus_card['rejected_rows']} rejected; "
+            f"corpus {corpus_card['sha256'][:12]}: {corpus_card['rows_used']} rows used, {corpus_card['rejected_rows']} rejected, "
+            f"{corpus_card['rows_corrected']} relabelled by corrections; "
             f"held out {corpus_card['rows_test']} rows from {corpus_card['documents_test']} documents"
         )
         for line in evaluation_lines(card):
@@ -61,6 +66,7 @@ def register(app: typer.Typer) -> None:
         model: Annotated[str | None, typer.Option("--model", help="Version to evaluate (default: the current one).")] = None,
         task: Annotated[str, typer.Option("--task", help="What to evaluate: level (more tasks may be registered).")] = "level",
         skip_bad: SkipBad = False,
+        corrections: CorrectionFiles = None,
         models_dir: ModelsDir = None,
         format: Format = "text",
     ) -> None:
@@ -69,7 +75,7 @@ def register(app: typer.Typer) -> None:
 
         check_output_format(format)
         with store_errors():
-            request = EvalRequest(corpus, open_store(models_dir).root, model, skip_bad)
+            request = EvalRequest(corpus, open_store(models_dir).root, model, skip_bad, corrections=tuple(corrections or ()))
             report = run_task(task, request)
         if format == "json":
             typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))

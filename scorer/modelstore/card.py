@@ -104,6 +104,8 @@ def render_markdown(card: dict[str, Any]) -> str:
     ]
     for f in corpus.get("files", []):
         lines.append(f"- `{f['path']}` sha256 `{f['sha256']}`")
+    for f in corpus.get("corrections", []):
+        lines.append(f"- label corrections `{f['path']}` sha256 `{f['sha256']}` ({corpus.get('rows_corrected', 0)} rows relabelled)")
     lines += ["", "## Libraries", ""]
     lines += [f"- {k} {v}" for k, v in card.get("libraries", {}).items()]
     return "\n".join(lines) + "\n"

@@ -121,8 +121,11 @@ def format_number(value: float, number_format: str = "General") -> str:
         return str(value)  # not storable by Excel, but a hostile file can hold it
     section = _QUOTED.sub("", (number_format or "General").split(";")[0])
     percent = "%" in section
+    scaled = value * 100 if percent else value
+    if not math.isfinite(scaled):
+        return str(value)  # a percent format on a number near the float limit overflows
     # Excel computes with 15 significant digits: 0.955 shows as 95.5%, not 95.49999…%.
-    shown = Decimal(f"{value * 100 if percent else value:.15g}")
+    shown = Decimal(f"{scaled:.15g}")
     decimals = _DECIMALS.search(section)
     if decimals is None or "E" in section.upper():
         text = f"{shown.normalize():f}" if shown != shown.to_integral_value() else str(int(shown))
