@@ -188,3 +188,6 @@ def compare_on_corpus(
 
 
 register_task("level", evaluate_level)
+
+# Other tasks register themselves on import (kept last: they import this module).
+import training.relevance  # noqa: E402,F401  (registers the "relevance" task)

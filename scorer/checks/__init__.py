@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from scorer.checks import (  # noqa: F401  (imported to register their checks)
     achievable,
+    duplicates,
     finance,
     format,
     levels,
     measurable,
+    relevance,
     relevant,
     specific,
     structure,

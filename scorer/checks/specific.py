@@ -97,6 +97,7 @@ class BoilerplateDescription(Check):
         "同一段描述出现在多个不同项目上（如“按照要求和计划完成研究任务的项目在所有立项项目中的比例”"
         "出现在工资、奖励、治理资金上），或同一项目里几个不同指标共用一句描述，说明是从别处"
         "复制的定义，而不是本项目的内容。满意度和资金执行类指标的标准定义可以通用，不在此列。"
+        "有句向量模型时改由 ZB-S005/ZB-S006 报告（它们还能发现近似和改写的复制），本检查不再重复报告。"
     )
     bad = {"projects": [
         {"project": {"name": name}, "indicators": [
@@ -116,6 +117,10 @@ class BoilerplateDescription(Check):
     ]}
 
     def run(self, doc: DocumentFacts, ctx) -> Iterator[Finding]:
+        from scorer.checks.duplicates import supersedes_s003  # it imports this module's examples
+
+        if supersedes_s003(ctx):
+            return
         threshold = self.thresholds.name_description_similarity
         groups: dict[str, list[IndicatorFacts]] = defaultdict(list)
         for ind in doc.indicators():

@@ -8,6 +8,7 @@ import typer
 from scorer.cli import corpus as corpus_cmd, models as models_cmd, models_embedder, train as train_cmd
 from scorer.cli import feedback as feedback_cmd, parse as parse_cmd
 from scorer.cli import rules as rules_cmd, score as score_cmd, serve as serve_cmd
+from scorer.cli import batch as batch_cmd
 
 app = typer.Typer(
     name="zhibiao",
@@ -26,6 +27,7 @@ corpus_cmd.register(app)
 models_embedder.register_into(models_cmd.models_app)
 models_cmd.register(app)
 train_cmd.register(app)
+batch_cmd.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,154 @@
+"""The embedding goal matcher: ZB-R001/ZB-R002 asked through the relevance model.
+
+Registered as ``goal_matcher = "embeddings"`` (and chosen by ``"auto"`` whenever the
+embedder and a relevance model fitted on it are loaded; ``auto`` falls back to the
+keyword matcher otherwise, and so does ``embeddings``, with a warning, when they are
+missing). It answers the :class:`~scorer.checks.matching.GoalMatcher` questions with
+the trained model rather than a raw cosine threshold (e5 cosines are compressed into
+0.8-1.0, so no single cosine separates related from unrelated):
+
+- *does this indicator relate to anything the project is for?* — the model's verdict on
+  the indicator in its project (name, 资金用途, goals, department, sibling names); the
+  evidence is the closest project text with its cosine and the kinds of project such
+  indicators usually belong to;
+- *is this goal measured by some indicator?* — an indicator the model says fits the
+  project, that is not generic, and that is nearer to this goal than to the others.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from scorer.checks.facts import IndicatorFacts, ProjectFacts
+from scorer.checks.matching import KeywordGoalMatcher, Relation, content_words
+from scorer.config import Settings
+from scorer.embeddings.base import Embedder
+from scorer.resources import EMBEDDER, RELEVANCE_MODEL
+from scorer.semantic.memo import PerObject
+from scorer.semantic.relevance import (
+    EmbeddedPairs,
+    ProjectContext,
+    RelevanceModel,
+    RelevancePair,
+    RelevanceVerdict,
+    embed_pairs,
+    generic_pair,
+)
+
+log = logging.getLogger("zhibiao.semantic")
+
+
+def project_context(project: ProjectFacts) -> ProjectContext:
+    p = project.project
+    return ProjectContext(p.name, p.fund_use, tuple(g.text for g in p.goals), p.department)
+
+
+def indicator_pair(project: ProjectFacts, indicator: IndicatorFacts, context: ProjectContext) -> RelevancePair:
+    """The indicator in ``context``, with the names of the project's other indicators."""
+    siblings = tuple(o.indicator.name for o in project.indicators if o.index != indicator.index and o.indicator.name)
+    return RelevancePair(indicator.indicator.name, indicator.indicator.description, context, siblings=siblings)
+
+
+def usual_kinds(verdict: RelevanceVerdict) -> str:
+    """"课题研究类（共性）、文字性成果编纂类项目（共性）": where such indicators usually are."""
+    return "、".join(f"{p.name}（{p.kind}）" for p in verdict.usual_projects)
+
+
+def verdict_evidence(verdict: RelevanceVerdict) -> tuple[str, ...]:
+    evidence = [f"最接近：{verdict.closest_text}（相似度 {verdict.closest_similarity:.2f}）"]
+    if verdict.usual_projects:
+        evidence.append(f"同类指标多见于：{usual_kinds(verdict)}")
+    return tuple(evidence)
+
+
+@dataclass(frozen=True)
+class ProjectJudgement:
+    """The model's verdict on every named indicator of a project, judged in one call."""
+
+    rows: list[IndicatorFacts]
+    #: the pairs with their vectors, and the project's goals encoded in the same call.
+    embedded: EmbeddedPairs
+    verdicts: list[RelevanceVerdict]
+
+    def of(self, indicator: IndicatorFacts) -> RelevanceVerdict | None:
+        for row, verdict in zip(self.rows, self.verdicts):
+            if row.index == indicator.index:
+                return verdict
+        return None
+
+
+class EmbeddingGoalMatcher:
+    name = "embeddings"
+
+    def __init__(self, embedder: Embedder, model: RelevanceModel) -> None:
+        self.embedder = embedder
+        self.model = model
+        self.version = str(getattr(model, "version", "") or "")
+        self._judgements: PerObject[ProjectFacts, ProjectJudgement] = PerObject()
+        model.check_embedder(embedder)
+
+    def warm_up(self) -> None:
+        self.embedder.encode(["预热"], "query")
+
+    def judgement(self, project: ProjectFacts) -> ProjectJudgement:
+        """All of a project's indicators at once (ZB-R001 asks row by row; one batch
+        instead of one small encode per row)."""
+        def judge(facts: ProjectFacts) -> ProjectJudgement:
+            rows = [i for i in facts.indicators if i.indicator.name.strip()]
+            context = project_context(facts)
+            pairs = [indicator_pair(facts, i, context) for i in rows]
+            embedded = embed_pairs(pairs, self.embedder, extra=[g.text for g in facts.project.goals])
+            return ProjectJudgement(rows, embedded, self.model.judge_embedded(embedded))
+
+        return self._judgements.get(project, judge)
+
+    def indicator_related(self, project: ProjectFacts, indicator: IndicatorFacts) -> Relation | None:
+        verdict = self.judgement(project).of(indicator)
+        if verdict is None:
+            return None
+        goals = [g.text for g in project.project.goals]
+        best = goals.index(verdict.closest_text) if verdict.closest_text in goals else None
+        return Relation(not verdict.mismatch, round(1.0 - verdict.mismatch_probability, 4),
+                        verdict_evidence(verdict), best)
+
+    def goals_measured(self, project: ProjectFacts, indicators: Sequence[IndicatorFacts]) -> list[Relation | None]:
+        """A goal is measured when an indicator that fits the project (by the model) and is
+        not generic is nearer to this goal than to any other goal of the project. Like the
+        keyword matcher, which does not let the project's topic words alone connect a goal
+        to a row, closeness to the project as a whole does not count for a particular goal;
+        and no cosine threshold is needed, only which goal is nearest."""
+        goals = [g.text for g in project.project.goals]
+        judgement = self.judgement(project)
+        wanted = {i.index for i in indicators}
+        chosen = [k for k, row in enumerate(judgement.rows) if row.index in wanted]
+        if not goals or not chosen:
+            return [None] * len(goals)
+        rows = [judgement.rows[k] for k in chosen]
+        embedded = judgement.embedded
+        fitting = [not judgement.verdicts[k].mismatch and not generic_pair(embedded.pairs[k]) for k in chosen]
+        similarity = embedded.indicator[chosen] @ np.stack([embedded.extra[g] for g in goals]).T
+        nearest_goal = similarity.argmax(axis=1)
+        relations: list[Relation | None] = []
+        for j, goal in enumerate(goals):
+            if not content_words(goal):
+                relations.append(None)
+                continue
+            measuring = [k for k in range(len(rows)) if fitting[k] and nearest_goal[k] == j]
+            best = max(measuring or range(len(rows)), key=lambda k: similarity[k, j])
+            evidence = (f"最接近的指标：{rows[best].indicator.name}（相似度 {similarity[best, j]:.2f}）",)
+            relations.append(Relation(bool(measuring), round(float(similarity[best, j]), 4), evidence, rows[best].index))
+        return relations
+
+
+def embedding_matcher(settings: Settings, resources: dict[str, Any], *, fallback_warning: bool) -> Any:
+    """The embedding matcher when its models are loaded, else the keyword one."""
+    if EMBEDDER in resources and RELEVANCE_MODEL in resources:
+        return EmbeddingGoalMatcher(resources[EMBEDDER], resources[RELEVANCE_MODEL])
+    if fallback_warning:
+        log.warning("goal_matcher 'embeddings' needs the embedder and the relevance model; using keywords")
+    return KeywordGoalMatcher(settings)

@@ -1,0 +1,376 @@
+"""Does an indicator fit the fund it is attached to? A small trained model says how likely.
+
+One raw cosine cannot decide it: e5 puts any two Chinese phrases at 0.8-0.9, generic
+indicators (满意度) are close to nothing in particular and still belong everywhere, and
+a pasted indicator can share a word with the project by chance. So several signals go
+into a logistic regression (:func:`relevance_pipeline`), trained on the corpus by
+``training/relevance.py``:
+
+- embedding cosine of the indicator to the project name and to its best purpose text
+  (资金用途, each goal), raw and standardised against the corpus's projects (e5 cosines
+  are compressed; what matters is "closer to this project than to projects in general");
+- where indicators like this one usually are: the corpus indicators nearest to it, and
+  how close *their* projects are to this one (a research completion rate's neighbours
+  sit in 课题研究类 projects, far from a wage fund);
+- how well it sits with the names of the project's other indicators and with the
+  department (standardised the same way);
+- shared content words with the project (jieba);
+- genericness: how many kinds of project use the indicator's words (the 指标库 built from
+  the training rows), and whether it is a satisfaction or fund-execution indicator.
+
+sklearn shapes: :class:`RelevanceFeatures` is a transformer over :class:`EmbeddedPairs`
+(pairs whose texts were encoded once), fitted on the positive pairs it may use as its
+reference corpus; the pipeline ends in ``LogisticRegression``. Neighbours from the
+document a pair comes from are never used, so training features match unseen-document
+features. :class:`RelevanceModel` is what ships: the fitted pipeline, the threshold
+chosen on held-out documents, and the id of the embedder whose vectors it was fitted on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from scorer.embeddings.base import Embedder
+from scorer.semantic.domains import project_kind
+from scorer.semantic.frequency import IndicatorLibrary, LibraryRow, common_by_rule
+from scorer.semantic.textnorm import informative, text_key
+
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+
+
+@dataclass(frozen=True)
+class ProjectContext:
+    """What a fund is for, as far as the table says."""
+
+    name: str
+    fund_use: str = ""
+    goals: tuple[str, ...] = ()
+    department: str = ""
+
+    @property
+    def purposes(self) -> tuple[str, ...]:
+        """资金用途 and goals with content words: "按要求完成工作" says nothing an
+        indicator could match, and e5 would still find it close to any 完成率."""
+        return tuple(t for t in (self.fund_use, *self.goals) if _content_words(t))
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """The project name, then its purposes: what an indicator is compared with."""
+        return (self.name, *self.purposes) if text_key(self.name) else self.purposes or ("",)
+
+    @property
+    def kind(self) -> str:
+        return project_kind(self.name, self.department)
+
+    @property
+    def unit(self) -> str:
+        """The department without the notes in brackets tables add ("(实施单位:…)")."""
+        return _BRACKETED.sub("", self.department).strip()
+
+
+@dataclass(frozen=True)
+class RelevancePair:
+    """An indicator in a project. ``indicator_group`` is the document the indicator was
+    written in and ``project_group`` the project's; they differ only for the negatives
+    training makes by moving an indicator."""
+
+    name: str
+    description: str
+    project: ProjectContext
+    indicator_group: str = ""
+    project_group: str = ""
+    #: the names of the project's other indicators.
+    siblings: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return indicator_text(self.name, self.description)
+
+
+def indicator_text(name: str, description: str) -> str:
+    """The indicator as one text: its name, and its description when that says more (a
+    bare 完成率 is defined by its description: "…完成研究任务的项目…的比例")."""
+    name = name.strip()
+    description = description.strip()
+    if description and informative(description, "description") and text_key(description) not in text_key(name):
+        return f"{name}：{description}" if name else description
+    return name or description
+
+
+def _content_words(text: str) -> frozenset[str]:
+    from scorer.checks.matching import content_words  # scorer.checks imports this package's checks
+
+    return content_words(text)
+
+
+@dataclass
+class EmbeddedPairs:
+    """Pairs with their texts encoded (once per distinct text); what the pipeline takes."""
+
+    pairs: list[RelevancePair]
+    indicator: np.ndarray
+    project_name: np.ndarray
+    #: per pair, the vectors of ``project.texts`` (name first).
+    contexts: list[np.ndarray]
+    #: shared content words: count (capped at 3) and share of the indicator's words.
+    lexical: np.ndarray
+    #: per pair, the vectors of its siblings (possibly none).
+    siblings: list[np.ndarray]
+    #: per pair, the department's vector (zeros when the table names none).
+    department: np.ndarray
+    #: vectors of extra texts encoded in the same call (a matcher's goals).
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def subset(self, index: Sequence[int]) -> EmbeddedPairs:
+        index = list(index)
+        return EmbeddedPairs([self.pairs[i] for i in index], self.indicator[index], self.project_name[index],
+                             [self.contexts[i] for i in index], self.lexical[index], [self.siblings[i] for i in index],
+                             self.department[index])
+
+
+def embed_pairs(pairs: Sequence[RelevancePair], embedder: Embedder, extra: Sequence[str] = ()) -> EmbeddedPairs:
+    """Encode every distinct text of ``pairs`` (and ``extra``) in one call: per-call cost
+    dominates when a project has a handful of rows."""
+    texts: dict[str, int] = {}
+    for t in (t for p in pairs for t in (p.text, *p.project.texts, *p.siblings, p.project.unit)):
+        if t:
+            texts.setdefault(t, len(texts))
+    for t in extra:
+        texts.setdefault(t, len(texts))
+    empty = np.zeros((0, embedder.dim), np.float32)
+    zero = np.zeros(embedder.dim, np.float32)
+    vectors = embedder.encode(list(texts), "query") if texts else empty
+
+    def rows(strings: Sequence[str]) -> np.ndarray:
+        return np.stack([vectors[texts[t]] if t else zero for t in strings]) if strings else empty
+
+    contexts = [rows(p.project.texts) for p in pairs]
+    return EmbeddedPairs(
+        list(pairs), rows([p.text for p in pairs]), rows([p.project.texts[0] for p in pairs]), contexts,
+        _lexical(pairs), [rows(p.siblings) for p in pairs], rows([p.project.unit for p in pairs]),
+        {t: vectors[texts[t]] for t in extra},
+    )
+
+
+def _lexical(pairs: Sequence[RelevancePair]) -> np.ndarray:
+    rows = []
+    for p in pairs:
+        words = _content_words(p.text)
+        shared = words & _content_words(" ".join(p.project.texts))
+        rows.append((min(len(shared), 3) / 3, len(shared) / len(words) if words else 0.0))
+    return np.asarray(rows, dtype=np.float64).reshape(len(pairs), 2)
+
+
+FEATURES: tuple[str, ...] = (
+    "cos_name", "cos_context", "z_name", "z_context", "z_best_other", "z_gap", "knn_fit", "knn_fit_z",
+    "z_siblings", "z_department", "shared_words", "shared_share", "common_share", "common_rule",
+)
+
+
+class RelevanceFeatures(BaseEstimator, TransformerMixin):
+    """Features of :class:`EmbeddedPairs`; ``fit`` keeps the positive pairs as reference."""
+
+    def __init__(self, n_neighbors: int = 5):
+        self.n_neighbors = n_neighbors
+
+    def fit(self, X: EmbeddedPairs, y: Sequence[int] | None = None) -> RelevanceFeatures:
+        keep = np.ones(len(X), bool) if y is None else np.asarray(y) == 1
+        ref = X.subset(np.flatnonzero(keep))
+        self.ref_indicator_ = ref.indicator
+        self.ref_project_ = ref.project_name
+        self.ref_group_ = np.asarray([p.indicator_group for p in ref.pairs], dtype=object)
+        self.ref_project_names_ = [p.project.name for p in ref.pairs]
+        self.ref_kinds_ = [p.project.kind for p in ref.pairs]
+        # The distinct reference projects, for standardising cosines to project names.
+        names = {p.project.name: i for i, p in enumerate(ref.pairs)}
+        self.ref_projects_index_ = np.asarray(sorted(names.values()), dtype=int)
+        # How alike two indicators of unrelated projects are, to standardise sibling cosines.
+        sample = ref.indicator[:: max(1, len(ref) // 200)]
+        pairwise = (sample @ sample.T)[np.triu_indices(len(sample), 1)]
+        self.indicator_cos_ = (float(pairwise.mean()), float(pairwise.std()) + 1e-6) if len(pairwise) else (0.0, 1.0)
+        self.library_ = IndicatorLibrary.build(
+            LibraryRow(p.name, p.project.name, p.project.department, p.indicator_group) for p in ref.pairs
+        )
+        return self
+
+    def _excluded(self, pair: RelevancePair) -> np.ndarray:
+        """Reference rows from the documents of this pair (never its own neighbours)."""
+        return (self.ref_group_ == pair.indicator_group) | (self.ref_group_ == pair.project_group)
+
+    def neighbours(self, X: EmbeddedPairs, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Indices and cosines of the reference indicators nearest to pair ``i``."""
+        sims = self.ref_indicator_ @ X.indicator[i]
+        sims = np.where(self._excluded(X.pairs[i]), -np.inf, sims)
+        k = min(self.n_neighbors, int(np.isfinite(sims).sum()))
+        order = np.argsort(-sims)[:k]
+        return order, sims[order]
+
+    def transform(self, X: EmbeddedPairs) -> np.ndarray:
+        n = len(X)
+        out = np.zeros((n, len(FEATURES)))
+        project_vectors = self.ref_project_[self.ref_projects_index_]
+        project_groups = self.ref_group_[self.ref_projects_index_]
+        for i, pair in enumerate(X.pairs):
+            ctx = X.contexts[i]
+            cos_all = ctx @ X.indicator[i]
+            cos_name, cos_context = float(cos_all[0]), float(cos_all.max())
+            # Standardise against the reference projects from other documents.
+            others = (project_groups != pair.indicator_group) & (project_groups != pair.project_group)
+            to_projects = project_vectors[others] @ X.indicator[i]
+            mu, sd = (float(to_projects.mean()), float(to_projects.std()) + 1e-6) if len(to_projects) else (0.0, 1.0)
+            # How strongly the indicator points at some particular project: a specific
+            # indicator stands out for its own kind of fund, a generic one for none.
+            z_best = (float(to_projects.max()) - mu) / sd if len(to_projects) else 0.0
+            z_context = (cos_context - mu) / sd
+            order, sims = self.neighbours(X, i)
+            if len(order):
+                weights = np.exp((sims - sims.max()) * 20)
+                fit = self.ref_project_[order] @ X.project_name[i]
+                knn_fit = float(weights @ fit / weights.sum())
+                from_projects = project_vectors[others] @ X.project_name[i]
+                knn_z = (knn_fit - float(from_projects.mean())) / (float(from_projects.std()) + 1e-6)
+            else:
+                knn_fit, knn_z = 0.0, 0.0
+            # Fit with the rest of the table: a pasted indicator stands apart from its siblings.
+            siblings = X.siblings[i]
+            z_siblings = (float((siblings @ X.indicator[i]).mean()) - self.indicator_cos_[0]) / self.indicator_cos_[1] \
+                if len(siblings) else 0.0
+            # A table without a department is read as if the department said what the name says.
+            z_department = (float(X.department[i] @ X.indicator[i]) - mu) / sd if X.department[i].any() \
+                else (cos_name - mu) / sd
+            common = self.library_.commonness(pair.text)
+            out[i] = (cos_name, cos_context, (cos_name - mu) / sd, z_context, z_best, z_best - z_context, knn_fit,
+                      knn_z, z_siblings, z_department, X.lexical[i, 0], X.lexical[i, 1], common.share,
+                      float(generic_pair(pair)))
+        return out
+
+
+def generic_pair(pair: RelevancePair) -> bool:
+    """Satisfaction and fund-execution indicators, or a generic name nothing defines."""
+    from scorer.checks.specific import is_generic_name
+
+    if common_by_rule(pair.name):
+        return True
+    return is_generic_name(pair.name) and pair.text == pair.name.strip()
+
+
+def relevance_pipeline(C: float = 1.0, n_neighbors: int = 5) -> Pipeline:
+    return Pipeline([
+        ("features", RelevanceFeatures(n_neighbors=n_neighbors)),
+        ("scale", StandardScaler()),
+        ("classifier", LogisticRegression(C=C, class_weight="balanced", max_iter=1000)),
+    ])
+
+
+@dataclass(frozen=True)
+class NearProject:
+    name: str
+    kind: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class RelevanceVerdict:
+    """The model's answer for one pair, with what a reviewer can check."""
+
+    #: probability that the indicator does not fit the project.
+    mismatch_probability: float
+    mismatch: bool
+    #: the project text (name, 资金用途 or a goal) closest to the indicator.
+    closest_text: str
+    closest_similarity: float
+    #: the corpus projects whose indicators are nearest to this one.
+    usual_projects: tuple[NearProject, ...] = field(default=())
+
+    def details(self) -> dict[str, Any]:
+        return {
+            "mismatch_probability": round(self.mismatch_probability, 4),
+            "closest_text": self.closest_text,
+            "closest_similarity": round(self.closest_similarity, 4),
+            "usual_projects": [{"name": p.name, "kind": p.kind, "similarity": round(p.similarity, 4)}
+                               for p in self.usual_projects],
+        }
+
+
+class RelevanceModel:
+    """The shipped model: a fitted pipeline, its threshold, and its embedder's id."""
+
+    def __init__(self, pipeline: Pipeline, threshold: float, embedder_id: str, version: str = "") -> None:
+        self.pipeline = pipeline
+        self.threshold = threshold
+        self.embedder_id = embedder_id
+        self.version = version
+
+    @property
+    def features(self) -> RelevanceFeatures:
+        return self.pipeline.named_steps["features"]
+
+    def mismatch_probability(self, X: EmbeddedPairs) -> np.ndarray:
+        ok_column = list(self.pipeline.classes_).index(1)
+        return 1.0 - self.pipeline.predict_proba(X)[:, ok_column]
+
+    def judge(self, pairs: Sequence[RelevancePair], embedder: Embedder, *, usual: int = 3) -> list[RelevanceVerdict]:
+        self.check_embedder(embedder)
+        return self.judge_embedded(embed_pairs(pairs, embedder), usual=usual) if pairs else []
+
+    def check_embedder(self, embedder: Embedder) -> None:
+        if embedder.model_id != self.embedder_id:
+            raise ValueError(f"relevance model fitted on {self.embedder_id}, not {embedder.model_id}")
+
+    def judge_embedded(self, X: EmbeddedPairs, *, usual: int = 3) -> list[RelevanceVerdict]:
+        if not len(X):
+            return []
+        probabilities = self.mismatch_probability(X)
+        verdicts = []
+        for i, pair in enumerate(X.pairs):
+            cos = X.contexts[i] @ X.indicator[i]
+            best = int(cos.argmax())
+            verdicts.append(RelevanceVerdict(
+                float(probabilities[i]), bool(probabilities[i] >= self.threshold), pair.project.texts[best],
+                float(cos[best]), self._usual_projects(X, i, usual),
+            ))
+        return verdicts
+
+    def _usual_projects(self, X: EmbeddedPairs, i: int, limit: int) -> tuple[NearProject, ...]:
+        features = self.features
+        order, sims = features.neighbours(X, i)
+        seen: dict[str, NearProject] = {}
+        for j, sim in zip(order, sims):
+            name = features.ref_project_names_[j]
+            if name not in seen:
+                seen[name] = NearProject(name, features.ref_kinds_[j], float(sim))
+        return tuple(list(seen.values())[:limit])
+
+
+class TfidfRelevanceBaseline:
+    """Mismatch score = 1 − the best char 1-3-gram TF-IDF cosine between the indicator and
+    the project's texts; ``threshold`` is set by training like the model's."""
+
+    def __init__(self, threshold: float = 0.5) -> None:
+        self.threshold = threshold
+
+    def fit(self, pairs: Sequence[RelevancePair]) -> TfidfRelevanceBaseline:
+        texts = [t for p in pairs for t in (p.text, *p.project.texts)]
+        self.vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True).fit(texts)
+        return self
+
+    def mismatch_score(self, pairs: Sequence[RelevancePair]) -> np.ndarray:
+        indicator = self.vectorizer_.transform([p.text for p in pairs])
+        scores = np.empty(len(pairs))
+        for i, p in enumerate(pairs):
+            context = self.vectorizer_.transform(list(p.project.texts))
+            scores[i] = 1.0 - float((context @ indicator[i].T).max())
+        return scores

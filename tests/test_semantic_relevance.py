@@ -1,0 +1,154 @@
+"""The relevance model's data, training and ``zhibiao eval --task relevance`` (hashing
+embedder, scratch model store); and that no evaluation document was trained on."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from scorer.cli.main import app
+from scorer.embeddings import HashingEmbedder
+from scorer.modelstore.store import ModelStore
+from scorer.semantic.domains import LIBRARY, OTHER
+from scorer.semantic.relevance import FEATURES, ProjectContext, embed_pairs, indicator_text
+from tests.conftest import ROOT
+from training.corpus import load_corpus
+from training.dataset import group_id
+from training.relevance import (
+    CORPUS,
+    EVAL_SET,
+    RelevanceConfig,
+    best_f1_threshold,
+    movable,
+    moved_negatives,
+    relevance_dir,
+    row_pairs,
+    train_relevance,
+    training_rows,
+)
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def positives():
+    _, rows, _ = training_rows([CORPUS], [EVAL_SET])
+    return row_pairs(rows)
+
+
+def test_indicator_text_uses_a_description_that_says_more():
+    assert indicator_text("完成率", "按照要求和计划完成研究任务的项目的比例") == "完成率：按照要求和计划完成研究任务的项目的比例"
+    assert indicator_text("网格化设备在线率", "网格化设备在线率") == "网格化设备在线率"
+    assert indicator_text("受益人数", "指标方向:正向") == "受益人数"
+
+
+def test_vague_goals_are_not_purposes():
+    context = ProjectContext("招商引资工作经费", "用于完成招商引资任务", ("按政府要求完成工作", "完成招商引资任务"))
+    assert context.purposes == ("用于完成招商引资任务", "完成招商引资任务")
+    assert context.texts[0] == "招商引资工作经费"
+
+
+def test_rows_know_their_siblings(positives):
+    pair = positives[0]
+    table = [p for p in positives if p.project_group == pair.project_group and p.project.name == pair.project.name]
+    assert len(pair.siblings) == len(table) - 1 and pair.name not in pair.siblings[:0]
+
+
+def test_moved_negatives_cross_kinds_and_documents(positives):
+    moved = moved_negatives(positives, seed=3)
+    assert len(moved) > 0.4 * len(positives)
+    for index, negative in moved:
+        donor = positives[index]
+        assert movable(donor) and donor.project.kind not in (LIBRARY, OTHER)
+        assert negative.project.kind != donor.project.kind and negative.project_group != donor.project_group
+        assert negative.indicator_group == donor.indicator_group and donor.name not in negative.siblings
+    assert moved_negatives(positives, seed=3) == moved  # deterministic
+    assert not any(movable(p) for p in positives if p.name in ("群众满意度", "资金支付及时率", "完成率"))
+
+
+def test_features_have_the_declared_columns(positives):
+    from scorer.semantic.relevance import RelevanceFeatures
+
+    pairs = positives[:40]
+    X = embed_pairs(pairs, HashingEmbedder())
+    features = RelevanceFeatures().fit(X, np.ones(len(pairs), int)).transform(X)
+    assert features.shape == (40, len(FEATURES)) and np.isfinite(features).all()
+
+
+def test_best_f1_threshold_separates_cleanly():
+    scores = np.array([0.9, 0.8, 0.7, 0.3, 0.2])
+    truth = np.array([True, True, True, False, False])
+    assert 0.3 < best_f1_threshold(truth, scores) < 0.7
+
+
+def test_evaluation_documents_were_never_trained_on():
+    store = ModelStore(relevance_dir(ROOT / "models"))
+    card = store.card(store.current_version())
+    trained = set(card["training"]["documents"])
+    rows = load_corpus([EVAL_SET], skip_bad=True).rows
+    used = {group_id(r.group) for r in rows} | {group_id(r.fields["indicator_source"]) for r in rows
+                                                if r.fields["indicator_source"]}
+    assert trained and used and not trained & used
+    labels = {r.fields["label"] for r in rows}
+    assert labels == {"ok", "mismatch", ""}
+
+
+@pytest.fixture(scope="module")
+def hashing_store(tmp_path_factory):
+    models = tmp_path_factory.mktemp("models")
+    version, card = train_relevance([CORPUS], models, HashingEmbedder(), config=RelevanceConfig(folds=3))
+    return models, version, card
+
+
+def test_training_writes_a_current_version_with_its_card(hashing_store):
+    models, version, card = hashing_store
+    assert ModelStore(relevance_dir(models)).current_version() == version
+    assert card["embedder"] == HashingEmbedder().model_id and set(card["features"]) == set(FEATURES)
+    assert card["metrics"]["cv"]["model"]["roc_auc"] > 0.5 and 0 < card["threshold"] < 1
+    assert (relevance_dir(models) / version / "README.md").read_text(encoding="utf-8").startswith("# zhibiao relevance model")
+
+
+def test_eval_command_reports_model_and_baseline(hashing_store, monkeypatch):
+    models, version, _ = hashing_store
+    monkeypatch.setenv("ZHIBIAO_EMBEDDER_KIND", "hashing")
+    monkeypatch.setenv("ZHIBIAO_EMBEDDER_CACHE", "false")
+    result = runner.invoke(app, ["eval", "--task", "relevance", "--corpus", str(EVAL_SET), "--models-dir", str(models),
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["version"] == version and report["task"] == "relevance"
+    for name in ("model", "baseline"):
+        assert {"roc_auc", "precision", "recall", "f1", "threshold"} <= set(report[name])
+        assert report[name]["rows"] == 278 and report[name]["mismatches"] == 97
+    assert {"seed 001", "corpus moved"} <= set(report["by_origin"])
+    text = runner.invoke(app, ["eval", "--task", "relevance", "--corpus", str(EVAL_SET), "--models-dir", str(models)])
+    assert text.exit_code == 0 and "ROC-AUC" in text.output and "baseline" in text.output
+
+
+def test_eval_errors_are_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZHIBIAO_EMBEDDER_KIND", "hashing")
+    monkeypatch.setenv("ZHIBIAO_EMBEDDER_CACHE", "false")
+    none = runner.invoke(app, ["eval", "--task", "relevance", "--corpus", str(EVAL_SET), "--models-dir", str(tmp_path)])
+    assert none.exit_code == 2 and "no relevance model" in none.output and "Traceback" not in none.output
+    other = runner.invoke(app, ["eval", "--task", "relevance", "--corpus", str(EVAL_SET), "--models-dir", str(ROOT / "models")])
+    assert other.exit_code == 2 and "trained with embedder" in other.output
+
+
+def test_corpus_without_labels_is_judged_on_moved_rows(hashing_store, tmp_path, monkeypatch):
+    models, _, _ = hashing_store
+    monkeypatch.setenv("ZHIBIAO_EMBEDDER_KIND", "hashing")
+    monkeypatch.setenv("ZHIBIAO_EMBEDDER_CACHE", "false")
+    lines = EVAL_SET.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    keep = [i for i, c in enumerate(header) if c not in ("label", "origin", "indicator_source", "fund_use", "goals")]
+    corpus_rows = [line.split("\t") for line in lines[1:] if line.split("\t")[header.index("origin")] == "corpus"]
+    unlabeled = tmp_path / "unlabeled.tsv"
+    unlabeled.write_text("\n".join("\t".join(r[i] for i in keep) for r in [header, *corpus_rows]) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", "--task", "relevance", "--corpus", str(unlabeled), "--models-dir", str(models),
+                                 "-f", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert set(report["by_origin"]) == {"corpus", "moved"} and report["model"]["mismatches"] > 0
