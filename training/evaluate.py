@@ -109,7 +109,8 @@ class LevelReport:
     def as_dict(self) -> dict[str, Any]:
         return {
             "task": "level",
-            "model": self.version,
+            # "version", not "model": the results below hold the model's figures under "model".
+            "version": self.version,
             "corpus": self.corpus,
             "corrections": self.corrections,
             "documents": self.documents,
