@@ -259,11 +259,15 @@ def text_cells(n: int, vocabulary: list[str], seed: int = 0) -> list:
 
 def duplicate_search(sizes: list[int]) -> None:
     from scorer.batch.duplicates import find_clusters
-    from scorer.batch.reports import analysis_embedder
+    from scorer.embeddings import EmbedderError
+    from scorer.resources import shared_embedder
 
     print("\n3. cross-document duplicate search (2.5 text cells per indicator, mostly distinct text)")
     vocabulary = _vocabulary()
-    embedder = analysis_embedder(True)
+    try:
+        embedder = shared_embedder()
+    except EmbedderError:
+        embedder = None
     tiers = [("exact + near (MinHash LSH)", None, sizes)]
     if embedder is not None:
         # Encoding is linear and model-bound; a tenth of the sizes keeps the run short.

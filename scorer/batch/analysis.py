@@ -160,8 +160,11 @@ class Analyzer:
                                       indicators=d.indicators, **{s.value: d.counts[s.value] for s in Severity}))
         return _ranked(rows)
 
-    def finish(self, embedder: object | None = None) -> BatchAnalysis:
-        clusters, method = find_clusters(self.texts, embedder=embedder)
+    def finish(self, clusters: tuple[list[ClusterView], str] | None = None) -> BatchAnalysis:
+        """The analysis; ``clusters`` is the copy-paste search's result over ``self.texts``
+        when the caller ran it elsewhere (see scorer.batch.reports), else it runs here
+        for exact and near copies."""
+        clusters, method = clusters if clusters is not None else find_clusters(self.texts)
         categories = [CategoryRow(category=c.value, label=c.label,
                                   **{s.value: self.by_category[(c.value, s.value)] for s in Severity})
                       for c in Category]

@@ -10,18 +10,26 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
+from joblib import Parallel, delayed, parallel_config
+
+from scorer.batch import ignore_interrupts
 from scorer.batch.analysis import Analyzer, BatchAnalysis
+from scorer.batch.duplicates import ClusterView, find_clusters
 from scorer.batch.store import Entry, ResultStore
+from scorer.batch.worker import loaded_resource
 from scorer.embeddings import EmbedderError
 from scorer.report.html import render_html
 from scorer.report.xlsx import write_annotated_workbook
-from scorer.resources import shared_embedder
+from scorer.resources import EMBEDDER, shared_embedder
+from scorer.semantic.duplicates import TextItem
 
 ANALYSIS_JSON = "analysis.json"
 REPORT_HTML = "report.html"
 REPORT_XLSX = "report.xlsx"
+
+Clusters = tuple[list[ClusterView], str]
 
 
 def _atomic(path: Path, write: Callable[[IO[bytes]], None]) -> None:
@@ -31,25 +39,43 @@ def _atomic(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     os.replace(tmp, path)
 
 
-def analysis_embedder(use_models: bool) -> Any:
-    """The embedder for reworded (semantic) copies across the batch, when models are on
-    and one is built; None leaves the search to exact and near copies."""
+def search_with_embedder(texts: list[TextItem]) -> Clusters:
+    """Copy-paste search including reworded copies, with this process's embedder (the
+    one its scorers hold, else the shared one); exact and near copies only when no
+    embedder is built."""
+    embedder = loaded_resource(EMBEDDER)
+    if embedder is None:
+        try:
+            embedder = shared_embedder()
+        except EmbedderError:
+            embedder = None
+    return find_clusters(texts, embedder=embedder)
+
+
+def cross_document_clusters(texts: list[TextItem], use_models: bool, jobs: int = 2) -> Clusters:
+    """Run the batch's copy-paste search. With models, the embedder (~0.8 GB with torch)
+    is used where it already lives: in this process when it scored the files itself
+    (``--jobs 1``), otherwise in one of the batch's loky workers (reused, models loaded),
+    so the process writing the reports never holds it beside the workbook."""
     if not use_models:
-        return None
-    try:
-        return shared_embedder()
-    except EmbedderError:
-        return None
+        return find_clusters(texts)
+    if loaded_resource(EMBEDDER) is not None:
+        return search_with_embedder(texts)
+    with parallel_config(backend="loky", n_jobs=max(2, jobs), initializer=ignore_interrupts):
+        [clusters] = Parallel()([delayed(search_with_embedder)(texts)])
+    return clusters
 
 
 def write_reports(store: ResultStore, out: str | Path, entries: Sequence[Entry] | None = None,
-                  embedder: Any = None) -> BatchAnalysis:
+                  use_models: bool = False, jobs: int = 2) -> BatchAnalysis:
     """Analyse ``entries`` (default: the newest result of every source in the store)
     and write the three reports into ``out``; returns the analysis."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     entries = store.entries() if entries is None else list(entries)
-    analysis = Analyzer().add_all(store.records(entries)).finish(embedder=embedder)
+    analyzer = Analyzer().add_all(store.records(entries))
+    analysis = analyzer.finish(cross_document_clusters(analyzer.texts, use_models, jobs))
+    del analyzer
     _atomic(out / ANALYSIS_JSON, lambda fh: fh.write(analysis.model_dump_json(indent=1).encode("utf-8")))
     _atomic(out / REPORT_HTML, lambda fh: fh.write(render_html(analysis).encode("utf-8")))
     results = [r.result for r in store.records(e for e in entries if e.status == "ok") if r.result is not None]

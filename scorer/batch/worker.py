@@ -13,7 +13,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from scorer import __version__
 from scorer.batch.discover import InputError, Source
@@ -68,6 +68,11 @@ def scorers_for(options: ScoreOptions) -> _Scorers:
         config = Path(options.config) if options.config else None
         cached = _SCORERS[options] = _Scorers(config, None, None, use_models=options.use_models)
     return cached
+
+
+def loaded_resource(name: str) -> Any:
+    """A model this process's scorers already hold (None when none does)."""
+    return next((s.resources[name] for s in _SCORERS.values() if name in s.resources), None)
 
 
 def scorer_fingerprint(scorer: Scorer) -> str:

@@ -15,7 +15,7 @@ import typer
 
 from scorer.batch.discover import SUFFIXES, discover
 from scorer.batch.progress import make_progress
-from scorer.batch.reports import ANALYSIS_JSON, REPORT_HTML, REPORT_XLSX, analysis_embedder, write_reports
+from scorer.batch.reports import ANALYSIS_JSON, REPORT_HTML, REPORT_XLSX, write_reports
 from scorer.batch.runner import BACKENDS, BackendError, RunOptions, run_batch
 from scorer.batch.store import RESULTS_FILE, ResultStore, StoreError
 from scorer.batch.worker import ScoreOptions
@@ -75,7 +75,7 @@ def register(app: typer.Typer) -> None:
                 err_console.print(f"interrupted: {summary.ok + summary.failed} finished file(s) are kept in "
                                   f"{out / RESULTS_FILE}; run the same command again to continue.")
                 raise typer.Exit(EXIT_INTERRUPTED)
-            analysis = write_reports(store, out, store.entries(summary.ids), embedder=analysis_embedder(models))
+            analysis = write_reports(store, out, store.entries(summary.ids), use_models=models, jobs=jobs)
         typer.echo(f"{len(sources)} file(s): {summary.ok} scored, {summary.unchanged} unchanged, "
                    f"{summary.failed} failed · {summary.indicators:,} indicators scored in {summary.seconds:.1f} s")
         typer.echo(f"{analysis.documents} document(s), {len(analysis.departments)} department(s); "
@@ -103,5 +103,5 @@ def register(app: typer.Typer) -> None:
             raise fail(str(exc)) from None
         target = out or folder
         with user_errors():
-            analysis = write_reports(store, target, embedder=analysis_embedder(models))
+            analysis = write_reports(store, target, use_models=models)
         typer.echo(f"{analysis.documents} document(s), {analysis.failed} failed; reports: {_report_paths(target)}")
