@@ -30,6 +30,7 @@ from scorer.checks.matching import build_goal_matcher
 from scorer.config import Settings, load_settings
 from scorer.document import Document
 from scorer.findings import Finding
+from scorer.resources import ModelResources
 from scorer.results import ScoredDocument
 from scorer.scoring import build_result
 
@@ -193,3 +194,21 @@ def score_document(doc: Document, settings: Settings | None = None) -> ScoredDoc
     """Score one document with default (or given) settings; build a :class:`Scorer`
     once instead when scoring many."""
     return Scorer(settings).score_document(doc)
+
+
+class ScorerPool:
+    """One scorer per config file, so files under different configs are scored by theirs;
+    the models are loaded once and shared by all of them (CLI and batch workers)."""
+
+    def __init__(self, config: Path | None, select: list[str] | None, ignore: list[str] | None,
+                 use_models: bool = True):
+        self.config, self.select, self.ignore = config, select, ignore
+        self.resources = ModelResources(use_models=use_models).current()
+        self._by_path: dict[Path | None, Scorer] = {}
+
+    def for_source(self, source: str) -> Scorer:
+        near = Path.cwd() if source == "-" else Path(source)
+        settings, path = load_settings(self.config, near=near, select=self.select, ignore=self.ignore)
+        if path not in self._by_path:
+            self._by_path[path] = Scorer(settings, resources=self.resources)
+        return self._by_path[path]

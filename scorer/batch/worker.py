@@ -18,9 +18,8 @@ from typing import Any, Literal
 from scorer import __version__
 from scorer.batch.discover import InputError, Source
 from scorer.batch.texts import document_texts
-from scorer.cli.score import _Scorers
 from scorer.parsers import ParseError, parse_bytes
-from scorer.pipeline import Scorer
+from scorer.pipeline import Scorer, ScorerPool
 
 Status = Literal["ok", "failed", "unchanged"]
 
@@ -58,15 +57,15 @@ class Outcome:
     seconds: float = 0.0
 
 
-_SCORERS: dict[ScoreOptions, _Scorers] = {}
+_SCORERS: dict[ScoreOptions, ScorerPool] = {}
 
 
-def scorers_for(options: ScoreOptions) -> _Scorers:
+def scorers_for(options: ScoreOptions) -> ScorerPool:
     """This process's scorers for ``options``: models load on the first task only."""
     cached = _SCORERS.get(options)
     if cached is None:
         config = Path(options.config) if options.config else None
-        cached = _SCORERS[options] = _Scorers(config, None, None, use_models=options.use_models)
+        cached = _SCORERS[options] = ScorerPool(config, None, None, use_models=options.use_models)
     return cached
 
 

@@ -13,10 +13,8 @@ import typer
 from rich.console import Console
 
 from scorer.cli.common import check_format, read_document, user_errors
-from scorer.config import load_settings
 from scorer.findings import Severity
-from scorer.pipeline import Scorer
-from scorer.resources import ModelResources
+from scorer.pipeline import ScorerPool
 from scorer.report import render_json, render_text
 from scorer.results import ScoredDocument
 
@@ -36,23 +34,6 @@ def should_fail(results: list[ScoredDocument], fail_on: str) -> bool:
         return False
     threshold = Severity(fail_on).rank
     return any(f.severity.rank >= threshold for r in results for f in r.all_findings())
-
-
-class _Scorers:
-    """One scorer per config file, so files under different configs are scored by theirs."""
-
-    def __init__(self, config: Path | None, select: list[str] | None, ignore: list[str] | None,
-                 use_models: bool = True):
-        self.config, self.select, self.ignore = config, select, ignore
-        self.resources = ModelResources(use_models=use_models).current()
-        self._by_path: dict[Path | None, Scorer] = {}
-
-    def for_source(self, source: str) -> Scorer:
-        near = Path.cwd() if source == "-" else Path(source)
-        settings, path = load_settings(self.config, near=near, select=self.select, ignore=self.ignore)
-        if path not in self._by_path:
-            self._by_path[path] = Scorer(settings, resources=self.resources)
-        return self._by_path[path]
 
 
 def register(app: typer.Typer) -> None:
@@ -87,7 +68,7 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(f"expected one of: {', '.join(FAIL_ON)}", param_hint="--fail-on")
         results = []
         with user_errors():
-            scorers = _Scorers(config, _split(select), _split(ignore), use_models=models)
+            scorers = ScorerPool(config, _split(select), _split(ignore), use_models=models)
             for source in files:
                 doc = read_document(source, input_format)
                 results.append(scorers.for_source(source).score_document(doc))
