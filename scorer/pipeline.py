@@ -6,6 +6,7 @@
 The default stages are:
 
 ``normalise``  canonical levels, effective units, percentages (:mod:`scorer.checks.facts`)
+``prefetch``   one embedding call for every text the selected checks will embed
 ``checks``     every selected rule check
 ``models``     every selected check that needs a model, when the context provides it
 ``scores``     SMART sub-scores, indicator/project/department scores and grades
@@ -30,7 +31,7 @@ from scorer.checks.matching import build_goal_matcher
 from scorer.config import Settings, load_settings
 from scorer.document import Document
 from scorer.findings import Finding
-from scorer.resources import ModelResources
+from scorer.resources import EMBEDDER, ModelResources
 from scorer.results import ScoredDocument
 from scorer.scoring import build_result
 
@@ -53,7 +54,7 @@ Stage = Callable[[ScoringState], ScoringState]
 StageFactory = Callable[["Scorer"], Stage]
 _STAGES: dict[str, StageFactory] = {}
 
-DEFAULT_STAGES: tuple[str, ...] = ("normalise", "checks", "models", "scores")
+DEFAULT_STAGES: tuple[str, ...] = ("normalise", "prefetch", "checks", "models", "scores")
 
 
 def stage(name: str) -> Callable[[StageFactory], StageFactory]:
@@ -94,6 +95,21 @@ def _run_checks(scorer: Scorer, checks: Sequence[Check], state: ScoringState) ->
 def _normalise(scorer: Scorer) -> Stage:
     def run(state: ScoringState) -> ScoringState:
         state.facts = document_facts(state.document)
+        return state
+    return run
+
+
+@stage("prefetch")
+def _prefetch(scorer: Scorer) -> Stage:
+    """Encode every text the selected checks will embed for this document in one call,
+    when the embedder keeps what it encodes (the cached embedder does)."""
+    def run(state: ScoringState) -> ScoringState:
+        assert state.facts is not None, "the normalise stage must run before prefetch"
+        prefetch = getattr(scorer.resources.get(EMBEDDER), "prefetch", None)
+        if prefetch is not None:
+            texts = scorer.embedding_texts(state.facts)
+            if texts:
+                prefetch(texts, "query")
         return state
     return run
 
@@ -170,6 +186,18 @@ class Scorer:
         if self.goal_matcher.version:
             versions[f"goal_matcher:{self.goal_matcher.name}"] = self.goal_matcher.version
         return versions
+
+    def embedding_texts(self, facts: DocumentFacts) -> list[str]:
+        """The distinct texts this scorer's checks and goal matcher will embed for ``facts``."""
+        ctx = self.context_for(facts)
+        texts: dict[str, None] = {}
+        for check in self.checks:
+            if EMBEDDER in check.requires:
+                texts.update(dict.fromkeys(check.embedding_texts(facts, ctx)))
+        matcher_texts = getattr(self.goal_matcher, "embedding_texts", None)
+        if matcher_texts is not None and any(c.uses_goal_matcher for c in self.checks):
+            texts.update(dict.fromkeys(matcher_texts(facts)))
+        return list(texts)
 
     @property
     def checks(self) -> list[Check]:

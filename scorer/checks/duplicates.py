@@ -48,6 +48,7 @@ class Analysis:
 
 
 _analyses: PerObject[DocumentFacts, Analysis] = PerObject()
+_embedding_texts: PerObject[DocumentFacts, list[str]] = PerObject()
 
 
 def document_analysis(doc: DocumentFacts, ctx) -> Analysis:
@@ -99,6 +100,14 @@ class _DuplicateCheck(Check):
         # Exact and near copies need no model; the hashing embedder has a calibrated
         # threshold too, so the examples run the whole path without model files.
         return {EMBEDDER: _example_embedder()}
+
+    def embedding_texts(self, doc: DocumentFacts, ctx) -> list[str]:
+        from scorer.semantic import document_items
+        from scorer.semantic.duplicates import texts_to_embed
+
+        # The four copy checks share one analysis, so they share its texts too.
+        return _embedding_texts.get(doc, lambda facts: texts_to_embed(document_items(facts.document),
+                                                                     ctx.resource(EMBEDDER)))
 
 
 @register

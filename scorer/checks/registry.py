@@ -68,6 +68,13 @@ class Check(ABC):
         return a small fitted model here so their examples are tested like any rule's."""
         return {}
 
+    def embedding_texts(self, doc: DocumentFacts, ctx: Any) -> Iterable[str]:
+        """The texts this check will ask the context's embedder for on ``doc``. The
+        pipeline encodes the union for all checks in one call before any runs: one call
+        of a few hundred texts costs far less than several small ones (less padding,
+        one length-sorted pass), and the checks then read the embedder's memory."""
+        return ()
+
     @abstractmethod
     def run(self, subject: Any, ctx: Any) -> Iterable[Finding]:
         """Findings for one subject of this check's scope."""

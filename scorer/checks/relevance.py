@@ -105,15 +105,26 @@ class IndicatorDoesNotFitFund(Check):
     def example_resources(cls) -> dict[str, Any]:
         return dict(_example_resources())
 
-    def run(self, doc: DocumentFacts, ctx) -> Iterator[Finding]:
-        from scorer.semantic.matcher import indicator_pair, project_context, usual_kinds
+    @staticmethod
+    def _rows_and_pairs(doc: DocumentFacts) -> tuple[list[tuple[ProjectFacts, IndicatorFacts]], list[Any]]:
+        from scorer.semantic.matcher import indicator_pair, project_context
 
-        model, embedder = ctx.resource(RELEVANCE_MODEL), ctx.resource(EMBEDDER)
         rows: list[tuple[ProjectFacts, IndicatorFacts]] = [
             (project, ind) for project in doc.projects if _has_context(project)
             for ind in project.indicators if ind.indicator.name.strip() and not ind.is_satisfaction
         ]
-        pairs = [indicator_pair(project, ind, project_context(project)) for project, ind in rows]
+        return rows, [indicator_pair(project, ind, project_context(project)) for project, ind in rows]
+
+    def embedding_texts(self, doc: DocumentFacts, ctx) -> list[str]:
+        from scorer.semantic.relevance import pair_texts
+
+        return list(pair_texts(self._rows_and_pairs(doc)[1]))
+
+    def run(self, doc: DocumentFacts, ctx) -> Iterator[Finding]:
+        from scorer.semantic.matcher import usual_kinds
+
+        model, embedder = ctx.resource(RELEVANCE_MODEL), ctx.resource(EMBEDDER)
+        rows, pairs = self._rows_and_pairs(doc)
         for (project, ind), verdict in zip(rows, model.judge(pairs, embedder)):
             if not verdict.mismatch or reported_by_r001(ind, ctx):
                 continue

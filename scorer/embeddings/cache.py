@@ -118,6 +118,15 @@ class CachedEmbedder:
             vectors = self._lookup(keys, kind)
         return np.stack([vectors[k] for k in keys])
 
+    def prefetch(self, texts: Iterable[str], kind: Kind = "query") -> None:
+        """Encode ``texts`` now, in one call, and keep them in memory for the ``encode``
+        calls that follow (a scorer prefetches a whole document's texts)."""
+        check_kind(kind)
+        keys = list(dict.fromkeys(cache_key(t) for t in texts))
+        if keys:
+            with self._lock:
+                self._lookup(keys, kind)
+
     def _lookup(self, keys: list[str], kind: Kind) -> dict[str, np.ndarray]:
         memory = self._memory
         vectors: dict[str, np.ndarray] = {}

@@ -48,7 +48,7 @@ class SentenceTransformerEmbedder:
     prompt when it defines one and no prompt otherwise (never its default prompt, so the
     two kinds stay distinct and predictable)."""
 
-    def __init__(self, path: Path | str, *, batch_size: int = 64, device: str = "cpu") -> None:
+    def __init__(self, path: Path | str, *, batch_size: int = 16, device: str = "cpu") -> None:
         self.path = Path(path).expanduser()
         if not (self.path / "modules.json").is_file():
             raise EmbedderError(

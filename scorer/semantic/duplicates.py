@@ -186,12 +186,7 @@ def find_duplicate_clusters(
     if semantic_at is None and embedder is not None:
         semantic_at = thresholds.semantic_threshold(embedder.model_id)
 
-    by_field: dict[Field, dict[str, _Node]] = defaultdict(dict)
-    for index, item in enumerate(items):
-        if informative(item.text, item.field):
-            key = text_key(item.text)
-            by_field[item.field].setdefault(key, _Node(key)).items.append(index)
-
+    by_field = _nodes_by_field(items)
     texts = {field_name: [node.text(items) for node in nodes.values()] for field_name, nodes in by_field.items()}
     vectors = _encode_all(texts, embedder) if embedder is not None and semantic_at is not None else {}
     clusters: list[DuplicateCluster] = []
@@ -204,6 +199,25 @@ def find_duplicate_clusters(
             clusters.append(_cluster(field_name, group, grouping, items, library, min_projects, min_rows))
     clusters.sort(key=lambda c: (-c.n_projects, -len(c.members), c.members[0].index))
     return clusters
+
+
+def _nodes_by_field(items: Sequence[TextItem]) -> dict[Field, dict[str, _Node]]:
+    """The informative cells of each field, exact copies (one key) merged into one node."""
+    by_field: dict[Field, dict[str, _Node]] = defaultdict(dict)
+    for index, item in enumerate(items):
+        if informative(item.text, item.field):
+            key = text_key(item.text)
+            by_field[item.field].setdefault(key, _Node(key)).items.append(index)
+    return by_field
+
+
+def texts_to_embed(items: Sequence[TextItem], embedder: Embedder) -> list[str]:
+    """The texts :func:`find_duplicate_clusters` would encode for ``items`` with ``embedder``
+    and the shipped thresholds (none when no semantic threshold is calibrated for it), so a
+    pipeline can encode a document's texts for all its checks in one call."""
+    if shipped_thresholds().semantic_threshold(embedder.model_id) is None:
+        return []
+    return [node.text(items) for nodes in _nodes_by_field(items).values() for node in nodes.values()]
 
 
 def _encode_all(texts: dict[Field, list[str]], embedder: Embedder) -> dict[Field, np.ndarray]:

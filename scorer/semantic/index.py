@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -35,11 +36,23 @@ MAX_BUCKET = 256
 CANDIDATE_MARGIN = 0.25
 
 
+@lru_cache(maxsize=32)
+def _lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """datasketch's (bands, rows) for ``threshold``. Choosing them integrates its error
+    curves numerically (~25 ms), which dominated the copy analysis of a single document,
+    so it is done once per threshold and passed as ``params``."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
+
+
 def near_pairs(shingle_sets: Sequence[frozenset[str]], threshold: float, seed: int = 1) -> set[tuple[int, int]]:
     """Index pairs (i < j) whose shingle Jaccard may reach ``threshold``."""
     from datasketch import MinHash, MinHashLSH
 
-    lsh = MinHashLSH(threshold=max(0.2, threshold - CANDIDATE_MARGIN), num_perm=NUM_PERM)
+    candidate_at = max(0.2, threshold - CANDIDATE_MARGIN)
+    lsh = MinHashLSH(threshold=candidate_at, num_perm=NUM_PERM, params=_lsh_bands(candidate_at, NUM_PERM))
     encoded = [[s.encode("utf-8") for s in sorted(shingles)] for shingles in shingle_sets]
     hashes = MinHash.bulk(encoded, num_perm=NUM_PERM, seed=seed)
     pairs: set[tuple[int, int]] = set()

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from scorer.checks.facts import IndicatorFacts, ProjectFacts
+from scorer.checks.facts import DocumentFacts, IndicatorFacts, ProjectFacts
 from scorer.checks.matching import KeywordGoalMatcher, Relation, content_words
 from scorer.config import Settings
 from scorer.embeddings.base import Embedder
@@ -38,6 +38,7 @@ from scorer.semantic.relevance import (
     RelevanceVerdict,
     embed_pairs,
     generic_pair,
+    pair_texts,
 )
 
 log = logging.getLogger("zhibiao.semantic")
@@ -95,13 +96,25 @@ class EmbeddingGoalMatcher:
     def warm_up(self) -> None:
         self.embedder.encode(["预热"], "query")
 
+    @staticmethod
+    def _rows_and_pairs(project: ProjectFacts) -> tuple[list[IndicatorFacts], list[RelevancePair]]:
+        rows = [i for i in project.indicators if i.indicator.name.strip()]
+        context = project_context(project)
+        return rows, [indicator_pair(project, i, context) for i in rows]
+
+    def embedding_texts(self, doc: DocumentFacts) -> list[str]:
+        """Every text the judgements of ``doc``'s projects will encode (for one
+        document-wide encode call ahead of the checks)."""
+        texts: dict[str, None] = {}
+        for project in doc.projects:
+            texts.update(pair_texts(self._rows_and_pairs(project)[1], [g.text for g in project.project.goals]))
+        return list(texts)
+
     def judgement(self, project: ProjectFacts) -> ProjectJudgement:
         """All of a project's indicators at once (ZB-R001 asks row by row; one batch
         instead of one small encode per row)."""
         def judge(facts: ProjectFacts) -> ProjectJudgement:
-            rows = [i for i in facts.indicators if i.indicator.name.strip()]
-            context = project_context(facts)
-            pairs = [indicator_pair(facts, i, context) for i in rows]
+            rows, pairs = self._rows_and_pairs(facts)
             embedded = embed_pairs(pairs, self.embedder, extra=[g.text for g in facts.project.goals])
             return ProjectJudgement(rows, embedded, self.model.judge_embedded(embedded))
 

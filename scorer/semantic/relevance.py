@@ -141,15 +141,21 @@ class EmbeddedPairs:
                              self.department[index])
 
 
-def embed_pairs(pairs: Sequence[RelevancePair], embedder: Embedder, extra: Sequence[str] = ()) -> EmbeddedPairs:
-    """Encode every distinct text of ``pairs`` (and ``extra``) in one call: per-call cost
-    dominates when a project has a handful of rows."""
+def pair_texts(pairs: Sequence[RelevancePair], extra: Sequence[str] = ()) -> dict[str, int]:
+    """Every distinct text :func:`embed_pairs` encodes for ``pairs``, with its row."""
     texts: dict[str, int] = {}
     for t in (t for p in pairs for t in (p.text, *p.project.texts, *p.siblings, p.project.unit)):
         if t:
             texts.setdefault(t, len(texts))
     for t in extra:
         texts.setdefault(t, len(texts))
+    return texts
+
+
+def embed_pairs(pairs: Sequence[RelevancePair], embedder: Embedder, extra: Sequence[str] = ()) -> EmbeddedPairs:
+    """Encode every distinct text of ``pairs`` (and ``extra``) in one call: per-call cost
+    dominates when a project has a handful of rows."""
+    texts = pair_texts(pairs, extra)
     empty = np.zeros((0, embedder.dim), np.float32)
     zero = np.zeros(embedder.dim, np.float32)
     vectors = embedder.encode(list(texts), "query") if texts else empty
