@@ -13,7 +13,8 @@ from scorer.cli.main import app
 from scorer.embeddings import HashingEmbedder
 from scorer.modelstore.store import ModelStore
 from scorer.semantic.domains import LIBRARY, OTHER
-from scorer.semantic.relevance import FEATURES, ProjectContext, embed_pairs, indicator_text
+from scorer.semantic.frequency import fund_neutral
+from scorer.semantic.relevance import FEATURES, ProjectContext, RelevancePair, embed_pairs, indicator_text
 from tests.conftest import ROOT
 from training.corpus import load_corpus
 from training.dataset import group_id
@@ -22,6 +23,7 @@ from training.relevance import (
     EVAL_SET,
     RelevanceConfig,
     best_f1_threshold,
+    example_model,
     movable,
     moved_negatives,
     relevance_dir,
@@ -67,6 +69,27 @@ def test_moved_negatives_cross_kinds_and_documents(positives):
         assert negative.indicator_group == donor.indicator_group and donor.name not in negative.siblings
     assert moved_negatives(positives, seed=3) == moved  # deterministic
     assert not any(movable(p) for p in positives if p.name in ("群众满意度", "资金支付及时率", "完成率"))
+
+
+@pytest.mark.parametrize("name, neutral", [
+    ("完成时限", True), ("项目维持时效", True), ("案件办理及时率", True), ("完成及时率(≥**%)", True),
+    ("2020年12月完成", True), ("培训费", True), ("检查差旅费", True), ("车辆购置成本", True),
+    ("完成率", False), ("资金到位率", False), ("新建污水处理站数量", False), ("2020年新增造林面积", False),
+    ("参与政府决策活动次数", False),
+])
+def test_time_and_cost_indicators_are_fund_neutral(name, neutral):
+    assert fund_neutral(name) is neutral
+
+
+def test_fund_neutral_rows_are_never_moved_nor_flagged(positives):
+    assert not any(movable(p) for p in positives if fund_neutral(p.name))
+    embedder = HashingEmbedder()
+    model = example_model(embedder)
+    project = ProjectContext("专项人员经费", "保障劳务派遣人员工资")
+    pairs = [RelevancePair("完成时限", "", project), RelevancePair("培训费", "", project),
+             RelevancePair("参与政府决策活动次数", "", project)]
+    probabilities = model.mismatch_probability(embed_pairs(pairs, embedder))
+    assert probabilities[0] == probabilities[1] == 0.0 and probabilities[2] > 0.0
 
 
 def test_features_have_the_declared_columns(positives):
@@ -122,7 +145,7 @@ def test_eval_command_reports_model_and_baseline(hashing_store, monkeypatch):
     assert report["version"] == version and report["task"] == "relevance"
     for name in ("model", "baseline"):
         assert {"roc_auc", "precision", "recall", "f1", "threshold"} <= set(report[name])
-        assert report[name]["rows"] == 278 and report[name]["mismatches"] == 97
+        assert report[name]["rows"] == 272 and report[name]["mismatches"] == 91
     assert {"seed 001", "corpus moved"} <= set(report["by_origin"])
     text = runner.invoke(app, ["eval", "--task", "relevance", "--corpus", str(EVAL_SET), "--models-dir", str(models)])
     assert text.exit_code == 0 and "ROC-AUC" in text.output and "baseline" in text.output

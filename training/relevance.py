@@ -7,8 +7,9 @@
 **Data.** Every corpus row is a positive: an indicator in the project it was written for.
 Negatives are made by moving an indicator into a project of another kind (教育 → 公安政法,
 see :mod:`scorer.semantic.domains`) from another document. Indicators any fund may carry
-(satisfaction, fund execution, generic names, words the 指标库 finds in many kinds of
-project) and indicator-library rows are never moved: 群众满意度 on a school fund is fine.
+(satisfaction, fund execution, generic names, time and cost indicators such as 完成时限
+or 培训费, words the 指标库 finds in many kinds of project) and indicator-library rows
+are never moved: 群众满意度 on a school fund is fine, and so is 完成时限.
 
 **No document on both sides.** The evaluation set's documents (every ``source`` and
 ``indicator_source`` in ``corpus/relevance_eval.tsv``) are left out of training. Inside
@@ -45,7 +46,7 @@ from scorer.modelstore.card import library_versions
 from scorer.modelstore.store import BASELINE, MODEL, ModelStore, ModelStoreError
 from scorer.parsers import parse_path
 from scorer.semantic.domains import LIBRARY, OTHER, project_kind
-from scorer.semantic.frequency import shipped_library
+from scorer.semantic.frequency import fund_neutral, shipped_library
 from scorer.semantic.relevance import (
     FEATURES,
     ProjectContext,
@@ -113,6 +114,8 @@ def movable(pair: RelevancePair) -> bool:
     if pair.project.kind in (LIBRARY, OTHER):
         return False
     if is_generic_name(pair.name) or lx.COMMON_INDICATOR_RE.search(pair.name) or lx.SATISFACTION_RE.search(pair.name):
+        return False
+    if fund_neutral(pair.name):
         return False
     return not shipped_library().is_common(pair.name)
 

@@ -103,6 +103,11 @@ STANDARD_DEFINITION_RE = re.compile(r"满意|(?:资金|预算|经费|补助|补�
 #: Names of durations or dates: the value should be a time (ZB-M006).
 TIME_NAME_RE = re.compile(r"时间|时限|期限|工期|周期|天数|时长|日期|用时|年限")
 
+#: Names that say when, or how fast, not what: 完成时限, 项目维持时效, 案件办理及时率,
+#: 2020年12月完成. With :data:`MONEY_NAME_RE` (培训费, 建设项目成本) these are the
+#: process indicators any fund may carry (relevance never calls them unrelated).
+PROCESS_NAME_RE = re.compile(r"(?:时间|时限|期限|工期|周期|时效|进度|及时率|及时性)$|(?:^|年)\d{1,2}月(?:底|末)?前?完成$")
+
 #: Time words: an indicator or goal that mentions one has a time frame (ZB-T001/T002).
 TIMING_RE = re.compile(
     r"及时|按时|按期|准时|限时|如期|限内|时间|时限|时长|期限|工期|周期|进度|时效|当期|当年|年度|全年|年底|年末|"

@@ -99,6 +99,15 @@ def common_by_rule(name: str) -> bool:
     return bool(lx.SATISFACTION_RE.search(name) or lx.STANDARD_DEFINITION_RE.search(name))
 
 
+def fund_neutral(name: str) -> bool:
+    """Time and cost indicators (完成时限, 案件办理及时率, 培训费): they say when or at what
+    cost, not what the fund achieves, so they fit any fund as well as their own and moving
+    one to another fund makes no mismatch. Whether they are specific enough is the
+    specific/measurable checks' business."""
+    name = clean_name(name).strip()
+    return bool(lx.PROCESS_NAME_RE.search(name) or lx.MONEY_NAME_RE.search(name))
+
+
 class IndicatorLibrary:
     """Word → spread over kinds/projects/documents, and the rule that makes a name common."""
 

@@ -42,7 +42,7 @@ from sklearn.preprocessing import StandardScaler
 
 from scorer.embeddings.base import Embedder
 from scorer.semantic.domains import project_kind
-from scorer.semantic.frequency import IndicatorLibrary, LibraryRow, common_by_rule
+from scorer.semantic.frequency import IndicatorLibrary, LibraryRow, common_by_rule, fund_neutral
 from scorer.semantic.textnorm import informative, text_key
 
 _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
@@ -264,6 +264,13 @@ class RelevanceFeatures(BaseEstimator, TransformerMixin):
         return out
 
 
+def judged(pairs: Sequence[RelevancePair]) -> np.ndarray:
+    """1.0 for the pairs whose fit to the fund is a question, 0.0 for time and cost
+    indicators (完成时限, 培训费), which fit any fund: training never makes negatives of
+    them, so a model score for them would be an extrapolation."""
+    return np.asarray([0.0 if fund_neutral(p.name) else 1.0 for p in pairs])
+
+
 def generic_pair(pair: RelevancePair) -> bool:
     """Satisfaction and fund-execution indicators, or a generic name nothing defines."""
     from scorer.checks.specific import is_generic_name
@@ -325,8 +332,10 @@ class RelevanceModel:
         return self.pipeline.named_steps["features"]
 
     def mismatch_probability(self, X: EmbeddedPairs) -> np.ndarray:
+        """Probability that each indicator does not fit its project; 0 for the time and
+        cost indicators any fund may carry (:func:`judged`)."""
         ok_column = list(self.pipeline.classes_).index(1)
-        return 1.0 - self.pipeline.predict_proba(X)[:, ok_column]
+        return (1.0 - self.pipeline.predict_proba(X)[:, ok_column]) * judged(X.pairs)
 
     def judge(self, pairs: Sequence[RelevancePair], embedder: Embedder, *, usual: int = 3) -> list[RelevanceVerdict]:
         self.check_embedder(embedder)
@@ -379,4 +388,5 @@ class TfidfRelevanceBaseline:
         for i, p in enumerate(pairs):
             context = self.vectorizer_.transform(list(p.project.texts))
             scores[i] = 1.0 - float((context @ indicator[i].T).max())
-        return scores
+        # The same pairs are left unjudged as by the model, so the two compare like with like.
+        return scores * judged(pairs)
