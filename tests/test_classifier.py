@@ -131,6 +131,7 @@ def test_segmenter_is_built_once_under_concurrency(monkeypatch):
 
     monkeypatch.setattr(segment, "_tokenizer", None)
     monkeypatch.setattr(segment, "_build", counting_build)
+    segment.clear_cache()  # a remembered segmentation would not need the tokenizer
     results: list[list[str]] = []
     threads = [threading.Thread(target=lambda: results.append(segment.tokenize("项目验收合格率"))) for _ in range(8)]
     for t in threads:

@@ -17,16 +17,20 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from scorer.classifier.features import indicator_frame
+from scorer.classifier.compiled import CompiledCache, compile_pipeline
+from scorer.classifier.features import indicator_columns
 from scorer.classifier.threads import single_blas_thread
 
 
 def joined_text(X: Any) -> list[str]:
-    frame = indicator_frame(X)
-    return (frame["name"] + " " + frame["description"] + " " + frame["target"]).tolist()
+    return _join(indicator_columns(X))
 
 
-class BaselineClassifier(ClassifierMixin, BaseEstimator):
+def _join(columns: dict[str, list[str]]) -> list[str]:
+    return [f"{n} {d} {t}" for n, d, t in zip(columns["name"], columns["description"], columns["target"])]
+
+
+class BaselineClassifier(CompiledCache, ClassifierMixin, BaseEstimator):
     def __init__(self, C: float = 10.0):
         self.C = C
 
@@ -40,11 +44,19 @@ class BaselineClassifier(ClassifierMixin, BaseEstimator):
             ]
         ).fit(joined_text(X), np.asarray(y, dtype=object))
         self.classes_ = self.pipeline_.classes_
+        self.forget_compiled()
         return self
 
     def predict_proba(self, X: Any) -> np.ndarray:
         check_is_fitted(self, "pipeline_")
-        return self.pipeline_.predict_proba(joined_text(X))
+        return self.predict_columns(indicator_columns(X))
+
+    def predict_columns(self, columns: dict[str, list[str]]) -> np.ndarray:
+        """``predict_proba`` of texts already split into :data:`~scorer.classifier.features.FIELDS`
+        columns, through the compiled pipeline (:mod:`scorer.classifier.compiled`)."""
+        if not columns["name"]:
+            return np.zeros((0, len(self.classes_)))
+        return self.compiled(lambda: compile_pipeline(self.pipeline_))(_join(columns))
 
     def predict(self, X: Any) -> np.ndarray:
         proba = self.predict_proba(X)  # checks the fit before classes_ is read

@@ -47,10 +47,17 @@ def indicator_frame(items: Iterable[Any] | pd.DataFrame) -> pd.DataFrame:
     corpus rows as dicts (level3, description, target_value) or a DataFrame that already
     has the columns.
     """
+    return pd.DataFrame(indicator_columns(items), columns=list(FIELDS))
+
+
+def indicator_columns(items: Iterable[Any] | pd.DataFrame) -> dict[str, list[str]]:
+    """The texts of :data:`FIELDS` as lists, from what :func:`indicator_frame` accepts;
+    prediction reads these directly, without building a DataFrame."""
     if isinstance(items, pd.DataFrame):
-        return items.loc[:, list(FIELDS)].fillna("").astype(str)
-    rows = [{f: _field(item, f) for f in FIELDS} for item in items]
-    return pd.DataFrame(rows, columns=list(FIELDS))
+        frame = items.loc[:, list(FIELDS)].fillna("").astype(str)
+        return {f: frame[f].tolist() for f in FIELDS}
+    records = list(items)
+    return {f: [_field(item, f) for item in records] for f in FIELDS}
 
 
 def normalise_text(text: str) -> str:

@@ -18,8 +18,9 @@ from sklearn.svm import LinearSVC
 from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
-from scorer.classifier.baseline import BaselineClassifier
-from scorer.classifier.features import build_features, indicator_frame
+from scorer.classifier.baseline import BaselineClassifier, joined_text
+from scorer.classifier.compiled import CalibratedScores, CompiledCache
+from scorer.classifier.features import build_features, indicator_columns, indicator_frame
 from scorer.classifier.threads import single_blas_thread
 from scorer.taxonomy import PRIMARY_LEVEL1, place
 
@@ -33,7 +34,7 @@ class LevelPrediction(NamedTuple):
     level1_confidence: float
 
 
-class LevelClassifier(ClassifierMixin, BaseEstimator):
+class LevelClassifier(CompiledCache, ClassifierMixin, BaseEstimator):
     """Calibrated linear SVM over word, character, cue and target-shape features,
     averaged with a character n-gram logistic regression over the whole text.
 
@@ -113,15 +114,32 @@ class LevelClassifier(ClassifierMixin, BaseEstimator):
         self.text_model_ = BaselineClassifier().fit(frame, labels) if self.text_weight > 0 else None
         if self.text_model_ is not None and list(self.text_model_.classes_) != list(self.classes_):
             raise RuntimeError("ensemble members disagree on the class order")
+        self.forget_compiled()
         return self
 
     def predict_proba(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "calibrated_")
+        columns = indicator_columns(X)
+        if not columns["name"]:
+            return np.zeros((0, len(self.classes_)))
+        # The calibrated SVM reduced to arrays: the same probabilities without
+        # scikit-learn's per-call checks (scorer/classifier/compiled.py).
+        proba = self.compiled(lambda: CalibratedScores(self.features_, self.calibrated_))(columns)
+        if self.text_model_ is None:
+            return proba
+        return (1 - self.text_weight) * proba + self.text_weight * self.text_model_.predict_columns(columns)
+
+    def predict_proba_reference(self, X: Any) -> np.ndarray:
+        """``predict_proba`` through scikit-learn's own transform and calibration: the
+        reference the compiled path is tested against."""
         check_is_fitted(self, "calibrated_")
         frame = indicator_frame(X)
         proba = self.calibrated_.predict_proba(self.features_.transform(frame))
         if self.text_model_ is None:
             return proba
-        return (1 - self.text_weight) * proba + self.text_weight * self.text_model_.predict_proba(frame)
+        return (1 - self.text_weight) * proba + self.text_weight * self.text_model_.pipeline_.predict_proba(
+            joined_text(frame)
+        )
 
     def predict(self, X: Any) -> np.ndarray:
         proba = self.predict_proba(X)  # checks the fit before classes_ is read
@@ -142,11 +160,13 @@ class LevelClassifier(ClassifierMixin, BaseEstimator):
         proba = self.predict_proba(X)
         level1s, l1_proba = self.level1_proba(proba)
         best = np.argmax(proba, axis=1)
-        out = []
-        for i, k in enumerate(best):
-            concept = str(self.classes_[k])
-            level1, level2 = place(concept, template)
-            l1_conf = float(l1_proba[i, level1s.index(PRIMARY_LEVEL1[concept])])
-            out.append(LevelPrediction(level1, level2, float(proba[i, k]), l1_conf))
-        return out
+        rows = np.arange(len(best))
+        confidence = proba[rows, best].tolist()
+        level1_of_class = np.asarray([level1s.index(PRIMARY_LEVEL1[c]) for c in self.classes_])
+        level1_confidence = l1_proba[rows, level1_of_class[best]].tolist()
+        placed = {k: place(str(self.classes_[k]), template) for k in set(best.tolist())}
+        return [
+            LevelPrediction(*placed[k], conf, l1_conf)
+            for k, conf, l1_conf in zip(best.tolist(), confidence, level1_confidence)
+        ]
 
