@@ -92,6 +92,18 @@ def test_fund_neutral_rows_are_never_moved_nor_flagged(positives):
     assert probabilities[0] == probabilities[1] == 0.0 and probabilities[2] > 0.0
 
 
+def test_a_pairs_features_do_not_depend_on_its_batch(positives):
+    """The features are computed for all pairs at once; each row must be what the pair
+    alone gives (and what the knn part says of it: its own documents never count)."""
+    embedder = HashingEmbedder()
+    model = example_model(embedder)
+    pairs = positives[:40] + [n for _, n in moved_negatives(positives[:200], seed=1)][:20]
+    together = model.features.transform(embed_pairs(pairs, embedder))
+    alone = np.vstack([model.features.transform(embed_pairs([p], embedder)) for p in pairs[::7]])
+    np.testing.assert_allclose(together[::7], alone, rtol=1e-5, atol=1e-5)
+    assert np.isfinite(together).all()
+
+
 def test_features_have_the_declared_columns(positives):
     from scorer.semantic.relevance import RelevanceFeatures
 
