@@ -102,7 +102,8 @@ def _normalise(scorer: Scorer) -> Stage:
 @stage("prefetch")
 def _prefetch(scorer: Scorer) -> Stage:
     """Encode every text the selected checks will embed for this document in one call,
-    when the embedder keeps what it encodes (the cached embedder does)."""
+    when the embedder keeps what it encodes (the cached embedder does), and let the goal
+    matcher prepare the document."""
     def run(state: ScoringState) -> ScoringState:
         assert state.facts is not None, "the normalise stage must run before prefetch"
         prefetch = getattr(scorer.resources.get(EMBEDDER), "prefetch", None)
@@ -110,6 +111,10 @@ def _prefetch(scorer: Scorer) -> Stage:
             texts = scorer.embedding_texts(state.facts)
             if texts:
                 prefetch(texts, "query")
+        # A model-backed goal matcher judges the whole document in one call too.
+        prepare = getattr(scorer.goal_matcher, "prepare", None)
+        if prepare is not None and any(c.uses_goal_matcher for c in scorer.checks):
+            prepare(state.facts)
         return state
     return run
 

@@ -125,8 +125,15 @@ class IndicatorDoesNotFitFund(Check):
 
         model, embedder = ctx.resource(RELEVANCE_MODEL), ctx.resource(EMBEDDER)
         rows, pairs = self._rows_and_pairs(doc)
-        for (project, ind), verdict in zip(rows, model.judge(pairs, embedder)):
-            if not verdict.mismatch or reported_by_r001(ind, ctx):
+        matcher = ctx.goal_matcher
+        if getattr(matcher, "model", None) is model and getattr(matcher, "embedder", None) is embedder:
+            # The embedding goal matcher has judged these very pairs for ZB-R001/R002.
+            matcher.prepare(doc)
+            verdicts = [matcher.judgement(project).of(ind) for project, ind in rows]
+        else:
+            verdicts = model.judge(pairs, embedder)
+        for (project, ind), verdict in zip(rows, verdicts):
+            if verdict is None or not verdict.mismatch or reported_by_r001(ind, ctx):
                 continue
             yield self.hit(
                 ind, evidence=ind.indicator.name, name=ind.indicator.name, project=project.project.name or "未命名项目",

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -110,15 +110,31 @@ class EmbeddingGoalMatcher:
             texts.update(pair_texts(self._rows_and_pairs(project)[1], [g.text for g in project.project.goals]))
         return list(texts)
 
-    def judgement(self, project: ProjectFacts) -> ProjectJudgement:
-        """All of a project's indicators at once (ZB-R001 asks row by row; one batch
-        instead of one small encode per row)."""
-        def judge(facts: ProjectFacts) -> ProjectJudgement:
-            rows, pairs = self._rows_and_pairs(facts)
-            embedded = embed_pairs(pairs, self.embedder, extra=[g.text for g in facts.project.goals])
-            return ProjectJudgement(rows, embedded, self.model.judge_embedded(embedded))
+    def prepare(self, doc: DocumentFacts) -> None:
+        """Judge every project of ``doc`` in one model call, ahead of the checks that ask
+        project by project (the pipeline's prefetch stage calls this)."""
+        todo = [p for p in doc.projects if not self._judgements.has(p)]
+        for project, judgement in zip(todo, self._judge(todo) if todo else []):
+            self._judgements.get(project, lambda _, judged=judgement: judged)
 
-        return self._judgements.get(project, judge)
+    def judgement(self, project: ProjectFacts) -> ProjectJudgement:
+        """All of a project's indicators at once (ZB-R001 asks row by row); computed by
+        :meth:`prepare` for the whole document when the pipeline ran it."""
+        return self._judgements.get(project, lambda facts: self._judge([facts])[0])
+
+    def _judge(self, projects: Sequence[ProjectFacts]) -> list[ProjectJudgement]:
+        rows_and_pairs = [self._rows_and_pairs(p) for p in projects]
+        goals = [[g.text for g in p.project.goals] for p in projects]
+        embedded = embed_pairs([pair for _, pairs in rows_and_pairs for pair in pairs], self.embedder,
+                               extra=[g for project_goals in goals for g in project_goals])
+        verdicts = self.model.judge_embedded(embedded)
+        judgements, start = [], 0
+        for (rows, pairs), project_goals in zip(rows_and_pairs, goals):
+            index = range(start, start + len(pairs))
+            start += len(pairs)
+            own = replace(embedded.subset(index), extra={g: embedded.extra[g] for g in project_goals})
+            judgements.append(ProjectJudgement(rows, own, verdicts[index.start:index.stop]))
+        return judgements
 
     def indicator_related(self, project: ProjectFacts, indicator: IndicatorFacts) -> Relation | None:
         verdict = self.judgement(project).of(indicator)

@@ -21,6 +21,11 @@ class PerObject(Generic[K, V]):
         self._lock = threading.Lock()
         self._entries: dict[int, tuple[weakref.ref, V]] = {}
 
+    def has(self, obj: K) -> bool:
+        with self._lock:
+            entry = self._entries.get(id(obj))
+            return entry is not None and entry[0]() is obj
+
     def get(self, obj: K, compute: Callable[[K], V]) -> V:
         with self._lock:
             entry = self._entries.get(id(obj))
