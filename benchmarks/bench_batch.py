@@ -8,6 +8,8 @@ Prints (no asserts), on synthetic departments built by :mod:`scorer.synth`:
    serialise) with the time spent inside model calls measured by wrapping the models
    (embedding cache warm), and ``zhibiao batch`` end to end with ``--jobs`` warm
    workers; the ratios pipeline / bare model calls and end-to-end x jobs / in-process;
+   and the CPU time of both (indicators per CPU-second), which other processes on a
+   shared machine skew less than wall time;
 2. peak memory of a whole ``zhibiao batch`` run (the largest single process, and the
    whole process tree sampled every 0.1 s) at each size; sizes above
    ``--no-models-above`` run with ``--no-models`` (the lighter config) and say so;
@@ -101,14 +103,15 @@ class ModelTimer:
         self._saved.clear()
 
 
-def _in_process(sources, options: ScoreOptions) -> tuple[int, float]:
+def _in_process(sources, options: ScoreOptions) -> tuple[int, float, float]:
     """The worker's whole job (read, parse, score, extract texts, serialise) in this
-    process, file after file: what a batch costs without parallelism or its store."""
+    process, file after file: what a batch costs without parallelism or its store.
+    Returns (indicators, wall seconds, CPU seconds)."""
     from scorer.batch.worker import Task, score_task
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     n = sum(score_task(Task(source=s, options=options)).indicators for s in sources)
-    return n, time.perf_counter() - start
+    return n, time.perf_counter() - start, time.process_time() - cpu
 
 
 def throughput(work: Path, size: int, jobs: int) -> None:
@@ -128,10 +131,11 @@ def throughput(work: Path, size: int, jobs: int) -> None:
         timer = ModelTimer()
         names = timer.patch(scorers_for(options).resources)
         try:
-            n, in_process = _in_process(sources, options)
+            n, in_process, in_process_cpu = _in_process(sources, options)
         finally:
             timer.restore()
         print(f"   pipeline, {label} (1 process)             {_rate(n, in_process)}")
+        print(f"     CPU time {in_process_cpu:6.2f} s: {n / in_process_cpu:,.0f} indicators per CPU-second")
         if use_models:
             print(f"     inside model calls: {timer.seconds:6.2f} s in {timer.calls} calls [{', '.join(names)}]")
             print(f"     pipeline / bare model calls: {in_process / max(timer.seconds, 1e-9):4.2f}x "
@@ -145,6 +149,10 @@ def throughput(work: Path, size: int, jobs: int) -> None:
         print(f"   zhibiao batch, {label} (--jobs {jobs}, warm)  {_rate(summary.indicators, summary.seconds)}")
         print(f"     speed-up over 1 process: {in_process / summary.seconds:4.2f}x on {jobs} jobs "
               f"(end-to-end x jobs / in-process = {summary.seconds * jobs / in_process:4.2f}x)")
+        print(f"     CPU time in the workers, summed: {summary.task_cpu_seconds:6.2f} s = "
+              f"{summary.indicators / max(summary.task_cpu_seconds, 1e-9):,.0f} indicators per CPU-second; "
+              f"with {jobs} idle cores: ~{jobs * summary.indicators / max(summary.task_cpu_seconds, 1e-9):,.0f}/s "
+              f"(estimate: the batch's own CPU over {jobs} cores, without the other processes' load)")
         print(f"     per-file time in the workers, summed: {summary.task_seconds:6.2f} s "
               f"({summary.task_seconds / in_process:4.2f}x the same files in 1 process: CPU shared with the "
               f"other jobs and processes, per-process caches); batch machinery: wall x jobs / worker time = "

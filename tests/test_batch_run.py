@@ -138,6 +138,24 @@ def test_scorers_are_built_once_per_process():
     assert scorers_for(options) is scorers_for(options)
 
 
+def test_a_worker_bounds_the_embedding_cache_in_memory(monkeypatch):
+    """The cache's service-sized memory layer is cut to the batch bound in every worker."""
+    from scorer.embeddings import HashingEmbedder
+    from scorer.embeddings.cache import CachedEmbedder
+    from scorer.resources import EMBEDDER
+
+    embedder = CachedEmbedder(HashingEmbedder(), ":memory:", memory_items=10 * worker.BATCH_MEMORY_VECTORS)
+
+    class Pool:
+        def __init__(self, *args, **kwargs):
+            self.resources = {EMBEDDER: embedder}
+
+    monkeypatch.setattr(worker, "ScorerPool", Pool)
+    monkeypatch.setattr(worker, "_SCORERS", {})
+    scorers_for(ScoreOptions(config="bounded.toml"))
+    assert embedder.memory_items == worker.BATCH_MEMORY_VECTORS
+
+
 @pytest.mark.parametrize("args, message", [
     (["nope-missing", "--out", "{out}"], "no such file or folder"),
     (["{empty}", "--out", "{out}"], "no input files found"),

@@ -140,6 +140,23 @@ def test_output_is_deterministic_and_summary_optional(scored):
         write_annotated_workbook([], io.BytesIO(), summary=False)
 
 
+def test_results_stream_through_once(scored):
+    """A batch passes its results as a one-shot generator straight from the store: each
+    document is taken once, in order, and the workbook is the one a list gives."""
+    docs = list(scored.values()) * 2
+    taken = []
+
+    def one_at_a_time():
+        for doc in docs:
+            taken.append(doc.document.source)
+            yield doc
+
+    _, from_list = _workbook(docs)
+    wb, streamed = _workbook(one_at_a_time())
+    assert streamed == from_list and taken == [d.document.source for d in docs]
+    assert wb.sheetnames[0] == SUMMARY_SHEET and len(wb.sheetnames) == 1 + len(docs)
+
+
 def test_sheet_names_are_valid_and_unique(scored):
     base = scored[SEED_001.name]
 

@@ -146,6 +146,27 @@ def test_flat_table_groups_rows_by_project(seed_docs, seed, delimiter):
     assert not doc.issues
 
 
+def test_flat_table_header_detection():
+    """Only a row naming the 三级指标 column (with a level column, three columns in all)
+    restarts a flat table; notes after a heading, full-width spellings and the preferred
+    spelling decide the columns, and an indicator whose text merely mentions a heading
+    stays an indicator."""
+    header = "项目名称\t一级指标\t二级指标\t三级指标（必填）\t指标值\n"
+    text = (header
+            + "甲项目\t产出指标\t数量指标\t三级指标\t≥20公里\n"  # a value equal to a heading is no header
+            + "甲项目\t产出指标\t质量指标\t验收合格率\t100%\n"
+            # A second export pasted below, its columns in another order, a 绩效指标 label
+            # column before the 三级指标 one (the 三级指标 spelling is preferred).
+            + "绩效指标\t三级指标\t一级指标\t二级指标\t目标值\t项目名称\n"
+            + "x\t群众满意度\t效益指标\t满意度指标\t≥90%\t乙项目\n")
+    doc = parse_text(text, "flat.tsv")
+    assert [(p.name, [(i.level1, i.level2, i.name, i.target_raw) for i in p.indicators]) for p in doc.projects] == [
+        ("甲项目", [("产出指标", "数量指标", "三级指标", "≥20公里"), ("产出指标", "质量指标", "验收合格率", "100%")]),
+        ("乙项目", [("效益指标", "满意度指标", "群众满意度", "≥90%")]),
+    ]
+    assert not doc.issues
+
+
 def test_headerless_indicator_rows_are_one_project():
     text = ("产出指标\t数量指标\t新建污水管网\t管网长度\t≥20公里\t实施方案\n"
             "\t质量指标\t验收合格率\t\t100%\t\n"

@@ -78,6 +78,7 @@ def write_reports(store: ResultStore, out: str | Path, entries: Sequence[Entry] 
     del analyzer
     _atomic(out / ANALYSIS_JSON, lambda fh: fh.write(analysis.model_dump_json(indent=1).encode("utf-8")))
     _atomic(out / REPORT_HTML, lambda fh: fh.write(render_html(analysis).encode("utf-8")))
-    results = [r.result for r in store.records(e for e in entries if e.status == "ok") if r.result is not None]
+    # Streamed from the store: the workbook holds one document at a time.
+    results = (r.result for r in store.records(e for e in entries if e.status == "ok") if r.result is not None)
     _atomic(out / REPORT_XLSX, lambda fh: write_annotated_workbook(results, fh))
     return analysis

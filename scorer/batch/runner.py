@@ -50,12 +50,15 @@ class RunSummary:
     #: time the workers spent on the files, summed: wall time x jobs over this is what
     #: the batch machinery (dispatch, transfer, store) adds.
     task_seconds: float = 0.0
+    #: CPU time the workers spent on the files, summed.
+    task_cpu_seconds: float = 0.0
     interrupted: bool = False
 
     def add(self, outcome: Outcome) -> None:
         setattr(self, outcome.status, getattr(self, outcome.status) + 1)
         self.indicators += outcome.indicators
         self.task_seconds += outcome.seconds
+        self.task_cpu_seconds += outcome.cpu_seconds
 
 
 @contextmanager

@@ -8,6 +8,7 @@ reuse them across tasks: each is a long-lived process that imports this module o
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import time
@@ -20,6 +21,7 @@ from scorer.batch.discover import InputError, Source
 from scorer.batch.texts import document_texts
 from scorer.parsers import ParseError, parse_bytes
 from scorer.pipeline import Scorer, ScorerPool
+from scorer.resources import EMBEDDER
 
 Status = Literal["ok", "failed", "unchanged"]
 
@@ -55,9 +57,18 @@ class Outcome:
     projects: int = 0
     indicators: int = 0
     seconds: float = 0.0
+    #: CPU time of the worker process on this task: the cost of the file without the
+    #: waiting that other processes on the machine cause.
+    cpu_seconds: float = 0.0
 
 
 _SCORERS: dict[ScoreOptions, ScorerPool] = {}
+
+#: Vectors the embedding cache keeps in memory in a batch process (its default is sized
+#: for a long-running service). One document needs a few thousand; the others come back
+#: from the cache's SQLite file, and every worker holds its own copy: ~100 MB each
+#: (384 float32 dimensions and the keys) rather than ~400 MB.
+BATCH_MEMORY_VECTORS = 50_000
 
 
 def scorers_for(options: ScoreOptions) -> ScorerPool:
@@ -66,12 +77,30 @@ def scorers_for(options: ScoreOptions) -> ScorerPool:
     if cached is None:
         config = Path(options.config) if options.config else None
         cached = _SCORERS[options] = ScorerPool(config, None, None, use_models=options.use_models)
+        embedder = cached.resources.get(EMBEDDER)
+        if getattr(embedder, "memory_items", 0) > BATCH_MEMORY_VECTORS:
+            embedder.memory_items = BATCH_MEMORY_VECTORS  # type: ignore[union-attr]
     return cached
 
 
 def loaded_resource(name: str) -> Any:
     """A model this process's scorers already hold (None when none does)."""
     return next((s.resources[name] for s in _SCORERS.values() if name in s.resources), None)
+
+
+_frozen = False
+
+
+def _freeze_loaded() -> None:
+    """Once, after the first scored document: what it made load (models, dictionaries,
+    vocabularies) stays for the worker's life, so it is moved out of the cyclic garbage
+    collector's reach. Otherwise every full collection walks those ~500,000 objects,
+    about a tenth of the time with models."""
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.collect()
+        gc.freeze()
 
 
 def scorer_fingerprint(scorer: Scorer) -> str:
@@ -87,7 +116,7 @@ def scorer_fingerprint(scorer: Scorer) -> str:
 def score_task(task: Task) -> Outcome:
     """Score one source. Never raises for a bad input: the error is in the outcome, so
     one broken file cannot stop the batch."""
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     source = task.source
     outcome = Outcome(source_id=source.id, name=source.name, status="failed")
     try:
@@ -104,6 +133,7 @@ def score_task(task: Task) -> Outcome:
             outcome.texts = document_texts(doc)
             outcome.projects, outcome.indicators = len(doc.projects), len(doc.indicators)
             outcome.status = "ok"
+            _freeze_loaded()
     except ParseError as exc:
         # The record names the file already; keep the row/cell part of the location.
         outcome.error = exc.describe().removeprefix(f"{source.name}: ")
@@ -114,4 +144,5 @@ def score_task(task: Task) -> Outcome:
     except Exception as exc:  # noqa: BLE001 - a bug on one input must not end the batch
         outcome.error = f"internal error while scoring: {type(exc).__name__}: {exc}"
     outcome.seconds = round(time.perf_counter() - start, 4)
+    outcome.cpu_seconds = round(time.process_time() - cpu_start, 4)
     return outcome

@@ -30,12 +30,18 @@ def is_generic_name(name: str) -> bool:
     return not _LETTER.search(lx.GENERIC_NAME_RE.sub("", name))
 
 
-def similarity(a: str, b: str) -> float:
-    return SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
+def similar(a: str, b: str, threshold: float) -> bool:
+    """Whether difflib's similarity ratio of ``a`` and ``b`` reaches ``threshold``; its
+    cheap upper bounds are tried first, since most pairs are far apart."""
+    if not (a and b):
+        return threshold <= 0.0
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold \
+        and matcher.ratio() >= threshold
 
 
 def description_copies_name(ind: IndicatorFacts, threshold: float) -> bool:
-    return bool(ind.description_key) and similarity(ind.name_key, ind.description_key) >= threshold
+    return bool(ind.description_key) and similar(ind.name_key, ind.description_key, threshold)
 
 
 class _IndicatorCheck(Check):

@@ -9,7 +9,7 @@ from typing import ClassVar
 from scorer.checks import lexicon as lx
 from scorer.checks.facts import DocumentFacts, IndicatorFacts, ProjectFacts, compact_key
 from scorer.checks.registry import Check, register
-from scorer.checks.specific import similarity
+from scorer.checks.specific import similar
 from scorer.findings import Category, Finding, Severity
 from scorer.taxonomy import (
     BENEFIT,
@@ -211,7 +211,7 @@ class DuplicateGoal(_ProjectCheck):
         for j, goal in enumerate(goals):
             key = compact_key(goal.text)
             for i in range(j):
-                if key and similarity(key, compact_key(goals[i].text)) >= threshold:
+                if key and similar(key, compact_key(goals[i].text), threshold):
                     yield self.hit(project, evidence=goal.text, text=goal.text,
                                    first=goals[i].number or i + 1, second=goal.number or j + 1)
                     break

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from scorer.document import (
     DepartmentGoals,
@@ -74,29 +75,60 @@ def looks_like_title(text: str) -> bool:
     return bool(_TITLE.search(text)) and len(text) <= 80
 
 
+@lru_cache(maxsize=1 << 16)
 def _key(text: str) -> str:
+    # Cached: a batch meets the same labels and level names on thousands of rows.
     return normalise_key(text).replace("：", ":")
 
 
-def _column_map(row: Row, columns: dict[str, tuple[str, ...]]) -> dict[str, int]:
+@lru_cache(maxsize=1 << 16)
+def _clean(text: str) -> tuple[str, tuple[str, ...]]:
+    """:func:`~scorer.text.clean_cell`, cached for the same reason as :func:`_key`."""
+    clean, junk = clean_cell(text)
+    return clean, tuple(junk)
+
+
+# "(必填)" and similar notes follow the column name in some templates.
+_HEADER_NOTE = re.compile(r"\(.*?\)$")
+
+
+def _spellings(columns: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    return {field_name: tuple(dict.fromkeys(map(_key, spellings))) for field_name, spellings in columns.items()}
+
+
+_INDICATOR_SPELLINGS = _spellings(INDICATOR_COLUMNS)
+_PROJECT_SPELLINGS = _spellings(PROJECT_COLUMNS)
+#: every spelling of the 三级指标 column: a row without one cannot be an indicator header.
+_NAME_SPELLINGS = frozenset(_INDICATOR_SPELLINGS["name"])
+
+
+def _column_map(keys: list[str], spellings: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """Field → index of its column, from the row's normalised cells (``_key``)."""
+    # The first cell whose key, or key without a trailing note, is each text.
+    first: dict[str, int] = {}
+    for i, k in enumerate(keys):
+        first.setdefault(k, i)
+        first.setdefault(_base(k), i)
     found: dict[str, int] = {}
-    keys = [_key(t) for t in row.texts]
-    # "(必填)" and similar notes follow the column name in some templates.
-    bases = [re.sub(r"\(.*?\)$", "", k) for k in keys]
-    for field_name, spellings in columns.items():
+    for field_name, options in spellings.items():
         # Spellings in order of preference: a 三级指标 column wins over a 绩效指标 label
         # column to its left (the 2021 template's header row starts with one).
-        for spelling in map(_key, spellings):
-            hit = next((i for i, (k, b) in enumerate(zip(keys, bases)) if spelling in (k, b)), None)
-            if hit is not None:
-                found[field_name] = hit
-                break
+        hit = next((first[s] for s in options if s in first), None)
+        if hit is not None:
+            found[field_name] = hit
     return found
 
 
-def is_indicator_header(row: Row) -> bool:
-    cols = _column_map(row, INDICATOR_COLUMNS)
-    return "name" in cols and ("level1" in cols or "level2" in cols) and len(cols) >= 3
+def _base(key: str) -> str:
+    return _HEADER_NOTE.sub("", key) if key.endswith(")") else key
+
+
+def _indicator_columns(keys: list[str]) -> dict[str, int] | None:
+    """The indicator columns when the row is an indicator header, else None."""
+    if not any(k in _NAME_SPELLINGS or _base(k) in _NAME_SPELLINGS for k in keys if k):
+        return None  # most rows: decided without mapping every column
+    cols = _column_map(keys, _INDICATOR_SPELLINGS)
+    return cols if "name" in cols and ("level1" in cols or "level2" in cols) and len(cols) >= 3 else None
 
 
 def _looks_like_headerless_indicator(row: Row) -> bool:
@@ -239,7 +271,7 @@ class _Builder:
     def on_row(self, row: Row) -> None:
         junk: list[str] = []
         for cell in row.cells:
-            cell.text, removed = clean_cell(cell.text)
+            cell.text, removed = _clean(cell.text)
             junk.extend(removed)
         texts = row.texts
         keys = [_key(t) for t in texts]
@@ -254,22 +286,22 @@ class _Builder:
             return
         self.seen_table = True
 
+        header = _indicator_columns(keys)
         if self.mode == "flat":
-            if is_indicator_header(row):
-                self.start_flat(row)
+            if header is not None:
+                self.start_flat(header, keys, len(texts))
             else:
                 self.flat_row(row, junk)
             return
-        if is_indicator_header(row):
-            pcols = _column_map(row, PROJECT_COLUMNS)
-            if "project" in pcols:
-                self.start_flat(row)
+        if header is not None:
+            if "project" in _column_map(keys, _PROJECT_SPELLINGS):
+                self.start_flat(header, keys, len(texts))
                 return
             project = self.current_project(row.location)
             if project.indicators:
                 # A second indicator table without a project header: a new project.
                 project = self.new_project(row.location)
-            self.columns = _column_map(row, INDICATOR_COLUMNS)
+            self.columns = header
             self.header_width = len(texts)
             self.header_blank = {i for i, t in enumerate(texts) if not t}
             self.mode = "indicators"
@@ -464,11 +496,11 @@ class _Builder:
         project.indicators.append(ind)
 
     # -- flat tables (one indicator per row, project in a column) ----------------------
-    def start_flat(self, row: Row) -> None:
+    def start_flat(self, columns: dict[str, int], keys: list[str], width: int) -> None:
         self.mode = "flat"
-        self.columns = _column_map(row, INDICATOR_COLUMNS)
-        self.flat_columns = _column_map(row, PROJECT_COLUMNS)
-        self.header_width = len(row.texts)
+        self.columns = columns
+        self.flat_columns = _column_map(keys, _PROJECT_SPELLINGS)
+        self.header_width = width
 
     def flat_row(self, row: Row, junk: list[str]) -> None:
         texts = row.texts

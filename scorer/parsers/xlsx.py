@@ -82,12 +82,13 @@ def _sheets(workbook: Workbook, file: str | None) -> Iterator[Item]:
             raise ParseError(f"sheet '{sheet.title}' spans {len(rows):,} rows by {width:,} columns, over the "
                              f"limit of {MAX_CELLS:,} cells", where, expected="a 绩效目标表 sheet")
         for r in sorted(rows):
-            at = where.model_copy(update={"row": r})
+            at = Location(file=file, table=sheet.title, row=r)
             texts = [rows[r].get(c, "") for c in range(1, width + 1)]
             if is_heading_row(texts):
                 yield TextLine(text=texts[0], location=at)
             else:
-                yield Row(cells=[Cell(text=t, location=at.model_copy(update={"cell": c}))
+                # Built, not model_copy'd: copying is the slower way to a four-field model.
+                yield Row(cells=[Cell(text=t, location=Location(file=file, table=sheet.title, row=r, cell=c))
                                  for c, t in enumerate(texts, start=1)], location=at)
 
 

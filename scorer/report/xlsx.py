@@ -87,18 +87,29 @@ _CELL_MAX = 32_000  # Excel's limit is 32,767 characters per cell or comment
 _EPOCH = dt.datetime(2000, 1, 1)
 
 
-def write_annotated_workbook(results: list[ScoredDocument], path_or_buffer: str | Path | IO[bytes],
+def write_annotated_workbook(results: Iterable[ScoredDocument], path_or_buffer: str | Path | IO[bytes],
                              summary: bool = True) -> None:
-    """Write ``results`` as one workbook to a path or a binary file object."""
-    if not results and not summary:
-        raise ValueError("nothing to write: no documents and no summary sheet")
+    """Write ``results`` as one workbook to a path or a binary file object.
+
+    ``results`` is read once, one document at a time: each document's sheet is written
+    and closed as it comes and the summary keeps only counters and one line per document
+    and project, so a batch's results can stream from its store."""
     wb = Workbook(write_only=True)
-    names = sheet_names(results, reserved=(SUMMARY_SHEET,) if summary else ())
     styles: dict[tuple, Any] = {}
-    if summary:
-        _write_summary(_Sheet(wb.create_sheet(SUMMARY_SHEET), styles), results, names)
-    for result, name in zip(results, names, strict=True):
-        _write_document(_Sheet(wb.create_sheet(name), styles), result)
+    # Created first so it is the first tab; its rows are written once every document is in.
+    summary_sheet = _Sheet(wb.create_sheet(SUMMARY_SHEET), styles) if summary else None
+    names = SheetNames(reserved=(SUMMARY_SHEET,) if summary else ())
+    totals = _Summary()
+    for result in results:
+        name = names.add(result)
+        sheet = _Sheet(wb.create_sheet(name), styles)
+        _write_document(sheet, result)
+        sheet.ws.close()  # its rows are on disk; a batch has too many sheets to keep open
+        totals.add(result, name)
+    if summary_sheet is None and not totals.documents:
+        raise ValueError("nothing to write: no documents and no summary sheet")
+    if summary_sheet is not None:
+        _write_summary(summary_sheet, totals)
     # Pinned document properties so the same results give the same bytes.
     wb.properties.creator = AUTHOR
     wb.properties.created = wb.properties.modified = _EPOCH
@@ -135,24 +146,34 @@ def _save(wb: Workbook, fh: IO[bytes]) -> None:
 
 
 # -- names and cells ---------------------------------------------------------------------
-def sheet_names(results: list[ScoredDocument], reserved: Iterable[str] = ()) -> list[str]:
-    """One valid, unique sheet name per document: its department (else title, else file),
-    without the characters Excel forbids, at most 31 characters, numbered on repeats."""
-    taken = {r.casefold() for r in reserved}
-    names = []
-    for n, result in enumerate(results, start=1):
-        meta = result.document
+class SheetNames:
+    """One valid, unique sheet name per document, given one after the other: its department
+    (else title, else file), without the characters Excel forbids, at most 31 characters,
+    numbered on repeats."""
+
+    def __init__(self, reserved: Iterable[str] = ()):
+        self._taken = {r.casefold() for r in reserved}
+        self._count = 0
+
+    def add(self, result: ScoredDocument) -> str:
+        self._count += 1
+        n, meta = self._count, result.document
         stem = Path(meta.source).stem if meta.source else ""
         base = _SHEET_FORBIDDEN.sub("_", meta.department or meta.title or stem or f"文档{n}")
         base = base.strip().strip("'").strip() or f"文档{n}"
         name, k = base[:_SHEET_MAX], 1
-        while name.casefold() in taken:  # Excel compares sheet names case-insensitively
+        while name.casefold() in self._taken:  # Excel compares sheet names case-insensitively
             k += 1
             suffix = f" ({k})"
             name = base[: _SHEET_MAX - len(suffix)] + suffix
-        taken.add(name.casefold())
-        names.append(name)
-    return names
+        self._taken.add(name.casefold())
+        return name
+
+
+def sheet_names(results: Iterable[ScoredDocument], reserved: Iterable[str] = ()) -> list[str]:
+    """The sheet names :func:`write_annotated_workbook` gives ``results``."""
+    names = SheetNames(reserved)
+    return [names.add(result) for result in results]
 
 
 def offending_field(finding: Finding, indicator: ScoredIndicator) -> str | None:
@@ -311,15 +332,68 @@ def _note_row(sh: _Sheet, label: str, code: str, kind: str, message: str, sugges
 
 # -- summary sheet -----------------------------------------------------------------------
 @dataclass(frozen=True)
-class _ProjectEntry:
-    doc: int
+class _DocumentLine:
     sheet: str
-    project: ScoredProject
+    department: str
+    source: str
+    score: float
+    grade: str
+    projects: int
+    indicators: int
+    counts: tuple[int, int, int]
 
 
-def _write_summary(sh: _Sheet, results: list[ScoredDocument], names: list[str]) -> None:
+@dataclass(frozen=True)
+class _ProjectLine:
+    score: float
+    doc: int
+    index: int
+    name: str
+    department: str
+    sheet: str
+    grade: str
+    indicators: int
+    counts: tuple[int, int, int]
+
+
+class _Summary:
+    """What the summary sheet shows, gathered one document at a time: a line per
+    document and per project, and counters; never the documents themselves."""
+
+    def __init__(self) -> None:
+        self.documents: list[_DocumentLine] = []
+        self.projects: list[_ProjectLine] = []
+        self.indicators = 0
+        self.grades = {g: [0, 0, 0] for g in GRADES}
+        self.by_category: Counter[tuple[Category, Severity]] = Counter()
+        self.by_code: Counter[str] = Counter()
+        #: each code's first finding, the example the sheet shows.
+        self.first: dict[str, Finding] = {}
+
+    def add(self, r: ScoredDocument, sheet: str) -> None:
+        doc = len(self.documents)
+        department = r.document.department
+        self.documents.append(_DocumentLine(
+            sheet, department, r.document.source or "", r.department.score, r.department.grade, len(r.projects),
+            r.department.indicators, (r.counts.error, r.counts.warning, r.counts.info)))
+        self.indicators += r.department.indicators
+        self.grades[r.department.grade][0] += 1
+        for p in r.projects:
+            self.grades[p.grade][1] += 1
+            for ind in p.indicators:
+                self.grades[ind.grade][2] += 1
+            c = p.counts
+            self.projects.append(_ProjectLine(p.score, doc, p.index, p.name, department, sheet, p.grade,
+                                              len(p.indicators), (c.error, c.warning, c.info)))
+        for f in r.all_findings():
+            self.by_category[(f.category, f.severity)] += 1
+            self.by_code[f.code] += 1
+            self.first.setdefault(f.code, f)
+
+
+def _write_summary(sh: _Sheet, summary: _Summary) -> None:
     _set_widths(sh, (8, 36, 24, 24, 9, 7, 8, 8, 8, 8, 8))
-    for row in _summary_rows(sh, results, names):
+    for row in _summary_rows(sh, summary):
         sh.ws.append(row)
 
 
@@ -333,58 +407,39 @@ def _row(sh: _Sheet, values: Iterable[Any], fill: PatternFill | None = None) -> 
     return [sh.cell(v, fill=fill, border=True) for v in values]
 
 
-def _summary_rows(sh: _Sheet, results: list[ScoredDocument], names: list[str]) -> Iterator[list[Any]]:
-    n_ind = sum(r.department.indicators for r in results)
-    n_proj = sum(len(r.projects) for r in results)
+def _summary_rows(sh: _Sheet, s: _Summary) -> Iterator[list[Any]]:
     yield [sh.cell("绩效目标审核汇总", font=TITLE, wrap=False)]
-    yield [sh.cell(f"{len(results)} 份文档 · {n_proj} 个项目 · {n_ind} 个指标", wrap=False)]
+    yield [sh.cell(f"{len(s.documents)} 份文档 · {len(s.projects)} 个项目 · {s.indicators} 个指标", wrap=False)]
 
     yield from _section(sh, "文档排名", ("排名", "文档（点击查看）", "部门", "来源文件", "得分", "等级",
                                          "项目数", "指标数", "错误", "警告", "提示"))
-    docs = sorted(range(len(results)), key=lambda i: (-results[i].department.score, i))
+    docs = sorted(range(len(s.documents)), key=lambda i: (-s.documents[i].score, i))
     for rank, i in enumerate(docs, start=1):
-        r = results[i]
-        link = sh.cell(names[i], font=LINK, border=True)
-        link.hyperlink = Hyperlink(ref="", location=f"'{names[i]}'!A1")
+        d = s.documents[i]
+        link = sh.cell(d.sheet, font=LINK, border=True)
+        link.hyperlink = Hyperlink(ref="", location=f"'{d.sheet}'!A1")
         yield [sh.cell(rank, border=True), link,
-               *_row(sh, (r.document.department, r.document.source or "", r.department.score, r.department.grade,
-                          len(r.projects), r.department.indicators, r.counts.error, r.counts.warning,
-                          r.counts.info))]
+               *_row(sh, (d.department, d.source, d.score, d.grade, d.projects, d.indicators, *d.counts))]
 
     yield from _section(sh, "等级分布", ("等级", "文档", "项目", "指标"))
-    dist = {g: [0, 0, 0] for g in GRADES}
-    for r in results:
-        dist[r.department.grade][0] += 1
-        for p in r.projects:
-            dist[p.grade][1] += 1
-            for ind in p.indicators:
-                dist[ind.grade][2] += 1
     for grade in GRADES:
-        yield _row(sh, (grade, *dist[grade]))
+        yield _row(sh, (grade, *s.grades[grade]))
 
-    findings = [f for r in results for f in r.all_findings()]
+    severities = (Severity.error, Severity.warning, Severity.info)
     yield from _section(sh, "问题统计（按类别）", ("类别", "名称", "错误", "警告", "提示", "合计"))
-    by_cat = Counter((f.category, f.severity) for f in findings)
     for cat in Category:
-        per = [by_cat[(cat, s)] for s in (Severity.error, Severity.warning, Severity.info)]
+        per = [s.by_category[(cat, sev)] for sev in severities]
         yield _row(sh, (cat.value, cat.label, *per, sum(per)))
-    totals = [sum(1 for f in findings if f.severity is s) for s in (Severity.error, Severity.warning, Severity.info)]
+    totals = [sum(n for (_, sev), n in s.by_category.items() if sev is wanted) for wanted in severities]
     yield [sh.cell(v, font=BOLD, border=True) for v in ("合计", "", *totals, sum(totals))]
 
     yield from _section(sh, "问题统计（按代码）", ("代码", "示例", "严重度", "类别", "次数"))
-    by_code = Counter(f.code for f in findings)
-    first = {}
-    for f in findings:
-        first.setdefault(f.code, f)
-    for code, count in sorted(by_code.items(), key=lambda kv: (-kv[1], kv[0])):
-        f = first[code]
+    for code, count in sorted(s.by_code.items(), key=lambda kv: (-kv[1], kv[0])):
+        f = s.first[code]
         yield _row(sh, (code, f.message, f.severity.label, f.category.label, count), ROW_FILL[f.severity])
 
     yield from _section(sh, "项目排名", ("排名", "项目", "部门", "文档", "得分", "等级", "指标数",
                                          "错误", "警告", "提示"))
-    entries = [_ProjectEntry(i, names[i], p) for i, r in enumerate(results) for p in r.projects]
-    entries.sort(key=lambda e: (-e.project.score, e.doc, e.project.index))
-    for rank, e in enumerate(entries, start=1):
-        p, c = e.project, e.project.counts
-        yield _row(sh, (rank, p.name, results[e.doc].document.department, e.sheet, p.score, p.grade,
-                        len(p.indicators), c.error, c.warning, c.info))
+    ranked = sorted(s.projects, key=lambda p: (-p.score, p.doc, p.index))
+    for rank, p in enumerate(ranked, start=1):
+        yield _row(sh, (rank, p.name, p.department, p.sheet, p.score, p.grade, p.indicators, *p.counts))
