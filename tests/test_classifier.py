@@ -112,6 +112,18 @@ def test_indicator_frame_accepts_indicators_dicts_and_corpus_columns():
     assert frame.to_dict("list") == {"name": ["a", "b", "c"], "description": ["d", "", ""], "target": ["1", "2", ""]}
 
 
+def test_parsed_indicators_are_read_by_their_raw_target(shipped):
+    """Parsed documents carry ``target`` (the parsed value) and ``target_raw`` (the cell);
+    the model must see the cell text, exactly as for a corpus row."""
+    from scorer.values import parse_target
+
+    parsed = [Indicator(level1="产出指标", level2="数量指标", name=name, target_raw=raw, target=parse_target(raw))
+              for name, raw in (("新建污水处理站数量", "≥20座"), ("群众满意度", "≥95%"), ("工程完工时间", "2020年12月底前"))]
+    assert indicator_frame(parsed)["target"].tolist() == ["≥20座", "≥95%", "2020年12月底前"]
+    rows = [{"level3": i.name, "target_value": i.target_raw} for i in parsed]
+    np.testing.assert_array_equal(shipped.estimator.predict_proba(parsed), shipped.estimator.predict_proba(rows))
+
+
 def test_feature_helpers():
     assert "unit_class=percent" in target_shape("≥95%")
     assert "unit_class=money" in target_shape("≤30万元")

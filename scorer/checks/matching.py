@@ -124,11 +124,12 @@ class KeywordGoalMatcher:
         if not words:
             return None
         p = project.project
-        context = " ".join(
-            [p.name, p.fund_use, *(g.text for g in p.goals)]
-            + [other.indicator.name for other in project.indicators if other.index != indicator.index]
-        )
-        return self._relation(words, content_words(context))
+        parts = [p.name, p.fund_use, *(g.text for g in p.goals)]
+        parts += [other.indicator.name for other in project.indicators if other.index != indicator.index]
+        # Part by part, not joined: each part's words are cached, while the joined text
+        # (everything but this row) is new for every row. jieba never joins words across
+        # the space that separated the parts, so the union is the same set.
+        return self._relation(words, frozenset().union(*map(content_words, parts)))
 
 
 MatcherFactory = Callable[[Settings, dict[str, Any]], GoalMatcher]

@@ -26,6 +26,7 @@ from scorer.checks.registry import Check, register, selector_matches
 from scorer.checks.relevant import IndicatorServesNoGoal
 from scorer.findings import Category, Finding, Severity
 from scorer.resources import EMBEDDER, RELEVANCE_MODEL
+from scorer.semantic.memo import PerObject
 
 
 def _embeddings_matcher(settings, resources):
@@ -72,6 +73,9 @@ def _has_context(project: ProjectFacts) -> bool:
     return bool(p.name.strip() or p.fund_use.strip() or p.goals)
 
 
+_pairs: PerObject[DocumentFacts, tuple[list[tuple[ProjectFacts, IndicatorFacts]], list[Any]]] = PerObject()
+
+
 @register
 class IndicatorDoesNotFitFund(Check):
     code = "ZB-R003"
@@ -107,13 +111,19 @@ class IndicatorDoesNotFitFund(Check):
 
     @staticmethod
     def _rows_and_pairs(doc: DocumentFacts) -> tuple[list[tuple[ProjectFacts, IndicatorFacts]], list[Any]]:
+        """The judged rows and their pairs, built once per document (the prefetch stage
+        asks for their texts before the check runs)."""
         from scorer.semantic.matcher import indicator_pair, project_context
 
-        rows: list[tuple[ProjectFacts, IndicatorFacts]] = [
-            (project, ind) for project in doc.projects if _has_context(project)
-            for ind in project.indicators if ind.indicator.name.strip() and not ind.is_satisfaction
-        ]
-        return rows, [indicator_pair(project, ind, project_context(project)) for project, ind in rows]
+        def build(facts: DocumentFacts) -> tuple[list[tuple[ProjectFacts, IndicatorFacts]], list[Any]]:
+            rows: list[tuple[ProjectFacts, IndicatorFacts]] = [
+                (project, ind) for project in facts.projects if _has_context(project)
+                for ind in project.indicators if ind.indicator.name.strip() and not ind.is_satisfaction
+            ]
+            contexts = {id(project): project_context(project) for project, _ in rows}
+            return rows, [indicator_pair(project, ind, contexts[id(project)]) for project, ind in rows]
+
+        return _pairs.get(doc, build)
 
     def embedding_texts(self, doc: DocumentFacts, ctx) -> list[str]:
         from scorer.semantic.relevance import pair_texts

@@ -33,10 +33,15 @@ _YES_NO = frozenset({"是", "否", "有", "无"})
 
 
 def _field(record: Any, field: str) -> str:
+    """The first alias holding text. An :class:`~scorer.document.Indicator`'s ``target`` is
+    the parsed :class:`~scorer.values.Target`, not text: its ``target_raw`` is what the
+    model reads (the repr of the parsed object once stood in for it here)."""
     for key in _FIELD_ALIASES[field]:
         value = record.get(key) if isinstance(record, Mapping) else getattr(record, key, None)
-        if value is not None:
-            return str(value)
+        if isinstance(value, str):
+            return value
+        if value is not None and not hasattr(value, "model_dump"):
+            return str(value)  # numbers from JSON or spreadsheets
     return ""
 
 

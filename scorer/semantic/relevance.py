@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -57,13 +58,13 @@ class ProjectContext:
     goals: tuple[str, ...] = ()
     department: str = ""
 
-    @property
+    @cached_property
     def purposes(self) -> tuple[str, ...]:
         """资金用途 and goals with content words: "按要求完成工作" says nothing an
         indicator could match, and e5 would still find it close to any 完成率."""
         return tuple(t for t in (self.fund_use, *self.goals) if _content_words(t))
 
-    @property
+    @cached_property
     def texts(self) -> tuple[str, ...]:
         """The project name, then its purposes: what an indicator is compared with."""
         return (self.name, *self.purposes) if text_key(self.name) else self.purposes or ("",)
@@ -212,17 +213,18 @@ class RelevanceFeatures(BaseEstimator, TransformerMixin):
         )
         return self
 
-    def _excluded(self, pair: RelevancePair) -> np.ndarray:
-        """Reference rows from the documents of this pair (never its own neighbours)."""
-        return (self.ref_group_ == pair.indicator_group) | (self.ref_group_ == pair.project_group)
-
-    def neighbours(self, X: EmbeddedPairs, i: int) -> tuple[np.ndarray, np.ndarray]:
-        """Indices and cosines of the reference indicators nearest to pair ``i``."""
-        sims = self.ref_indicator_ @ X.indicator[i]
-        sims = np.where(self._excluded(X.pairs[i]), -np.inf, sims)
-        k = min(self.n_neighbors, int(np.isfinite(sims).sum()))
-        order = np.argsort(-sims, kind="stable")[:k]
-        return order, sims[order]
+    def neighbours(self, X: EmbeddedPairs) -> tuple[np.ndarray, np.ndarray]:
+        """For every pair, the indices and cosines of its nearest reference indicators,
+        never from the pair's own documents (cosine ``-inf`` where fewer remain)."""
+        groups = np.asarray([[p.indicator_group, p.project_group] for p in X.pairs], dtype=object).reshape(-1, 2)
+        sims = X.indicator @ self.ref_indicator_.T
+        excluded = (self.ref_group_[None, :] == groups[:, :1]) | (self.ref_group_[None, :] == groups[:, 1:])
+        sims = np.where(excluded, -np.inf, sims)
+        k = min(self.n_neighbors, sims.shape[1])
+        # Stable: the corpus repeats indicators word for word, and equal cosines must pick
+        # the same neighbours however the products were computed.
+        order = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+        return order, np.take_along_axis(sims, order, axis=1)
 
     def transform(self, X: EmbeddedPairs) -> np.ndarray:
         """One row of :data:`FEATURES` per pair. The comparisons with the reference
@@ -264,15 +266,7 @@ class RelevanceFeatures(BaseEstimator, TransformerMixin):
         """Where similar indicators live: how close the projects of the pair's nearest
         reference indicators (never from its own documents) are to its project, weighted
         by similarity; and whether it had any neighbour."""
-        groups = np.asarray([[p.indicator_group, p.project_group] for p in X.pairs], dtype=object)
-        sims = X.indicator @ self.ref_indicator_.T
-        excluded = (self.ref_group_[None, :] == groups[:, :1]) | (self.ref_group_[None, :] == groups[:, 1:])
-        sims = np.where(excluded, -np.inf, sims)
-        k = min(self.n_neighbors, sims.shape[1])
-        # Stable: the corpus repeats indicators word for word, and equal cosines must pick
-        # the same neighbours however the products were computed.
-        order = np.argsort(-sims, axis=1, kind="stable")[:, :k]
-        nearest = np.take_along_axis(sims, order, axis=1)
+        order, nearest = self.neighbours(X)
         valid = np.isfinite(nearest)
         top = np.where(valid, nearest, -np.inf).max(axis=1, keepdims=True)
         weights = np.where(valid, np.exp((nearest - np.where(np.isfinite(top), top, 0.0)) * 20), 0.0)
@@ -381,21 +375,23 @@ class RelevanceModel:
         if not len(X):
             return []
         probabilities = self.mismatch_probability(X)
+        order, sims = self.features.neighbours(X)
         verdicts = []
         for i, pair in enumerate(X.pairs):
             cos = X.contexts[i] @ X.indicator[i]
             best = int(cos.argmax())
             verdicts.append(RelevanceVerdict(
                 float(probabilities[i]), bool(probabilities[i] >= self.threshold), pair.project.texts[best],
-                float(cos[best]), self._usual_projects(X, i, usual),
+                float(cos[best]), self._usual_projects(order[i], sims[i], usual),
             ))
         return verdicts
 
-    def _usual_projects(self, X: EmbeddedPairs, i: int, limit: int) -> tuple[NearProject, ...]:
+    def _usual_projects(self, order: np.ndarray, sims: np.ndarray, limit: int) -> tuple[NearProject, ...]:
         features = self.features
-        order, sims = features.neighbours(X, i)
         seen: dict[str, NearProject] = {}
         for j, sim in zip(order, sims):
+            if not np.isfinite(sim):
+                break
             name = features.ref_project_names_[j]
             if name not in seen:
                 seen[name] = NearProject(name, features.ref_kinds_[j], float(sim))
