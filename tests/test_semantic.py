@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import numpy as np
@@ -13,7 +14,7 @@ from scorer.semantic import TextItem, copy_ratios, document_items, find_duplicat
 from scorer.semantic.calibration import shipped_thresholds
 from scorer.semantic.domains import LIBRARY, OTHER, project_kind
 from scorer.semantic.frequency import IndicatorLibrary, LibraryRow
-from scorer.semantic.index import CosineLSH, near_pairs
+from scorer.semantic.index import EXACT_NEAR_LIMIT, CosineLSH, exact_near_pairs, near_pairs
 from scorer.semantic.textnorm import informative, jaccard, shingles, text_key
 from tests.conftest import SEED_000, SEED_001
 from training.duplicates import DEFAULT_PAIRS, lowest_precise_threshold, read_pairs
@@ -48,6 +49,21 @@ def test_near_pairs_finds_edits_and_not_strangers():
     sets = [shingles(text_key(t)) for t in texts]
     assert (0, 1) in near_pairs(sets, 0.79)
     assert all(2 not in pair for pair in near_pairs(sets, 0.79))
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.5, 0.8])
+def test_exact_near_pairs_equal_all_pairs_and_lsh_finds_most(threshold):
+    """Up to EXACT_NEAR_LIMIT texts the pairs are exact; above it LSH candidates are a
+    superset of most of them (the caller verifies each)."""
+    rng = np.random.default_rng(7)
+    words = ["完成", "项目", "资金", "到位率", "满意度", "群众", "农村", "污水", "治理", "设施", "运行", "按期"]
+    texts = ["".join(rng.choice(words, size=rng.integers(1, 7))) for _ in range(300)]
+    sets = [shingles(text_key(t)) for t in texts]
+    truth = {(i, j) for i, j in itertools.combinations(range(len(sets)), 2) if jaccard(sets[i], sets[j]) >= threshold}
+    assert exact_near_pairs(sets, threshold) == truth and len(truth) > 50
+    candidates = near_pairs(sets * 7, threshold)  # 2,100 texts: over the limit, LSH
+    assert len(sets) * 7 > EXACT_NEAR_LIMIT
+    assert len(truth & candidates) >= 0.9 * len(truth)
 
 
 def test_cosine_lsh_keeps_near_neighbours_without_all_pairs():

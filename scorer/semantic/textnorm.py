@@ -32,8 +32,10 @@ SHINGLE = 2
 _LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 
 
+@lru_cache(maxsize=65536)
 def text_key(text: str) -> str:
-    """The form exact copies share."""
+    """The form exact copies share (cached: a document asks for the key of the same
+    cell from the copy analysis, the 复制比 and the prefetch)."""
     return compact_key(text)
 
 
@@ -51,6 +53,7 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
+@lru_cache(maxsize=65536)
 def informative(text: str, field: str) -> bool:
     """Whether copies of this cell say anything: enough letters, and for a 指标值 a
     worded one (the same "≥90%" on many rows is a value, not a pasted text); notes that
