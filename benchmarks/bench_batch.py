@@ -61,7 +61,10 @@ class ModelTimer:
     by wrapping their classes' entry points, so the pipeline runs exactly as it does in
     a batch and the time spent inside models is known."""
 
-    METHODS = ("encode", "predict", "predict_proba", "predict_levels", "decision_function", "transform")
+    #: The entry points of the embedder, the level classifier and the relevance model
+    #: (``judge``: features from the vectors, then its classifier).
+    METHODS = ("encode", "predict", "predict_proba", "predict_levels", "decision_function", "transform", "judge",
+               "judge_embedded", "mismatch_probability")
 
     def __init__(self) -> None:
         self.seconds = 0.0
