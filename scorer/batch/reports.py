@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO
 
@@ -73,12 +74,22 @@ def write_reports(store: ResultStore, out: str | Path, entries: Sequence[Entry] 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     entries = store.entries() if entries is None else list(entries)
-    analyzer = Analyzer().add_all(store.records(entries))
-    analysis = analyzer.finish(cross_document_clusters(analyzer.texts, use_models, jobs))
-    del analyzer
-    _atomic(out / ANALYSIS_JSON, lambda fh: fh.write(analysis.model_dump_json(indent=1).encode("utf-8")))
-    _atomic(out / REPORT_HTML, lambda fh: fh.write(render_html(analysis).encode("utf-8")))
-    # Streamed from the store: the workbook holds one document at a time.
+    # The workbook needs only the results, not the analysis, and writing it is the
+    # longest step (openpyxl's per-cell work). It runs in a thread meanwhile: with models
+    # the copy-paste search runs in a worker process and this one would only wait.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="zhibiao-xlsx") as pool:
+        workbook = pool.submit(_write_workbook, store, out, entries)
+        analyzer = Analyzer().add_all(store.records(entries))
+        analysis = analyzer.finish(cross_document_clusters(analyzer.texts, use_models, jobs))
+        del analyzer
+        _atomic(out / ANALYSIS_JSON, lambda fh: fh.write(analysis.model_dump_json(indent=1).encode("utf-8")))
+        _atomic(out / REPORT_HTML, lambda fh: fh.write(render_html(analysis).encode("utf-8")))
+        workbook.result()
+    return analysis
+
+
+def _write_workbook(store: ResultStore, out: Path, entries: Sequence[Entry]) -> None:
+    # Streamed from the store (each read opens its own handle): the workbook holds one
+    # document at a time.
     results = (r.result for r in store.records(e for e in entries if e.status == "ok") if r.result is not None)
     _atomic(out / REPORT_XLSX, lambda fh: write_annotated_workbook(results, fh))
-    return analysis
