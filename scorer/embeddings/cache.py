@@ -15,6 +15,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -157,7 +158,9 @@ class CachedEmbedder:
         # re-reads its texts in roughly the order it first saw them.
         overflow = len(self._memory) + len(new) - self.memory_items
         if overflow > 0:
-            for old in list(self._memory)[:overflow]:
+            # The oldest ``overflow`` keys only: listing them all would cost the whole
+            # memory's size on every call once it is full.
+            for old in list(islice(self._memory, overflow)):
                 del self._memory[old]
         for key, vec in list(new.items())[: self.memory_items]:
             self._memory[(kind, key)] = vec
