@@ -199,6 +199,28 @@ def test_report_rebuilds_reports_from_results(tmp_path, synth_docs):
     assert missing.exit_code == 2 and "no batch results" in missing.stderr
 
 
+def test_a_failing_workbook_fails_the_reports_and_leaves_no_half_file(tmp_path, synth_docs, monkeypatch):
+    """The workbook is written in a thread beside the analysis: its error must still reach
+    the caller, and the other reports must still be whole."""
+    from scorer.batch import reports
+
+    docs, _ = synth_docs
+    with ResultStore(tmp_path) as store:
+        run_batch(discover([docs]), store, RunOptions(jobs=1, score=ScoreOptions(use_models=False)))
+
+        def broken(results, fh):
+            next(iter(results))
+            fh.write(b"PK half")
+            raise OSError("disk full")
+
+        monkeypatch.setattr(reports, "write_annotated_workbook", broken)
+        with pytest.raises(OSError, match="disk full"):
+            reports.write_reports(store, tmp_path / "out")
+    assert not (tmp_path / "out" / reports.REPORT_XLSX).exists()
+    assert not list((tmp_path / "out").glob(".*.tmp"))
+    assert (tmp_path / "out" / reports.REPORT_HTML).stat().st_size > 1000
+
+
 def test_dask_local_cluster_runs_the_same_tasks(tmp_path, synth_docs):
     pytest.importorskip("distributed")
     docs, _ = synth_docs

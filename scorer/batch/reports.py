@@ -35,8 +35,12 @@ Clusters = tuple[list[ClusterView], str]
 
 def _atomic(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("wb") as fh:
-        write(fh)
+    try:
+        with tmp.open("wb") as fh:
+            write(fh)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     os.replace(tmp, path)
 
 
