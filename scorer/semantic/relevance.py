@@ -231,10 +231,16 @@ class RelevanceFeatures(BaseEstimator, TransformerMixin):
         projects and indicators are matrix products over all pairs at once (a per-pair
         loop cost ~0.3 ms a row, most of a batch's relevance time); only the contexts and
         siblings, whose sizes vary by pair, are taken pair by pair."""
+        return self.transform_with_neighbours(X)[0]
+
+    def transform_with_neighbours(self, X: EmbeddedPairs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`transform`, and the :meth:`neighbours` it used (a verdict names the
+        projects they come from)."""
         n = len(X)
         out = np.zeros((n, len(FEATURES)))
+        order, nearest = self.neighbours(X)
         if n == 0:
-            return out
+            return out, order, nearest
         project_vectors = self.ref_project_[self.ref_projects_index_]
         project_groups = self.ref_group_[self.ref_projects_index_]
         indicator_groups = np.asarray([p.indicator_group for p in X.pairs], dtype=object)[:, None]
@@ -243,7 +249,7 @@ class RelevanceFeatures(BaseEstimator, TransformerMixin):
         others = (project_groups[None, :] != indicator_groups) & (project_groups[None, :] != own_groups)
         mu, sd, z_best = _masked_stats(X.indicator @ project_vectors.T, others)
         name_mu, name_sd, _ = _masked_stats(X.project_name @ project_vectors.T, others)
-        knn_fit, has_neighbours = self._knn_fit(X)
+        knn_fit, has_neighbours = self._knn_fit(X, order, nearest)
         knn_z = np.where(has_neighbours, (knn_fit - name_mu) / name_sd, 0.0)
         for i, pair in enumerate(X.pairs):
             cos_all = X.contexts[i] @ X.indicator[i]
@@ -260,13 +266,12 @@ class RelevanceFeatures(BaseEstimator, TransformerMixin):
             out[i] = (cos_name, cos_context, (cos_name - mu[i]) / sd[i], z_context, z_best[i], z_best[i] - z_context,
                       knn_fit[i], knn_z[i], z_siblings, z_department, X.lexical[i, 0], X.lexical[i, 1], common.share,
                       float(generic_pair(pair)))
-        return out
+        return out, order, nearest
 
-    def _knn_fit(self, X: EmbeddedPairs) -> tuple[np.ndarray, np.ndarray]:
+    def _knn_fit(self, X: EmbeddedPairs, order: np.ndarray, nearest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Where similar indicators live: how close the projects of the pair's nearest
-        reference indicators (never from its own documents) are to its project, weighted
-        by similarity; and whether it had any neighbour."""
-        order, nearest = self.neighbours(X)
+        reference indicators (``order``, never from its own documents) are to its project,
+        weighted by similarity; and whether it had any neighbour."""
         valid = np.isfinite(nearest)
         top = np.where(valid, nearest, -np.inf).max(axis=1, keepdims=True)
         weights = np.where(valid, np.exp((nearest - np.where(np.isfinite(top), top, 0.0)) * 20), 0.0)
@@ -360,8 +365,11 @@ class RelevanceModel:
     def mismatch_probability(self, X: EmbeddedPairs) -> np.ndarray:
         """Probability that each indicator does not fit its project; 0 for the time and
         cost indicators any fund may carry (:func:`judged`)."""
+        return self._mismatch(self.pipeline.predict_proba(X), X.pairs)
+
+    def _mismatch(self, proba: np.ndarray, pairs: Sequence[RelevancePair]) -> np.ndarray:
         ok_column = list(self.pipeline.classes_).index(1)
-        return (1.0 - self.pipeline.predict_proba(X)[:, ok_column]) * judged(X.pairs)
+        return (1.0 - proba[:, ok_column]) * judged(pairs)
 
     def judge(self, pairs: Sequence[RelevancePair], embedder: Embedder, *, usual: int = 3) -> list[RelevanceVerdict]:
         self.check_embedder(embedder)
@@ -374,8 +382,9 @@ class RelevanceModel:
     def judge_embedded(self, X: EmbeddedPairs, *, usual: int = 3) -> list[RelevanceVerdict]:
         if not len(X):
             return []
-        probabilities = self.mismatch_probability(X)
-        order, sims = self.features.neighbours(X)
+        # The features step by hand, so its nearest neighbours serve the verdicts too.
+        features, order, sims = self.features.transform_with_neighbours(X)
+        probabilities = self._mismatch(self.pipeline[1:].predict_proba(features), X.pairs)
         verdicts = []
         for i, pair in enumerate(X.pairs):
             cos = X.contexts[i] @ X.indicator[i]
