@@ -113,7 +113,7 @@ def _prefetch(scorer: Scorer) -> Stage:
                 prefetch(texts, "query")
         # A model-backed goal matcher judges the whole document in one call too.
         prepare = getattr(scorer.goal_matcher, "prepare", None)
-        if prepare is not None and any(c.uses_goal_matcher for c in scorer.checks):
+        if prepare is not None and scorer.uses_goal_matcher:
             prepare(state.facts)
         return state
     return run
@@ -200,7 +200,7 @@ class Scorer:
             if EMBEDDER in check.requires:
                 texts.update(dict.fromkeys(check.embedding_texts(facts, ctx)))
         matcher_texts = getattr(self.goal_matcher, "embedding_texts", None)
-        if matcher_texts is not None and any(c.uses_goal_matcher for c in self.checks):
+        if matcher_texts is not None and self.uses_goal_matcher:
             texts.update(dict.fromkeys(matcher_texts(facts)))
         return list(texts)
 
@@ -208,10 +208,15 @@ class Scorer:
     def checks(self) -> list[Check]:
         return self.rule_checks + self.model_checks
 
+    @property
+    def uses_goal_matcher(self) -> bool:
+        """Whether any of this scorer's checks asks the goal matcher."""
+        return any(c.uses_goal_matcher for c in self.checks)
+
     def warm_up(self) -> None:
         """Load what the first document would otherwise wait for (the matcher's
         dictionary or model), so a service pays it at start-up."""
-        if any(c.uses_goal_matcher for c in self.checks):
+        if self.uses_goal_matcher:
             self.goal_matcher.warm_up()
 
     def score_document(self, doc: Document) -> ScoredDocument:
