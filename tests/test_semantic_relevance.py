@@ -14,7 +14,15 @@ from scorer.embeddings import HashingEmbedder
 from scorer.modelstore.store import ModelStore
 from scorer.semantic.domains import LIBRARY, OTHER
 from scorer.semantic.frequency import fund_neutral
-from scorer.semantic.relevance import FEATURES, ProjectContext, RelevancePair, embed_pairs, indicator_text
+from scorer.semantic.relevance import (
+    FEATURES,
+    MONOTONIC,
+    ProjectContext,
+    RelevancePair,
+    bare_name,
+    embed_pairs,
+    indicator_text,
+)
 from tests.conftest import ROOT
 from training.corpus import load_corpus
 from training.dataset import group_id
@@ -45,6 +53,29 @@ def test_indicator_text_uses_a_description_that_says_more():
     assert indicator_text("完成率", "按照要求和计划完成研究任务的项目的比例") == "完成率：按照要求和计划完成研究任务的项目的比例"
     assert indicator_text("网格化设备在线率", "网格化设备在线率") == "网格化设备在线率"
     assert indicator_text("受益人数", "指标方向:正向") == "受益人数"
+
+
+@pytest.mark.parametrize("name, bare", [
+    ("指标1:验收通过率", "验收通过率"), ("指标3：文明施工", "文明施工"), ("(2)培训人次", "培训人次"),
+    ("3、覆盖率", "覆盖率"), ("★补助种植数量", "补助种植数量"), ("一、产出", "产出"),
+    ("1.5万人次", "1.5万人次"), ("2020年完成", "2020年完成"), ("88", "88"), ("★", "★"),
+])
+def test_row_numbering_is_not_part_of_the_indicator(name, bare):
+    assert bare_name(name) == bare
+
+
+def test_numbered_siblings_are_compared_without_their_numbers():
+    project = ProjectContext("市级文物保护专项经费")
+    pair = RelevancePair("指标1:全县参合人数", "", project, siblings=("指标1:验收通过率", "指标2:工程质量管理"))
+    assert pair.text == "全县参合人数" and pair.sibling_texts == ("验收通过率", "工程质量管理")
+    X = embed_pairs([pair], HashingEmbedder())
+    numbered = embed_pairs([RelevancePair("全县参合人数", "", project, siblings=("验收通过率", "工程质量管理"))],
+                           HashingEmbedder())
+    np.testing.assert_allclose(X.siblings[0], numbered.siblings[0])
+
+
+def test_every_feature_has_a_monotonic_constraint():
+    assert set(MONOTONIC) == set(FEATURES) and set(MONOTONIC.values()) <= {-1, 0, 1}
 
 
 def test_vague_goals_are_not_purposes():
@@ -111,6 +142,21 @@ def test_features_have_the_declared_columns(positives):
     X = embed_pairs(pairs, HashingEmbedder())
     features = RelevanceFeatures().fit(X, np.ones(len(pairs), int)).transform(X)
     assert features.shape == (40, len(FEATURES)) and np.isfinite(features).all()
+
+
+def test_neighbours_of_the_same_kind_raise_the_fit(positives):
+    """``knn_kind``: the share of the nearest corpus indicators' weight that sits in
+    projects of the pair's kind; 0.5 when the project has no kind."""
+    from scorer.semantic.relevance import RelevanceFeatures
+
+    embedder = HashingEmbedder()
+    features = RelevanceFeatures().fit(embed_pairs(positives, embedder))
+    column = FEATURES.index("knn_kind")
+    school, nowhere = ProjectContext("学生营养改善计划", department="县教育局"), ProjectContext("专项经费")
+    pairs = [RelevancePair("学生营养餐供应天数", "", school, "a", "a"),
+             RelevancePair("学生营养餐供应天数", "", nowhere, "a", "a")]
+    out = features.transform(embed_pairs(pairs, embedder))[:, column]
+    assert school.kind == "教育" and out[0] > 0.5 and nowhere.kind == OTHER and out[1] == 0.5
 
 
 def test_best_f1_threshold_separates_cleanly():

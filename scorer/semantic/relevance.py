@@ -3,8 +3,8 @@
 One raw cosine cannot decide it: e5 puts any two Chinese phrases at 0.8-0.9, generic
 indicators (满意度) are close to nothing in particular and still belong everywhere, and
 a pasted indicator can share a word with the project by chance. So several signals go
-into a logistic regression (:func:`relevance_pipeline`), trained on the corpus by
-``training/relevance.py``:
+into gradient-boosted trees with monotonic constraints (:func:`relevance_pipeline`),
+trained on the corpus by ``training/relevance.py``:
 
 - embedding cosine of the indicator to the project name and to its best purpose text
   (资金用途, each goal), raw and standardised against the corpus's projects (e5 cosines
@@ -12,15 +12,16 @@ into a logistic regression (:func:`relevance_pipeline`), trained on the corpus b
 - where indicators like this one usually are: the corpus indicators nearest to it, and
   how close *their* projects are to this one (a research completion rate's neighbours
   sit in 课题研究类 projects, far from a wage fund);
-- how well it sits with the names of the project's other indicators and with the
-  department (standardised the same way);
+- whether those neighbours' projects are of the same kind (教育, 林业园林, …) as this one;
+- how well it sits with the names of the project's other indicators (on average, and
+  with the closest one) and with the department (standardised the same way);
 - shared content words with the project (jieba);
 - genericness: how many kinds of project use the indicator's words (the 指标库 built from
   the training rows), and whether it is a satisfaction or fund-execution indicator.
 
 sklearn shapes: :class:`RelevanceFeatures` is a transformer over :class:`EmbeddedPairs`
 (pairs whose texts were encoded once), fitted on the positive pairs it may use as its
-reference corpus; the pipeline ends in ``LogisticRegression``. Neighbours from the
+reference corpus; the pipeline ends in ``HistGradientBoostingClassifier``. Neighbours from the
 document a pair comes from are never used, so training features match unseen-document
 features. :class:`RelevanceModel` is what ships: the fitted pipeline, the threshold
 chosen on held-out documents, and the id of the embedder whose vectors it was fitted on.
@@ -36,17 +37,27 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from scorer.embeddings.base import Embedder
-from scorer.semantic.domains import project_kind
+from scorer.semantic.domains import LIBRARY, OTHER, project_kind
 from scorer.semantic.frequency import IndicatorLibrary, LibraryRow, common_by_rule, fund_neutral
 from scorer.semantic.textnorm import informative, text_key
 
 _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+#: Row numbering some tables put before a name ("指标1:", "(2)", "3、", "★"). It says
+#: nothing about the indicator, and two rows numbered alike would look related.
+_NUMBERING = re.compile(
+    r"^\s*(?:指标\s*[0-9一二三四五六七八九十]+\s*[:：、.．]?|[(（]?[0-9一二三四五六七八九十]{1,2}[)）.．、:：](?!\d)|[★☆●◆■▲※*]+)\s*"
+)
+
+
+def bare_name(name: str) -> str:
+    """An indicator name without the row numbering in front of it."""
+    return _NUMBERING.sub("", name, count=1).strip() or name.strip()
 
 
 @dataclass(frozen=True)
@@ -95,7 +106,11 @@ class RelevancePair:
 
     @property
     def text(self) -> str:
-        return indicator_text(self.name, self.description)
+        return indicator_text(bare_name(self.name), self.description)
+
+    @property
+    def sibling_texts(self) -> tuple[str, ...]:
+        return tuple(bare_name(s) for s in self.siblings)
 
 
 def indicator_text(name: str, description: str) -> str:
@@ -145,7 +160,7 @@ class EmbeddedPairs:
 def pair_texts(pairs: Sequence[RelevancePair], extra: Sequence[str] = ()) -> dict[str, int]:
     """Every distinct text :func:`embed_pairs` encodes for ``pairs``, with its row."""
     texts: dict[str, int] = {}
-    for t in (t for p in pairs for t in (p.text, *p.project.texts, *p.siblings, p.project.unit)):
+    for t in (t for p in pairs for t in (p.text, *p.project.texts, *p.sibling_texts, p.project.unit)):
         if t:
             texts.setdefault(t, len(texts))
     for t in extra:
@@ -167,7 +182,7 @@ def embed_pairs(pairs: Sequence[RelevancePair], embedder: Embedder, extra: Seque
     contexts = [rows(p.project.texts) for p in pairs]
     return EmbeddedPairs(
         list(pairs), rows([p.text for p in pairs]), rows([p.project.texts[0] for p in pairs]), contexts,
-        _lexical(pairs), [rows(p.siblings) for p in pairs], rows([p.project.unit for p in pairs]),
+        _lexical(pairs), [rows(p.sibling_texts) for p in pairs], rows([p.project.unit for p in pairs]),
         {t: vectors[texts[t]] for t in extra},
     )
 
@@ -183,7 +198,7 @@ def _lexical(pairs: Sequence[RelevancePair]) -> np.ndarray:
 
 FEATURES: tuple[str, ...] = (
     "cos_name", "cos_context", "z_name", "z_context", "z_best_other", "z_gap", "knn_fit", "knn_fit_z",
-    "z_siblings", "z_department", "shared_words", "shared_share", "common_share", "common_rule",
+    "z_siblings", "z_siblings_max", "z_department", "shared_words", "shared_share", "common_share", "common_rule", "knn_kind",
 )
 
 
@@ -250,35 +265,60 @@ class RelevanceFeatures(BaseEstimator, TransformerMixin):
         mu, sd, z_best = _masked_stats(X.indicator @ project_vectors.T, others)
         name_mu, name_sd, _ = _masked_stats(X.project_name @ project_vectors.T, others)
         knn_fit, has_neighbours = self._knn_fit(X, order, nearest)
+        knn_kind = self._knn_kind(X, order, nearest)
         knn_z = np.where(has_neighbours, (knn_fit - name_mu) / name_sd, 0.0)
         for i, pair in enumerate(X.pairs):
             cos_all = X.contexts[i] @ X.indicator[i]
             cos_name, cos_context = float(cos_all[0]), float(cos_all.max())
             z_context = (cos_context - mu[i]) / sd[i]
             # Fit with the rest of the table: a pasted indicator stands apart from its siblings.
-            siblings = X.siblings[i]
-            z_siblings = (float((siblings @ X.indicator[i]).mean()) - self.indicator_cos_[0]) / self.indicator_cos_[1] \
-                if len(siblings) else 0.0
+            # The mean says how it sits with the table as a whole, the maximum whether any
+            # row is about the same thing (a project's indicators come in related pairs:
+            # 培训人次 and 培训合格率; a pasted row has no such partner).
+            sibling_cos = X.siblings[i] @ X.indicator[i]
+            mean_cos, sd_cos = self.indicator_cos_
+            z_siblings, z_siblings_max = ((float(sibling_cos.mean()) - mean_cos) / sd_cos,
+                                          (float(sibling_cos.max()) - mean_cos) / sd_cos) if len(sibling_cos) else (0.0, 0.0)
             # A table without a department is read as if the department said what the name says.
             z_department = (float(X.department[i] @ X.indicator[i]) - mu[i]) / sd[i] if X.department[i].any() \
                 else (cos_name - mu[i]) / sd[i]
             common = self.library_.commonness(pair.text)
             out[i] = (cos_name, cos_context, (cos_name - mu[i]) / sd[i], z_context, z_best[i], z_best[i] - z_context,
-                      knn_fit[i], knn_z[i], z_siblings, z_department, X.lexical[i, 0], X.lexical[i, 1], common.share,
-                      float(generic_pair(pair)))
+                      knn_fit[i], knn_z[i], z_siblings, z_siblings_max, z_department, X.lexical[i, 0],
+                      X.lexical[i, 1], common.share, float(generic_pair(pair)), knn_kind[i])
         return out, order, nearest
+
+    def _knn_kind(self, X: EmbeddedPairs, order: np.ndarray, nearest: np.ndarray) -> np.ndarray:
+        """How much of the neighbours' weight sits in projects of the pair's own kind;
+        0.5 (no evidence) when the pair's project has no kind or it had no neighbour."""
+        kinds = np.asarray(self.ref_kinds_, dtype=object)[order]
+        own = np.asarray([p.project.kind for p in X.pairs], dtype=object)[:, None]
+        share, has = _weighted_mean((kinds == own).astype(np.float64), _neighbour_weights(nearest))
+        unknown = np.isin(own[:, 0], [OTHER, LIBRARY]) | ~has
+        return np.where(unknown, 0.5, share)
 
     def _knn_fit(self, X: EmbeddedPairs, order: np.ndarray, nearest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Where similar indicators live: how close the projects of the pair's nearest
         reference indicators (``order``, never from its own documents) are to its project,
         weighted by similarity; and whether it had any neighbour."""
-        valid = np.isfinite(nearest)
-        top = np.where(valid, nearest, -np.inf).max(axis=1, keepdims=True)
-        weights = np.where(valid, np.exp((nearest - np.where(np.isfinite(top), top, 0.0)) * 20), 0.0)
         fit = np.einsum("nkd,nd->nk", self.ref_project_[order], X.project_name)
-        total = weights.sum(axis=1)
-        has = total > 0
-        return np.where(has, (weights * fit).sum(axis=1) / np.where(has, total, 1.0), 0.0), has
+        return _weighted_mean(fit, _neighbour_weights(nearest))
+
+
+def _neighbour_weights(nearest: np.ndarray) -> np.ndarray:
+    """Softmax-like weights of the neighbours' cosines (temperature 1/20: e5 cosines differ
+    in the second decimal), 0 where there is no neighbour (cosine ``-inf``)."""
+    valid = np.isfinite(nearest)
+    top = np.where(valid, nearest, -np.inf).max(axis=1, keepdims=True)
+    return np.where(valid, np.exp((nearest - np.where(np.isfinite(top), top, 0.0)) * 20), 0.0)
+
+
+def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the weighted mean of ``values`` (0 where all weights are 0), and whether
+    any weight was positive."""
+    total = weights.sum(axis=1)
+    has = total > 0
+    return np.where(has, (weights * values).sum(axis=1) / np.where(has, total, 1.0), 0.0), has
 
 
 def _masked_stats(cosines: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -311,11 +351,50 @@ def generic_pair(pair: RelevancePair) -> bool:
     return is_generic_name(pair.name) and pair.text == pair.name.strip()
 
 
-def relevance_pipeline(C: float = 1.0, n_neighbors: int = 5) -> Pipeline:
+#: How each feature may move the probability that a pair fits (+1 up, -1 down, 0 free):
+#: closer to the project, its table or its department, sharing its words, commoner, and
+#: usually seen in projects of its kind can only make a fit likelier; another project
+#: being closer than this one (``z_gap``) only less likely. The constraints keep the
+#: trees from learning bumps a few hundred pairs cannot support.
+MONOTONIC: dict[str, int] = {
+    "cos_name": 1, "cos_context": 1, "z_name": 1, "z_context": 1, "z_best_other": 0, "z_gap": -1, "knn_fit": 1,
+    "knn_fit_z": 1, "z_siblings": 1, "z_siblings_max": 1, "z_department": 1, "shared_words": 1, "shared_share": 1,
+    "common_share": 1, "common_rule": 1, "knn_kind": 1,
+}
+
+
+class SingleThreadBoosting(HistGradientBoostingClassifier):
+    """HistGradientBoostingClassifier that fits and predicts on one OpenMP thread. The
+    model judges a document's few dozen rows at a time: waking OpenMP threads costs more
+    than the trees, and when the other core is busy far more (measured on a loaded 2-core
+    machine: 0.18 s to predict 700 rows, against a few ms on one thread). Batch workers
+    are single-threaded anyway."""
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> SingleThreadBoosting:
+        with threadpool_limits(limits=1, user_api="openmp"):
+            return super().fit(X, y, sample_weight=sample_weight)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        with threadpool_limits(limits=1, user_api="openmp"):
+            return super().predict_proba(X)
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        with threadpool_limits(limits=1, user_api="openmp"):
+            return super().decision_function(X)
+
+
+def relevance_pipeline(max_depth: int = 3, learning_rate: float = 0.05, max_iter: int = 200,
+                       n_neighbors: int = 5) -> Pipeline:
+    """Features, then gradient-boosted trees with monotonic constraints. The signals
+    interact (a low cosine matters little for a common indicator, much for one whose
+    neighbours all sit in another kind of project), which a linear model cannot express:
+    on grouped cross-validation over the training documents the trees reach ROC-AUC 0.943
+    and F1 0.845 where logistic regression on the same features reached 0.916 and 0.814."""
     return Pipeline([
         ("features", RelevanceFeatures(n_neighbors=n_neighbors)),
-        ("scale", StandardScaler()),
-        ("classifier", LogisticRegression(C=C, class_weight="balanced", max_iter=1000)),
+        ("classifier", SingleThreadBoosting(
+            max_depth=max_depth, learning_rate=learning_rate, max_iter=max_iter,
+            monotonic_cst=[MONOTONIC[name] for name in FEATURES], random_state=0)),
     ])
 
 
