@@ -3,9 +3,10 @@ file that does not stop the batch, resuming, Ctrl-C, exit codes and ``zhibiao re
 
 from __future__ import annotations
 
-import importlib.util
+import sys
 import json
 import shutil
+import socket
 import zipfile
 
 import pytest
@@ -174,11 +175,20 @@ def test_usage_errors_exit_2_with_one_line(tmp_path, args, message):
     assert message in result.stderr and "Traceback" not in result.output
 
 
-@pytest.mark.skipif(importlib.util.find_spec("ray") is not None,
-                    reason="ray is installed, so the missing-ray message cannot be shown")
-def test_ray_backend_without_ray_is_a_usage_error(tmp_path):
-    result = _batch(str(SEED_000), "--out", str(tmp_path), "--backend", "ray", "--no-models")
+@pytest.mark.parametrize("backend, module", [("ray", "ray"), ("dask", "distributed")])
+def test_a_backend_that_is_not_installed_is_a_usage_error(tmp_path, monkeypatch, backend, module):
+    monkeypatch.setitem(sys.modules, module, None)  # what `import` sees when it is missing
+    result = _batch(str(SEED_000), "--out", str(tmp_path), "--backend", backend, "--no-models")
     assert result.exit_code == 2 and "pip install" in result.stderr
+
+
+def test_an_unreachable_ray_cluster_is_reported_at_once(tmp_path):
+    pytest.importorskip("ray")
+    with socket.socket() as free:  # a port nobody listens at
+        free.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{free.getsockname()[1]}"
+    result = _batch(str(SEED_000), "--out", str(tmp_path), "--backend", "ray", "--scheduler", address, "--no-models")
+    assert result.exit_code == 2 and f"cannot reach the ray cluster at {address}" in result.stderr
 
 
 def test_report_rebuilds_reports_from_results(tmp_path, synth_docs):
@@ -221,11 +231,14 @@ def test_a_failing_workbook_fails_the_reports_and_leaves_no_half_file(tmp_path, 
     assert (tmp_path / "out" / reports.REPORT_HTML).stat().st_size > 1000
 
 
-def test_dask_local_cluster_runs_the_same_tasks(tmp_path, synth_docs):
-    pytest.importorskip("distributed")
+@pytest.mark.parametrize("backend, module", [("dask", "distributed"), ("ray", "ray")])
+def test_a_local_cluster_runs_the_same_tasks(tmp_path, synth_docs, backend, module):
+    """``--backend dask|ray`` without ``--scheduler`` starts a local cluster, runs the
+    same tasks through joblib's backend and stores the same results as local processes."""
+    pytest.importorskip(module)
     docs, _ = synth_docs
     with ResultStore(tmp_path) as store:
-        summary = run_batch(discover([docs]), store, RunOptions(jobs=2, backend="dask",
+        summary = run_batch(discover([docs]), store, RunOptions(jobs=2, backend=backend,
                                                                score=ScoreOptions(use_models=False)))
         assert (summary.ok, summary.failed) == (3, 0)
         indicators = sorted(e.indicators for e in store.entries())

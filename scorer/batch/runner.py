@@ -9,6 +9,8 @@ workers must see the input paths (a shared filesystem on a real cluster).
 
 from __future__ import annotations
 
+import re
+import socket
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -86,16 +88,36 @@ def _dask(options: RunOptions) -> Iterator[None]:
             cluster.close()
 
 
+_HOST_PORT = re.compile(r"^(?:ray://)?\[?([^\]/]+?)\]?:(\d+)$")
+
+
+def _probe(address: str | None, timeout: float = 5.0) -> None:
+    """Fail fast on a cluster address nobody listens at: ray.init keeps retrying one for
+    minutes, which looks like a hung batch."""
+    match = _HOST_PORT.match(address or "")
+    if not match:
+        return  # no address (local ray) or "auto": ray finds it or says so itself
+    try:
+        socket.create_connection((match[1], int(match[2])), timeout=timeout).close()
+    except OSError as exc:
+        raise BackendError(f"cannot reach the ray cluster at {address}: {exc}") from None
+
+
 @contextmanager
 def _ray(options: RunOptions) -> Iterator[None]:
     try:
         import ray
         from ray.util.joblib import register_ray
     except ImportError:
-        raise BackendError("--backend ray needs ray: pip install 'ray[default]'") from None
+        raise BackendError("--backend ray needs ray: pip install ray") from None
     started = not ray.is_initialized()
     if started:
-        ray.init(address=options.scheduler, num_cpus=None if options.scheduler else options.jobs)
+        _probe(options.scheduler)
+        try:
+            ray.init(address=options.scheduler, num_cpus=None if options.scheduler else options.jobs,
+                     log_to_driver=False)
+        except (ConnectionError, ValueError, RuntimeError) as exc:
+            raise BackendError(f"cannot reach the ray cluster at {options.scheduler}: {exc}") from None
     register_ray()
     try:
         with parallel_config(backend="ray", n_jobs=options.jobs):
