@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -40,7 +40,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from scorer.embeddings.base import Embedder
 from scorer.semantic.domains import LIBRARY, OTHER, project_kind
@@ -363,23 +363,30 @@ MONOTONIC: dict[str, int] = {
 }
 
 
+@lru_cache(maxsize=1)
+def _threadpools() -> ThreadpoolController:
+    # Built once: finding the loaded libraries reads /proc/self/maps (~3 ms), which
+    # threadpool_limits() would do on every call.
+    return ThreadpoolController()
+
+
 class SingleThreadBoosting(HistGradientBoostingClassifier):
     """HistGradientBoostingClassifier that fits and predicts on one OpenMP thread. The
     model judges a document's few dozen rows at a time: waking OpenMP threads costs more
-    than the trees, and when the other core is busy far more (measured on a loaded 2-core
-    machine: 0.18 s to predict 700 rows, against a few ms on one thread). Batch workers
-    are single-threaded anyway."""
+    than the trees (a 30-row prediction: 13 ms on two threads, 1.6 ms on one), and when
+    the other core is busy far more (0.18 s for 700 rows). Batch workers are
+    single-threaded anyway."""
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> SingleThreadBoosting:
-        with threadpool_limits(limits=1, user_api="openmp"):
+        with _threadpools().limit(limits=1, user_api="openmp"):
             return super().fit(X, y, sample_weight=sample_weight)
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        with threadpool_limits(limits=1, user_api="openmp"):
+        with _threadpools().limit(limits=1, user_api="openmp"):
             return super().predict_proba(X)
 
     def decision_function(self, X: Any) -> np.ndarray:
-        with threadpool_limits(limits=1, user_api="openmp"):
+        with _threadpools().limit(limits=1, user_api="openmp"):
             return super().decision_function(X)
 
 
