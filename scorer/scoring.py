@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from scorer import __version__
 from scorer.config import Grades, Settings, Weights
 from scorer.document import SCHEMA_VERSION, Document, Project
-from scorer.findings import SMART, Finding
+from scorer.findings import SMART, Category, Finding, Severity
 from scorer.results import (
     Counts,
     DepartmentScore,
@@ -94,19 +94,38 @@ def _by_position(findings: list[Finding]) -> tuple[list[Finding], dict[int, list
     return document, projects, indicators
 
 
+class _IndicatorScorer:
+    """Sub-scores and score of an indicator, which depend only on the categories and
+    severities of its findings, in order: most indicators of a document share one of a
+    few dozen such patterns (most have none), so each is computed once per document."""
+
+    def __init__(self, weights: Weights) -> None:
+        self.weights = weights
+        self._seen: dict[tuple[tuple[Category, Severity], ...], tuple[dict[str, float], float]] = {}
+
+    def __call__(self, found: list[Finding]) -> tuple[SmartScores, float]:
+        pattern = tuple((f.category, f.severity) for f in found)
+        known = self._seen.get(pattern)
+        if known is None:
+            smart = smart_scores(found, self.weights)
+            known = self._seen[pattern] = (smart.model_dump(), indicator_score(smart, found, self.weights))
+        # A fresh SmartScores per indicator: results are mutable models, never shared.
+        return SmartScores(**known[0]), known[1]
+
+
 def _score_project(p_index: int, project: Project, project_findings: list[Finding],
-                   indicator_findings: dict[tuple[int, int], list[Finding]], settings: Settings) -> ScoredProject:
-    weights, grades = settings.weights, settings.grades
+                   indicator_findings: dict[tuple[int, int], list[Finding]], settings: Settings,
+                   score_indicator: _IndicatorScorer) -> ScoredProject:
+    grades = settings.grades
     scored = []
     for i_index, ind in enumerate(project.indicators):
         found = indicator_findings.get((p_index, i_index), [])
-        smart = smart_scores(found, weights)
-        score = indicator_score(smart, found, weights)
+        smart, score = score_indicator(found)
         scored.append(ScoredIndicator(
             index=i_index, level1=ind.level1, level2=ind.level2, name=ind.name, description=ind.description,
             target=ind.target_raw, basis=ind.basis, location=ind.location, smart=smart, score=score, grade=grade(score, grades), findings=found,
         ))
-    mean, score = project_score([s.score for s in scored], project_findings, weights)
+    mean, score = project_score([s.score for s in scored], project_findings, settings.weights)
     everything = project_findings + [f for s in scored for f in s.findings]
     return ScoredProject(
         index=p_index, number=p_index + 1, code=project.code, name=project.name,
@@ -129,8 +148,9 @@ def build_result(
 ) -> ScoredDocument:
     """The scored document for ``doc`` and the findings the checks produced."""
     document_findings, project_findings, indicator_findings = _by_position(findings)
+    score_indicator = _IndicatorScorer(settings.weights)
     projects = [
-        _score_project(i, project, project_findings.get(i, []), indicator_findings, settings)
+        _score_project(i, project, project_findings.get(i, []), indicator_findings, settings, score_indicator)
         for i, project in enumerate(doc.projects)
     ]
     weighting = settings.weights.department

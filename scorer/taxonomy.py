@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 # Level 1 (一级指标), canonical names.
@@ -167,8 +168,11 @@ _SUFFIX = re.compile(r"(指标|值|目标)$")
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)
 def _normalise(text: str) -> str:
-    """The written label reduced to the words that carry its meaning."""
+    """The written label reduced to the words that carry its meaning. Cached: every row
+    of a document asks for its level labels (and checks for its name), and a batch
+    repeats the same few hundred labels on thousands of rows."""
     t = unicodedata.normalize("NFKC", text or "")
     t = _SPACE.sub("", t)
     t = _BRACKETED.sub("", t)

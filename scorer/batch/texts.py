@@ -15,13 +15,15 @@ from typing import Any
 
 from scorer.document import Document
 from scorer.semantic.duplicates import TextItem
-from scorer.semantic.items import document_items, project_purpose
+from scorer.semantic.items import project_cells, project_purpose
 
 
 def document_texts(doc: Document) -> dict[str, list]:
     projects = [[p.name, p.department or doc.department, project_purpose(p)] for p in doc.projects]
-    items = [[it.field, it.project, it.indicator, it.text] for it in document_items(doc, document="")
-             if it.text.strip()]
+    # The cells straight from the projects: TextItems (what document_items makes) would
+    # be built only to be taken apart again.
+    items = [[field, p_index, i_index, text] for p_index, project in enumerate(doc.projects)
+             for i_index, field, text in project_cells(project) if text.strip()]
     return {"projects": projects, "items": items}
 
 

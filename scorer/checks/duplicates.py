@@ -32,7 +32,8 @@ from scorer.resources import EMBEDDER
 from scorer.semantic.memo import PerObject
 
 if TYPE_CHECKING:
-    from scorer.semantic import CopyRatio, DuplicateCluster
+    from scorer.semantic import CopyRatio, DuplicateCluster, TextItem
+    from scorer.semantic.duplicates import FieldNodes
 
 #: A project whose indicator text is at least this share copied from other projects of
 #: the document (common indicators aside) gets a ZB-S008 finding.
@@ -49,16 +50,31 @@ class Analysis:
 
 _analyses: PerObject[DocumentFacts, Analysis] = PerObject()
 _embedding_texts: PerObject[DocumentFacts, list[str]] = PerObject()
+_cells: PerObject[DocumentFacts, tuple[list[TextItem], FieldNodes]] = PerObject()
+
+
+def _document_cells(doc: DocumentFacts) -> tuple[list[TextItem], FieldNodes]:
+    """The document's cells and their nodes, taken once for the prefetch stage and the analysis."""
+    from scorer.semantic import document_items
+    from scorer.semantic.duplicates import FieldNodes
+
+    def take(facts: DocumentFacts) -> tuple[list[TextItem], FieldNodes]:
+        # Only the cells the clustering and the 复制比 count (both skip the others).
+        items = document_items(facts.document, informative_only=True)
+        return items, FieldNodes.of(items)
+
+    return _cells.get(doc, take)
 
 
 def document_analysis(doc: DocumentFacts, ctx) -> Analysis:
     """The clusters and 复制比 of a document, computed once for all copy checks of one run."""
-    from scorer.semantic import copy_ratios, document_items, find_duplicate_clusters
+    from scorer.semantic import copy_ratios, find_duplicate_clusters
 
     def analyse(facts: DocumentFacts) -> Analysis:
-        items = document_items(facts.document)
+        items, nodes = _document_cells(facts)
         thresholds = ctx.settings.thresholds
-        clusters = find_duplicate_clusters(items, ctx.resource(EMBEDDER), min_projects=thresholds.boilerplate_min_projects,
+        clusters = find_duplicate_clusters(items, ctx.resource(EMBEDDER), nodes=nodes,
+                                           min_projects=thresholds.boilerplate_min_projects,
                                            min_rows=thresholds.boilerplate_min_indicators)
         return Analysis(clusters, copy_ratios(items, clusters))
 
@@ -102,12 +118,14 @@ class _DuplicateCheck(Check):
         return {EMBEDDER: _example_embedder()}
 
     def embedding_texts(self, doc: DocumentFacts, ctx) -> list[str]:
-        from scorer.semantic import document_items
         from scorer.semantic.duplicates import texts_to_embed
 
+        def texts(facts: DocumentFacts) -> list[str]:
+            items, nodes = _document_cells(facts)
+            return texts_to_embed(items, ctx.resource(EMBEDDER), nodes)
+
         # The four copy checks share one analysis, so they share its texts too.
-        return _embedding_texts.get(doc, lambda facts: texts_to_embed(document_items(facts.document),
-                                                                     ctx.resource(EMBEDDER)))
+        return _embedding_texts.get(doc, texts)
 
 
 @register

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from scorer.checks import lexicon as lx
 from scorer.checks.facts import IndicatorFacts, ProjectFacts
@@ -23,8 +24,9 @@ def field_codes(junk: list[str]) -> list[str]:
     return [j for j in junk if _FIELD_CODE.search(j)]
 
 
+@lru_cache(maxsize=1 << 16)
 def truncation(text: str) -> str | None:
-    """Why ``text`` looks cut off, or None."""
+    """Why ``text`` looks cut off, or None (cached: every cell of every row is asked)."""
     text = text.strip()
     if not text:
         return None

@@ -99,12 +99,12 @@ class KeywordGoalMatcher:
         shared = tuple(sorted(words & other))
         return Relation(related=len(shared) >= self.min_overlap, score=float(len(shared)), evidence=shared, best=best)
 
-    def _goal_relation(self, words: frozenset[str], topic: frozenset[str], row: frozenset[str], index: int) -> Relation:
+    def _goal_match(self, words: frozenset[str], topic: frozenset[str], row: frozenset[str]) -> tuple[bool, float]:
+        """(related, score) of a goal's words against an indicator's."""
         shared = words & row
         distinct = shared - topic
         related = len(distinct) >= self.min_overlap or len(shared) >= self.min_overlap + 1
-        return Relation(related=related, score=len(distinct) + 0.5 * len(shared - distinct),
-                        evidence=tuple(sorted(shared)), best=index)
+        return related, len(distinct) + 0.5 * len(shared - distinct)
 
     def goals_measured(self, project: ProjectFacts, indicators: Sequence[IndicatorFacts]) -> list[Relation | None]:
         topic = content_words(project.project.name)
@@ -115,8 +115,15 @@ class KeywordGoalMatcher:
             if not words:
                 relations.append(None)
                 continue
-            candidates = [self._goal_relation(words, topic, row_words, index) for index, row_words in rows]
-            relations.append(max(candidates, key=lambda r: (r.related, r.score), default=Relation(False, 0.0)))
+            # Every row is scored, only the best (the first of equals) becomes a Relation.
+            matches = [self._goal_match(words, topic, row_words) for _, row_words in rows]
+            if not matches:
+                relations.append(Relation(False, 0.0))
+                continue
+            best = max(range(len(rows)), key=matches.__getitem__)
+            (related, score), (index, row_words) = matches[best], rows[best]
+            relations.append(Relation(related=related, score=score, evidence=tuple(sorted(words & row_words)),
+                                      best=index))
         return relations
 
     def indicator_related(self, project: ProjectFacts, indicator: IndicatorFacts) -> Relation | None:

@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from scorer.checks import lexicon as lx
 from scorer.checks.facts import DocumentFacts, IndicatorFacts
@@ -17,9 +18,11 @@ from scorer.taxonomy import SERVICE_SATISFACTION, canonical_level1, canonical_le
 _LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 
 
+@lru_cache(maxsize=1 << 16)
 def is_generic_name(name: str) -> bool:
     """A name that measures nothing on its own: a level label ("社会效益指标", "成本")
-    or only generic words ("完成率", "社会影响力", "质量排名")."""
+    or only generic words ("完成率", "社会影响力", "质量排名"). Cached: several checks and
+    the copy analysis ask about the same names, and documents repeat them."""
     if not _LETTER.search(name):
         return False
     level2 = canonical_level2(name)
@@ -30,9 +33,11 @@ def is_generic_name(name: str) -> bool:
     return not _LETTER.search(lx.GENERIC_NAME_RE.sub("", name))
 
 
+@lru_cache(maxsize=1 << 16)
 def similar(a: str, b: str, threshold: float) -> bool:
     """Whether difflib's similarity ratio of ``a`` and ``b`` reaches ``threshold``; its
-    cheap upper bounds are tried first, since most pairs are far apart."""
+    cheap upper bounds are tried first, since most pairs are far apart. Cached: boilerplate
+    goals and descriptions bring the same pairs back in project after project."""
     if not (a and b):
         return threshold <= 0.0
     matcher = SequenceMatcher(None, a, b, autojunk=False)

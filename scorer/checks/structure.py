@@ -207,11 +207,11 @@ class DuplicateGoal(_ProjectCheck):
 
     def run(self, project: ProjectFacts, ctx) -> Iterator[Finding]:
         goals = project.project.goals
+        keys = [compact_key(goal.text) for goal in goals]
         threshold = self.thresholds.duplicate_goal_similarity
-        for j, goal in enumerate(goals):
-            key = compact_key(goal.text)
+        for j, (goal, key) in enumerate(zip(goals, keys)):
             for i in range(j):
-                if key and similar(key, compact_key(goals[i].text), threshold):
+                if key and similar(key, keys[i], threshold):
                     yield self.hit(project, evidence=goal.text, text=goal.text,
                                    first=goals[i].number or i + 1, second=goal.number or j + 1)
                     break

@@ -123,9 +123,15 @@ def _base(key: str) -> str:
     return _HEADER_NOTE.sub("", key) if key.endswith(")") else key
 
 
+@lru_cache(maxsize=1 << 16)
+def _names_column(key: str) -> bool:
+    """Whether a cell's key spells the 三级指标 column (cached: asked of every cell)."""
+    return key in _NAME_SPELLINGS or _base(key) in _NAME_SPELLINGS
+
+
 def _indicator_columns(keys: list[str]) -> dict[str, int] | None:
     """The indicator columns when the row is an indicator header, else None."""
-    if not any(k in _NAME_SPELLINGS or _base(k) in _NAME_SPELLINGS for k in keys if k):
+    if not any(_names_column(k) for k in keys if k):
         return None  # most rows: decided without mapping every column
     cols = _column_map(keys, _INDICATOR_SPELLINGS)
     return cols if "name" in cols and ("level1" in cols or "level2" in cols) and len(cols) >= 3 else None
@@ -468,7 +474,8 @@ class _Builder:
             extra = row.cells[stray[0]]
             where = (f"row has {len(texts)} cells but the indicator header has {self.header_width}"
                      if stray[0] >= self.header_width else f"cell {stray[0] + 1} has no heading in the indicator header")
-            self.issue(f"{where}; extra text '{extra.text[:40]}' was not assigned to a column", extra.location)
+            self.issue(f"{where}; extra text '{extra.text[:40]}' was not assigned to a column",
+                       row.cell_location(stray[0]))
         values = {f: (texts[i] if i < len(texts) else "") for f, i in self.columns.items()}
         if not any(v for f, v in values.items() if f != "level1") and not _LEVEL_LIKE.search(values.get("level1", "")):
             # Nothing but a stray first cell (a page number, a note under the table): not an indicator.

@@ -32,8 +32,8 @@ def read_delimited(text: str, file: str | None = None, delimiter: str | None = N
         if is_heading_row(fields):
             yield TextLine(text=fields[0], location=Location(file=file, row=start))
             continue
-        cells = [Cell(text=f, location=Location(file=file, row=start, cell=i)) for i, f in enumerate(fields, 1)]
-        yield Row(cells=cells, location=Location(file=file, row=start))
+        # Cells take their location from the row when one is asked for (Row.cell_location).
+        yield Row(cells=[Cell(text=f) for f in fields], location=Location(file=file, row=start))
 
 
 def _rows(reader, file: str | None, delimiter: str) -> Iterator[list[str]]:

@@ -13,6 +13,7 @@ their own kind, 共性: their "projects" are project types (会议培训类, 课
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 #: The kind for texts no pattern matches.
 OTHER = "其他"
@@ -49,7 +50,10 @@ _COMPILED = tuple((kind, re.compile(pattern)) for kind, pattern in _KINDS)
 KINDS: tuple[str, ...] = (*(kind for kind, _ in _KINDS), OTHER)
 
 
+@lru_cache(maxsize=1 << 16)
 def kind_of_text(text: str) -> str | None:
+    # Cached: the relevance features ask for the kind of every pair's project, so each
+    # project name is classified once per indicator, trying some twenty patterns.
     for kind, pattern in _COMPILED:
         if pattern.search(text or ""):
             return kind

@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -93,7 +94,7 @@ class DuplicateCluster:
     #: the 指标库's verdict on the representative name (name clusters only).
     commonness: Commonness | None = None
 
-    @property
+    @cached_property  # asked several times per cluster (sorting, filtering, 复制比)
     def n_projects(self) -> int:
         return len({m.item.project_key for m in self.members})
 
@@ -139,6 +140,8 @@ class _Node:
     items: list[int] = field(default_factory=list)
 
     def text(self, items: Sequence[TextItem]) -> str:
+        if len(self.items) == 1:  # most nodes: no count needed
+            return items[self.items[0]].text.strip()
         return Counter(items[i].text.strip() for i in self.items).most_common(1)[0][0]
 
 
@@ -164,10 +167,27 @@ class _UnionFind:
         return list(out.values())
 
 
+@dataclass
+class FieldNodes:
+    """The informative cells of each field with exact copies (one key) merged into one
+    node, and each node's text: what the clustering and the texts it encodes start from,
+    so a pipeline that asks for both (:func:`texts_to_embed`, then
+    :func:`find_duplicate_clusters`) can take them once."""
+
+    by_field: dict[Field, dict[str, _Node]]
+    texts: dict[Field, list[str]]
+
+    @classmethod
+    def of(cls, items: Sequence[TextItem]) -> FieldNodes:
+        by_field = _nodes_by_field(items)
+        return cls(by_field, {name: [node.text(items) for node in nodes.values()] for name, nodes in by_field.items()})
+
+
 def find_duplicate_clusters(
     items: Sequence[TextItem],
     embedder: Embedder | None = None,
     *,
+    nodes: FieldNodes | None = None,
     library: IndicatorLibrary | None = None,
     near_threshold: float | None = None,
     semantic_threshold: float | None = None,
@@ -177,7 +197,8 @@ def find_duplicate_clusters(
     """Clusters of two or more copies among ``items``, largest spread first.
 
     Without an ``embedder`` (or when no threshold is calibrated for it) only exact and
-    near copies are found. Thresholds default to the shipped calibration.
+    near copies are found. Thresholds default to the shipped calibration. ``nodes`` is
+    ``FieldNodes.of(items)`` when the caller has it already.
     """
     library = library or shipped_library()
     thresholds = shipped_thresholds()
@@ -186,15 +207,16 @@ def find_duplicate_clusters(
     if semantic_at is None and embedder is not None:
         semantic_at = thresholds.semantic_threshold(embedder.model_id)
 
-    by_field = _nodes_by_field(items)
-    texts = {field_name: [node.text(items) for node in nodes.values()] for field_name, nodes in by_field.items()}
+    if nodes is None:
+        nodes = FieldNodes.of(items)
+    by_field, texts = nodes.by_field, nodes.texts
     vectors = _encode_all(texts, embedder) if embedder is not None and semantic_at is not None else {}
     clusters: list[DuplicateCluster] = []
     for field_name, nodes_by_key in by_field.items():
-        nodes = list(nodes_by_key.values())
-        grouping = _Grouping(nodes, texts[field_name], near_at, vectors.get(field_name), semantic_at)
+        field_nodes = list(nodes_by_key.values())
+        grouping = _Grouping(field_nodes, texts[field_name], near_at, vectors.get(field_name), semantic_at)
         for group in grouping.groups():
-            if sum(len(nodes[n].items) for n in group) < 2:
+            if sum(len(field_nodes[n].items) for n in group) < 2:
                 continue
             clusters.append(_cluster(field_name, group, grouping, items, library, min_projects, min_rows))
     clusters.sort(key=lambda c: (-c.n_projects, -len(c.members), c.members[0].index))
@@ -211,13 +233,15 @@ def _nodes_by_field(items: Sequence[TextItem]) -> dict[Field, dict[str, _Node]]:
     return by_field
 
 
-def texts_to_embed(items: Sequence[TextItem], embedder: Embedder) -> list[str]:
+def texts_to_embed(items: Sequence[TextItem], embedder: Embedder, nodes: FieldNodes | None = None) -> list[str]:
     """The texts :func:`find_duplicate_clusters` would encode for ``items`` with ``embedder``
     and the shipped thresholds (none when no semantic threshold is calibrated for it), so a
     pipeline can encode a document's texts for all its checks in one call."""
     if shipped_thresholds().semantic_threshold(embedder.model_id) is None:
         return []
-    return [node.text(items) for nodes in _nodes_by_field(items).values() for node in nodes.values()]
+    if nodes is None:
+        nodes = FieldNodes.of(items)
+    return [text for field_texts in nodes.texts.values() for text in field_texts]
 
 
 def _encode_all(texts: dict[Field, list[str]], embedder: Embedder) -> dict[Field, np.ndarray]:

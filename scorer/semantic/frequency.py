@@ -159,6 +159,9 @@ class IndicatorLibrary:
         return kinds
 
     def commonness(self, name: str) -> Commonness:
+        return _commonness(self, name)
+
+    def _judge(self, name: str) -> Commonness:
         if common_by_rule(name):
             return Commonness(True, self.total_kinds, self.total_kinds, by_rule=True)
         words = name_words(name)
@@ -193,6 +196,14 @@ class IndicatorLibrary:
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+
+
+@lru_cache(maxsize=1 << 16)
+def _commonness(library: IndicatorLibrary, name: str) -> Commonness:
+    """``library``'s verdict on ``name``, cached outside the library so that pickled models
+    holding one stay plain data: the copy analysis and the relevance features ask about
+    the same names on every document of a batch. A library is never changed once built."""
+    return library._judge(name)
 
 
 @lru_cache(maxsize=1)

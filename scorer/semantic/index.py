@@ -23,6 +23,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from scorer.threads import one_blas_thread
+
 #: MinHash permutations: 64 keeps the estimate within ~0.06 of the true Jaccard.
 NUM_PERM = 64
 #: A bucket this full says "these texts share common words", not "these are copies";
@@ -140,7 +142,8 @@ EXACT_LIMIT = 2000
 def cosine_pairs(vectors: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
     """(i, j, cosine) for i < j with cosine ≥ ``threshold`` (rows are unit vectors)."""
     if len(vectors) <= EXACT_LIMIT:
-        similarity = vectors @ vectors.T
+        with one_blas_thread():
+            similarity = vectors @ vectors.T
         rows, columns = np.nonzero(np.triu(similarity >= threshold, k=1))
         return [(int(i), int(j), float(similarity[i, j])) for i, j in zip(rows, columns)]
     candidates = CosineLSH().candidate_array(vectors)

@@ -3,8 +3,11 @@ so a document check and a batch compare the same things the same way."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from scorer.document import Document, Project
 from scorer.semantic.duplicates import TextItem
+from scorer.semantic.textnorm import Field, informative
 
 #: The indicator cells compared for copies, with the attribute of ``Indicator`` each reads.
 INDICATOR_FIELDS: tuple[tuple[str, str], ...] = (("name", "name"), ("description", "description"),
@@ -21,8 +24,21 @@ def project_purpose(project: Project) -> str:
     return " ".join([project.fund_use, *(g.text for g in project.goals)])
 
 
-def document_items(doc: Document, document: str | None = None) -> list[TextItem]:
-    """Every name, description, 指标值 and goal of ``doc``, in document order."""
+def project_cells(project: Project) -> Iterator[tuple[int | None, Field, str]]:
+    """(indicator index, or None for a goal; field; text) of every name, description,
+    指标值 and goal of ``project``, in document order."""
+    for i_index, ind in enumerate(project.indicators):
+        for field_name, attr in INDICATOR_FIELDS:
+            yield i_index, field_name, getattr(ind, attr)  # type: ignore[misc]
+    for goal in project.goals:
+        yield None, "goal", goal.text
+
+
+def document_items(doc: Document, document: str | None = None, *, informative_only: bool = False) -> list[TextItem]:
+    """Every name, description, 指标值 and goal of ``doc``, in document order; with
+    ``informative_only``, only those whose copies say anything (:func:`informative`), the
+    only ones a copy analysis looks at: about half of a document's cells are numbers or
+    empty, and their items need not be built."""
     source = document if document is not None else document_id(doc)
     items: list[TextItem] = []
     for p_index, project in enumerate(doc.projects):
@@ -30,9 +46,14 @@ def document_items(doc: Document, document: str | None = None) -> list[TextItem]
         purpose = project_purpose(project)
         common = {"document": source, "department": department, "project": p_index,
                   "project_name": project.name, "project_purpose": purpose}
-        for i_index, ind in enumerate(project.indicators):
-            for field_name, attr in INDICATOR_FIELDS:
-                items.append(TextItem(getattr(ind, attr), field_name, indicator=i_index,  # type: ignore[arg-type]
-                                      indicator_name=ind.name, location=ind.location, **common))
-        items.extend(TextItem(goal.text, "goal", location=project.location, **common) for goal in project.goals)
+        indicators = project.indicators
+        for i_index, field_name, text in project_cells(project):
+            if informative_only and not informative(text, field_name):
+                continue
+            if i_index is None:
+                items.append(TextItem(text, field_name, location=project.location, **common))
+            else:
+                ind = indicators[i_index]
+                items.append(TextItem(text, field_name, indicator=i_index, indicator_name=ind.name,
+                                      location=ind.location, **common))
     return items
