@@ -6,8 +6,8 @@ a pasted indicator can share a word with the project by chance. So several signa
 into gradient-boosted trees with monotonic constraints (:func:`relevance_pipeline`),
 trained on the corpus by ``training/relevance.py``:
 
-- embedding cosine of the indicator to the project name and to its best purpose text
-  (资金用途, each goal), raw and standardised against the corpus's projects (e5 cosines
+- embedding cosine of the indicator to the closest of the project's texts (name, 资金用途,
+  each goal), raw and standardised against the corpus's projects (e5 cosines
   are compressed; what matters is "closer to this project than to projects in general");
 - where indicators like this one usually are: the corpus indicators nearest to it, and
   how close *their* projects are to this one (a research completion rate's neighbours
@@ -40,12 +40,12 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
-from threadpoolctl import ThreadpoolController
 
 from scorer.embeddings.base import Embedder
 from scorer.semantic.domains import LIBRARY, OTHER, project_kind
 from scorer.semantic.frequency import IndicatorLibrary, LibraryRow, common_by_rule, fund_neutral
 from scorer.semantic.textnorm import informative, text_key
+from scorer.threads import one_openmp_thread
 
 _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 #: Row numbering some tables put before a name ("指标1:", "(2)", "3、", "★"). It says
@@ -55,6 +55,7 @@ _NUMBERING = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def bare_name(name: str) -> str:
     """An indicator name without the row numbering in front of it."""
     return _NUMBERING.sub("", name, count=1).strip() or name.strip()
@@ -196,8 +197,14 @@ def _lexical(pairs: Sequence[RelevancePair]) -> np.ndarray:
     return np.asarray(rows, dtype=np.float64).reshape(len(pairs), 2)
 
 
+#: ``cos_context``/``z_context`` take the closest of the project's name and purposes,
+#: standardised per indicator against the reference projects' names; ``z_text``
+#: standardises each text against its own cosines to the reference indicators. The
+#: corpus has names only, so in training the two say the same thing; on a real table the
+#: second keeps goal sentences, which sit closer to any indicator than names do, in
+#: proportion.
 FEATURES: tuple[str, ...] = (
-    "cos_name", "cos_context", "z_name", "z_context", "z_best_other", "z_gap", "knn_fit", "knn_fit_z",
+    "cos_context", "z_context", "z_text", "z_best_other", "z_gap", "knn_fit", "knn_fit_z",
     "z_siblings", "z_siblings_max", "z_department", "shared_words", "shared_share", "common_share", "common_rule", "knn_kind",
 )
 
@@ -267,6 +274,7 @@ class RelevanceFeatures(BaseEstimator, TransformerMixin):
         knn_fit, has_neighbours = self._knn_fit(X, order, nearest)
         knn_kind = self._knn_kind(X, order, nearest)
         knn_z = np.where(has_neighbours, (knn_fit - name_mu) / name_sd, 0.0)
+        text_z = self._text_z(X, indicator_groups, own_groups)
         for i, pair in enumerate(X.pairs):
             cos_all = X.contexts[i] @ X.indicator[i]
             cos_name, cos_context = float(cos_all[0]), float(cos_all.max())
@@ -283,10 +291,28 @@ class RelevanceFeatures(BaseEstimator, TransformerMixin):
             z_department = (float(X.department[i] @ X.indicator[i]) - mu[i]) / sd[i] if X.department[i].any() \
                 else (cos_name - mu[i]) / sd[i]
             common = self.library_.commonness(pair.text)
-            out[i] = (cos_name, cos_context, (cos_name - mu[i]) / sd[i], z_context, z_best[i], z_best[i] - z_context,
+            out[i] = (cos_context, z_context, text_z[i], z_best[i], z_best[i] - z_context,
                       knn_fit[i], knn_z[i], z_siblings, z_siblings_max, z_department, X.lexical[i, 0],
                       X.lexical[i, 1], common.share, float(generic_pair(pair)), knn_kind[i])
         return out, order, nearest
+
+    def _text_z(self, X: EmbeddedPairs, indicator_groups: np.ndarray, own_groups: np.ndarray) -> np.ndarray:
+        """Per pair, how unusually close the indicator is to the closest of its project's
+        texts (name, 资金用途, goals): each text's cosine standardised against that text's
+        cosines to the reference indicators of other documents. Per text, not per
+        indicator, because texts differ in how close they sit to indicators in general: a
+        goal sentence ("完成上级下达的大气污染治理任务") is nearer to any 完成率 than a
+        project name is, so measured against names it looked like a match (z 2.2 for a
+        research completion rate); measured against itself it does not."""
+        sizes = [len(c) for c in X.contexts]
+        owner = np.repeat(np.arange(len(X)), sizes)
+        texts = np.vstack(X.contexts)
+        keep = (self.ref_group_[None, :] != indicator_groups[owner]) & (self.ref_group_[None, :] != own_groups[owner])
+        mu, sd, _ = _masked_stats(texts @ self.ref_indicator_.T, keep)
+        z = (np.einsum("td,td->t", texts, X.indicator[owner]) - mu) / sd
+        best = np.full(len(X), -np.inf)
+        np.maximum.at(best, owner, z)
+        return np.where(np.isfinite(best), best, 0.0)
 
     def _knn_kind(self, X: EmbeddedPairs, order: np.ndarray, nearest: np.ndarray) -> np.ndarray:
         """How much of the neighbours' weight sits in projects of the pair's own kind;
@@ -357,36 +383,27 @@ def generic_pair(pair: RelevancePair) -> bool:
 #: being closer than this one (``z_gap``) only less likely. The constraints keep the
 #: trees from learning bumps a few hundred pairs cannot support.
 MONOTONIC: dict[str, int] = {
-    "cos_name": 1, "cos_context": 1, "z_name": 1, "z_context": 1, "z_best_other": 0, "z_gap": -1, "knn_fit": 1,
+    "cos_context": 1, "z_context": 1, "z_text": 1, "z_best_other": 0, "z_gap": -1, "knn_fit": 1,
     "knn_fit_z": 1, "z_siblings": 1, "z_siblings_max": 1, "z_department": 1, "shared_words": 1, "shared_share": 1,
     "common_share": 1, "common_rule": 1, "knn_kind": 1,
 }
 
 
-@lru_cache(maxsize=1)
-def _threadpools() -> ThreadpoolController:
-    # Built once: finding the loaded libraries reads /proc/self/maps (~3 ms), which
-    # threadpool_limits() would do on every call.
-    return ThreadpoolController()
-
-
 class SingleThreadBoosting(HistGradientBoostingClassifier):
-    """HistGradientBoostingClassifier that fits and predicts on one OpenMP thread. The
-    model judges a document's few dozen rows at a time: waking OpenMP threads costs more
-    than the trees (a 30-row prediction: 13 ms on two threads, 1.6 ms on one), and when
-    the other core is busy far more (0.18 s for 700 rows). Batch workers are
-    single-threaded anyway."""
+    """HistGradientBoostingClassifier that fits and predicts on one OpenMP thread: the
+    model judges a document's few dozen rows at a time (:mod:`scorer.threads`); on a
+    busy 2-core machine two threads took 0.18 s to predict 700 rows."""
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> SingleThreadBoosting:
-        with _threadpools().limit(limits=1, user_api="openmp"):
+        with one_openmp_thread():
             return super().fit(X, y, sample_weight=sample_weight)
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        with _threadpools().limit(limits=1, user_api="openmp"):
+        with one_openmp_thread():
             return super().predict_proba(X)
 
     def decision_function(self, X: Any) -> np.ndarray:
-        with _threadpools().limit(limits=1, user_api="openmp"):
+        with one_openmp_thread():
             return super().decision_function(X)
 
 
