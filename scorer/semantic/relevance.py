@@ -221,6 +221,10 @@ class RelevanceFeatures(BaseEstimator, TransformerMixin):
         self.ref_indicator_ = ref.indicator
         self.ref_project_ = ref.project_name
         self.ref_group_ = np.asarray([p.indicator_group for p in ref.pairs], dtype=object)
+        # Documents as integer codes: every transform compares each pair's two documents
+        # with every reference row, and comparing source strings cost more than the products.
+        documents, self.ref_codes_ = np.unique(self.ref_group_.astype(str), return_inverse=True)
+        self.document_codes_ = {document: code for code, document in enumerate(documents)}
         self.ref_project_names_ = [p.project.name for p in ref.pairs]
         self.ref_kinds_ = [p.project.kind for p in ref.pairs]
         # The distinct reference projects, for standardising cosines to project names.
@@ -238,15 +242,25 @@ class RelevanceFeatures(BaseEstimator, TransformerMixin):
     def neighbours(self, X: EmbeddedPairs) -> tuple[np.ndarray, np.ndarray]:
         """For every pair, the indices and cosines of its nearest reference indicators,
         never from the pair's own documents (cosine ``-inf`` where fewer remain)."""
-        groups = np.asarray([[p.indicator_group, p.project_group] for p in X.pairs], dtype=object).reshape(-1, 2)
+        own, host = self._codes(X)
         sims = X.indicator @ self.ref_indicator_.T
-        excluded = (self.ref_group_[None, :] == groups[:, :1]) | (self.ref_group_[None, :] == groups[:, 1:])
-        sims = np.where(excluded, -np.inf, sims)
+        sims[self._same_documents(self.ref_codes_, own, host)] = -np.inf
         k = min(self.n_neighbors, sims.shape[1])
         # Stable: the corpus repeats indicators word for word, and equal cosines must pick
         # the same neighbours however the products were computed.
         order = np.argsort(-sims, axis=1, kind="stable")[:, :k]
         return order, np.take_along_axis(sims, order, axis=1)
+
+    def _codes(self, X: EmbeddedPairs) -> tuple[np.ndarray, np.ndarray]:
+        """Each pair's indicator and project documents as reference codes (-1: none)."""
+        codes = self.document_codes_
+        return (np.asarray([codes.get(p.indicator_group, -1) for p in X.pairs], dtype=np.int64),
+                np.asarray([codes.get(p.project_group, -1) for p in X.pairs], dtype=np.int64))
+
+    @staticmethod
+    def _same_documents(ref_codes: np.ndarray, own: np.ndarray, host: np.ndarray) -> np.ndarray:
+        """rows × reference: whether the reference row comes from one of the row's documents."""
+        return (ref_codes[None, :] == own[:, None]) | (ref_codes[None, :] == host[:, None])
 
     def transform(self, X: EmbeddedPairs) -> np.ndarray:
         """One row of :data:`FEATURES` per pair. The comparisons with the reference
@@ -264,21 +278,21 @@ class RelevanceFeatures(BaseEstimator, TransformerMixin):
         if n == 0:
             return out, order, nearest
         project_vectors = self.ref_project_[self.ref_projects_index_]
-        project_groups = self.ref_group_[self.ref_projects_index_]
-        indicator_groups = np.asarray([p.indicator_group for p in X.pairs], dtype=object)[:, None]
-        own_groups = np.asarray([p.project_group for p in X.pairs], dtype=object)[:, None]
+        own, host = self._codes(X)
         # Standardise against the reference projects from other documents.
-        others = (project_groups[None, :] != indicator_groups) & (project_groups[None, :] != own_groups)
+        others = ~self._same_documents(self.ref_codes_[self.ref_projects_index_], own, host)
         mu, sd, z_best = _masked_stats(X.indicator @ project_vectors.T, others)
         name_mu, name_sd, _ = _masked_stats(X.project_name @ project_vectors.T, others)
         knn_fit, has_neighbours = self._knn_fit(X, order, nearest)
         knn_kind = self._knn_kind(X, order, nearest)
         knn_z = np.where(has_neighbours, (knn_fit - name_mu) / name_sd, 0.0)
-        text_z = self._text_z(X, indicator_groups, own_groups)
+        text_mu, text_sd, text_rows = self._text_stats(X, own, host)
         for i, pair in enumerate(X.pairs):
             cos_all = X.contexts[i] @ X.indicator[i]
             cos_name, cos_context = float(cos_all[0]), float(cos_all.max())
             z_context = (cos_context - mu[i]) / sd[i]
+            rows = text_rows[i]
+            z_text = float(((cos_all - text_mu[rows]) / text_sd[rows]).max())
             # Fit with the rest of the table: a pasted indicator stands apart from its siblings.
             # The mean says how it sits with the table as a whole, the maximum whether any
             # row is about the same thing (a project's indicators come in related pairs:
@@ -291,28 +305,35 @@ class RelevanceFeatures(BaseEstimator, TransformerMixin):
             z_department = (float(X.department[i] @ X.indicator[i]) - mu[i]) / sd[i] if X.department[i].any() \
                 else (cos_name - mu[i]) / sd[i]
             common = self.library_.commonness(pair.text)
-            out[i] = (cos_context, z_context, text_z[i], z_best[i], z_best[i] - z_context,
+            out[i] = (cos_context, z_context, z_text, z_best[i], z_best[i] - z_context,
                       knn_fit[i], knn_z[i], z_siblings, z_siblings_max, z_department, X.lexical[i, 0],
                       X.lexical[i, 1], common.share, float(generic_pair(pair)), knn_kind[i])
         return out, order, nearest
 
-    def _text_z(self, X: EmbeddedPairs, indicator_groups: np.ndarray, own_groups: np.ndarray) -> np.ndarray:
-        """Per pair, how unusually close the indicator is to the closest of its project's
-        texts (name, 资金用途, goals): each text's cosine standardised against that text's
-        cosines to the reference indicators of other documents. Per text, not per
-        indicator, because texts differ in how close they sit to indicators in general: a
-        goal sentence ("完成上级下达的大气污染治理任务") is nearer to any 完成率 than a
-        project name is, so measured against names it looked like a match (z 2.2 for a
-        research completion rate); measured against itself it does not."""
-        sizes = [len(c) for c in X.contexts]
-        owner = np.repeat(np.arange(len(X)), sizes)
-        texts = np.vstack(X.contexts)
-        keep = (self.ref_group_[None, :] != indicator_groups[owner]) & (self.ref_group_[None, :] != own_groups[owner])
+    def _text_stats(self, X: EmbeddedPairs, own: np.ndarray, host: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[slice]]:
+        """For ``z_text``: each project text's mean and standard deviation of cosines to the
+        reference indicators of other documents, and per pair the slice of its project's
+        texts. Per text, not per indicator, because texts differ in how close they sit to
+        indicators in general: a goal sentence ("完成上级下达的大气污染治理任务") is nearer to
+        any 完成率 than a project name is, so measured against names it looked like a match
+        (z 2.2 for a research completion rate); measured against itself it does not. A
+        project's rows share its texts, so each is computed once per project."""
+        projects: dict[tuple[Any, ...], int] = {}
+        first: list[int] = []
+        slot = []
+        for i, (pair, a, b) in enumerate(zip(X.pairs, own, host)):
+            key = (pair.project.texts, int(a), int(b))
+            if key not in projects:
+                projects[key] = len(first)
+                first.append(i)
+            slot.append(projects[key])
+        sizes = np.asarray([len(X.contexts[i]) for i in first])
+        owner = np.repeat(np.asarray(first), sizes)
+        texts = np.vstack([X.contexts[i] for i in first])
+        keep = ~self._same_documents(self.ref_codes_, own[owner], host[owner])
         mu, sd, _ = _masked_stats(texts @ self.ref_indicator_.T, keep)
-        z = (np.einsum("td,td->t", texts, X.indicator[owner]) - mu) / sd
-        best = np.full(len(X), -np.inf)
-        np.maximum.at(best, owner, z)
-        return np.where(np.isfinite(best), best, 0.0)
+        offsets = np.r_[0, np.cumsum(sizes)]
+        return mu, sd, [slice(offsets[k], offsets[k + 1]) for k in slot]
 
     def _knn_kind(self, X: EmbeddedPairs, order: np.ndarray, nearest: np.ndarray) -> np.ndarray:
         """How much of the neighbours' weight sits in projects of the pair's own kind;
