@@ -125,14 +125,26 @@ class CosineLSH:
         n = len(vectors)
         if n < 2:
             return np.zeros((0, 2), dtype=np.int64)
-        centred = vectors - vectors.mean(axis=0, keepdims=True)
-        planes = np.random.default_rng(self.seed).standard_normal((vectors.shape[1], self.bands * self.rows))
-        bits = (centred @ planes.astype(vectors.dtype)) > 0
-        weights = 1 << np.arange(self.rows, dtype=np.int64)
-        codes = bits.reshape(n, self.bands, self.rows).astype(np.int64) @ weights
+        codes = self.codes(vectors)
         keys = [_bucket_pair_keys(codes[:, band], n) for band in range(self.bands)]
         unique = np.unique(np.concatenate(keys))
         return np.stack([unique // n, unique % n], axis=1)
+
+
+    def codes(self, vectors: np.ndarray, chunk: int = 16_384) -> np.ndarray:
+        """(n, bands) bucket codes: band b's code is sum over its rows r of bit(r) * 2**r.
+        Projected ``chunk`` vectors at a time and packed to bytes: for a batch's 100k
+        texts the whole projection (and its bits as int64) would be ~0.8 GB at once."""
+        mean = vectors.mean(axis=0, keepdims=True)
+        planes = np.random.default_rng(self.seed).standard_normal((vectors.shape[1], self.bands * self.rows))
+        planes = planes.astype(vectors.dtype)
+        codes = np.zeros((len(vectors), self.bands), dtype=np.int64)
+        for start in range(0, len(vectors), chunk):
+            bits = ((vectors[start : start + chunk] - mean) @ planes) > 0
+            packed = np.packbits(bits.reshape(len(bits), self.bands, self.rows), axis=2, bitorder="little")
+            for byte in range(packed.shape[2]):
+                codes[start : start + chunk] |= packed[:, :, byte].astype(np.int64) << (8 * byte)
+        return codes
 
 
 #: Up to this many texts all cosines are computed (a 2,000² float32 matrix is 16 MB).
