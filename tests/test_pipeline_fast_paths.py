@@ -84,3 +84,17 @@ def test_one_blas_thread_is_restored_and_finds_the_same_pairs():
     vectors[7] = vectors[3] + 0.01
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     assert [(i, j) for i, j, _ in cosine_pairs(vectors, 0.99)] == [(3, 7)]
+
+
+def test_lsh_codes_do_not_depend_on_the_chunk():
+    from scorer.semantic.index import CosineLSH
+
+    rng = np.random.default_rng(3)
+    vectors = rng.standard_normal((300, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    lsh = CosineLSH(bands=5, rows=12)
+    whole = lsh.codes(vectors, chunk=10_000)
+    bits = ((vectors - vectors.mean(axis=0)) @ np.random.default_rng(0).standard_normal((32, 60)).astype(np.float32)) > 0
+    expected = bits.reshape(300, 5, 12).astype(np.int64) @ (1 << np.arange(12, dtype=np.int64))
+    np.testing.assert_array_equal(whole, expected)
+    np.testing.assert_array_equal(lsh.codes(vectors, chunk=7), whole)
