@@ -94,4 +94,9 @@ class ModelResources:
             self._warn_once(RELEVANCE_MODEL, f"relevance model {stored.version} was fitted on {model.embedder_id}, "
                                              f"not the configured {embedder.model_id}; its checks are skipped")
             return None
+        reason = model.incompatibility()
+        if reason is not None:
+            self._warn_once(RELEVANCE_MODEL, f"relevance model {stored.version} cannot be used: {reason}; "
+                                             "retrain it (python -m training.relevance train); its checks are skipped")
+            return None
         return model

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from scorer.cli.main import app
 from scorer.embeddings import HashingEmbedder
-from scorer.modelstore.store import ModelStore
+from scorer.modelstore.store import ModelStore, ModelStoreError
 from scorer.semantic.domains import LIBRARY, OTHER
 from scorer.semantic.frequency import fund_neutral
 from scorer.semantic.relevance import (
@@ -157,6 +157,25 @@ def test_neighbours_of_the_same_kind_raise_the_fit(positives):
              RelevancePair("学生营养餐供应天数", "", nowhere, "a", "a")]
     out = features.transform(embed_pairs(pairs, embedder))[:, column]
     assert school.kind == "教育" and out[0] > 0.5 and nowhere.kind == OTHER and out[1] == 0.5
+
+
+def test_a_model_fitted_on_other_features_is_refused(hashing_store):
+    """A version saved before the features changed (a rollback, an old models directory)
+    is refused with the reason, instead of failing on every document."""
+    from training.relevance import load_relevance_model
+
+    models, version, _ = hashing_store
+    model, _, _ = load_relevance_model(models, version)
+    assert model.incompatibility() is None
+    model.feature_names = FEATURES[:-1]
+    assert "other features" in model.incompatibility()
+    del model.feature_names
+    assert "older zhibiao" in model.incompatibility()
+    store = ModelStore(relevance_dir(models))
+    old = store.add_version({"model.joblib": model, "baseline.joblib": store.load_artifact(version, "baseline.joblib")},
+                            store.card(version), lambda card: "old\n")
+    with pytest.raises(ModelStoreError, match="cannot be used: it was saved by an older zhibiao"):
+        load_relevance_model(models, old)
 
 
 def test_best_f1_threshold_separates_cleanly():

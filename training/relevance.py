@@ -350,6 +350,9 @@ def load_relevance_model(models_dir: Path, version: str | None = None) -> tuple[
     stored = store.load(version)
     model: RelevanceModel = stored.estimator
     model.version = stored.version
+    reason = model.incompatibility()
+    if reason is not None:
+        raise ModelStoreError(f"relevance model {stored.version} cannot be used: {reason}; retrain it")
     return model, store.load_artifact(stored.version, BASELINE), stored.card
 
 

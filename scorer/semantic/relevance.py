@@ -481,10 +481,23 @@ class RelevanceModel:
         self.threshold = threshold
         self.embedder_id = embedder_id
         self.version = version
+        #: the feature columns its classifier was fitted on.
+        self.feature_names = FEATURES
 
     @property
     def features(self) -> RelevanceFeatures:
         return self.pipeline.named_steps["features"]
+
+    def incompatibility(self) -> str | None:
+        """Why this code cannot run the model, or None. A version saved before the
+        features changed expects other columns: loading it (a rollback, an old models
+        directory) would fail on every document instead of once."""
+        fitted_on = getattr(self, "feature_names", None)
+        if fitted_on is None:
+            return "it was saved by an older zhibiao without a record of its features"
+        if tuple(fitted_on) != FEATURES:
+            return f"it was fitted on other features ({', '.join(fitted_on)})"
+        return None
 
     def mismatch_probability(self, X: EmbeddedPairs) -> np.ndarray:
         """Probability that each indicator does not fit its project; 0 for the time and
