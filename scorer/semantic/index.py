@@ -122,13 +122,17 @@ class CosineLSH:
 
     def candidate_array(self, vectors: np.ndarray) -> np.ndarray:
         """The candidate pairs as an (m, 2) array, i < j, each once."""
+        keys = self.candidate_keys(vectors)
+        return np.stack([keys // len(vectors), keys % len(vectors)], axis=1)
+
+    def candidate_keys(self, vectors: np.ndarray) -> np.ndarray:
+        """The candidate pairs as sorted keys ``i * n + j``: half the memory of the pairs
+        themselves, which a batch's copy search decodes a chunk at a time."""
         n = len(vectors)
         if n < 2:
-            return np.zeros((0, 2), dtype=np.int64)
+            return np.zeros(0, dtype=np.int64)
         codes = self.codes(vectors)
-        keys = [_bucket_pair_keys(codes[:, band], n) for band in range(self.bands)]
-        unique = np.unique(np.concatenate(keys))
-        return np.stack([unique // n, unique % n], axis=1)
+        return np.unique(np.concatenate([_bucket_pair_keys(codes[:, band], n) for band in range(self.bands)]))
 
 
     def codes(self, vectors: np.ndarray, chunk: int = 16_384) -> np.ndarray:
@@ -158,10 +162,10 @@ def cosine_pairs(vectors: np.ndarray, threshold: float) -> list[tuple[int, int, 
             similarity = vectors @ vectors.T
         rows, columns = np.nonzero(np.triu(similarity >= threshold, k=1))
         return [(int(i), int(j), float(similarity[i, j])) for i, j in zip(rows, columns)]
-    candidates = CosineLSH().candidate_array(vectors)
+    keys = CosineLSH().candidate_keys(vectors)
     found = []
-    for start in range(0, len(candidates), _VERIFY_CHUNK):
-        i, j = candidates[start : start + _VERIFY_CHUNK].T
+    for start in range(0, len(keys), _VERIFY_CHUNK):
+        i, j = np.divmod(keys[start : start + _VERIFY_CHUNK], len(vectors))
         cosines = np.einsum("ij,ij->i", vectors[i], vectors[j])
         keep = cosines >= threshold
         found.extend(zip(i[keep].tolist(), j[keep].tolist(), cosines[keep].astype(float).tolist()))
