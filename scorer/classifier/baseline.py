@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from scorer.classifier.compiled import CompiledCache, compile_pipeline
 from scorer.classifier.features import indicator_columns
-from scorer.classifier.threads import single_blas_thread
+from scorer.threads import single_blas_thread
 
 
 def joined_text(X: Any) -> list[str]:

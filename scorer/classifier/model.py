@@ -21,8 +21,8 @@ from sklearn.utils.validation import check_is_fitted
 from scorer.classifier.baseline import BaselineClassifier, joined_text
 from scorer.classifier.compiled import CalibratedScores, CompiledCache
 from scorer.classifier.features import build_features, indicator_columns, indicator_frame
-from scorer.classifier.threads import single_blas_thread
 from scorer.taxonomy import PRIMARY_LEVEL1, place
+from scorer.threads import single_blas_thread
 
 
 class LevelPrediction(NamedTuple):
