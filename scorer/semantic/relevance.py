@@ -242,7 +242,9 @@ class RelevanceFeatures(BaseEstimator, TransformerMixin):
     def neighbours(self, X: EmbeddedPairs) -> tuple[np.ndarray, np.ndarray]:
         """For every pair, the indices and cosines of its nearest reference indicators,
         never from the pair's own documents (cosine ``-inf`` where fewer remain)."""
-        own, host = self._codes(X)
+        return self._neighbours(X, *self._codes(X))
+
+    def _neighbours(self, X: EmbeddedPairs, own: np.ndarray, host: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         sims = X.indicator @ self.ref_indicator_.T
         sims[self._same_documents(self.ref_codes_, own, host)] = -np.inf
         k = min(self.n_neighbors, sims.shape[1])
@@ -274,17 +276,18 @@ class RelevanceFeatures(BaseEstimator, TransformerMixin):
         projects they come from)."""
         n = len(X)
         out = np.zeros((n, len(FEATURES)))
-        order, nearest = self.neighbours(X)
+        own, host = self._codes(X)
+        order, nearest = self._neighbours(X, own, host)
         if n == 0:
             return out, order, nearest
         project_vectors = self.ref_project_[self.ref_projects_index_]
-        own, host = self._codes(X)
         # Standardise against the reference projects from other documents.
         others = ~self._same_documents(self.ref_codes_[self.ref_projects_index_], own, host)
         mu, sd, z_best = _masked_stats(X.indicator @ project_vectors.T, others)
         name_mu, name_sd, _ = _masked_stats(X.project_name @ project_vectors.T, others)
-        knn_fit, has_neighbours = self._knn_fit(X, order, nearest)
-        knn_kind = self._knn_kind(X, order, nearest)
+        weights = _neighbour_weights(nearest)
+        knn_fit, has_neighbours = self._knn_fit(X, order, weights)
+        knn_kind = self._knn_kind(X, order, weights)
         knn_z = np.where(has_neighbours, (knn_fit - name_mu) / name_sd, 0.0)
         text_mu, text_sd, text_rows = self._text_stats(X, own, host)
         for i, pair in enumerate(X.pairs):
@@ -335,21 +338,22 @@ class RelevanceFeatures(BaseEstimator, TransformerMixin):
         offsets = np.r_[0, np.cumsum(sizes)]
         return mu, sd, [slice(offsets[k], offsets[k + 1]) for k in slot]
 
-    def _knn_kind(self, X: EmbeddedPairs, order: np.ndarray, nearest: np.ndarray) -> np.ndarray:
-        """How much of the neighbours' weight sits in projects of the pair's own kind;
-        0.5 (no evidence) when the pair's project has no kind or it had no neighbour."""
+    def _knn_kind(self, X: EmbeddedPairs, order: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """How much of the neighbours' weight (:func:`_neighbour_weights`) sits in projects
+        of the pair's own kind; 0.5 (no evidence) when the pair's project has no kind or it
+        had no neighbour."""
         kinds = np.asarray(self.ref_kinds_, dtype=object)[order]
         own = np.asarray([p.project.kind for p in X.pairs], dtype=object)[:, None]
-        share, has = _weighted_mean((kinds == own).astype(np.float64), _neighbour_weights(nearest))
+        share, has = _weighted_mean((kinds == own).astype(np.float64), weights)
         unknown = np.isin(own[:, 0], [OTHER, LIBRARY]) | ~has
         return np.where(unknown, 0.5, share)
 
-    def _knn_fit(self, X: EmbeddedPairs, order: np.ndarray, nearest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _knn_fit(self, X: EmbeddedPairs, order: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Where similar indicators live: how close the projects of the pair's nearest
         reference indicators (``order``, never from its own documents) are to its project,
         weighted by similarity; and whether it had any neighbour."""
         fit = np.einsum("nkd,nd->nk", self.ref_project_[order], X.project_name)
-        return _weighted_mean(fit, _neighbour_weights(nearest))
+        return _weighted_mean(fit, weights)
 
 
 def _neighbour_weights(nearest: np.ndarray) -> np.ndarray:
