@@ -117,7 +117,8 @@ def _ray(options: RunOptions) -> Iterator[None]:
             ray.init(address=options.scheduler, num_cpus=None if options.scheduler else options.jobs,
                      log_to_driver=False)
         except (ConnectionError, ValueError, RuntimeError) as exc:
-            raise BackendError(f"cannot reach the ray cluster at {options.scheduler}: {exc}") from None
+            where = f"reach the ray cluster at {options.scheduler}" if options.scheduler else "start a local ray"
+            raise BackendError(f"cannot {where}: {exc}") from None
     register_ray()
     try:
         with parallel_config(backend="ray", n_jobs=options.jobs):
