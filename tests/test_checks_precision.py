@@ -100,3 +100,28 @@ def test_effective_unit(name, target, unit, source):
 def test_percent_reading(name, target, percent):
     value = _facts(name, target).percent
     assert value == pytest.approx(percent) if percent is not None else value is None
+
+
+@pytest.mark.parametrize("name, meaningless", [
+    ("88", True), ("", True), ("—", True),
+    # the value or deadline written in the name column
+    ("2020年", True), ("12月底之前完成", True), ("2020年12月完成", True), ("100万", True), ("3个月", True),
+    ("1.5万人次", True), ("≥95%", True), ("2022年全年", True),
+    # a value with a subject is a name
+    ("2020年新增造林面积", False), ("7 岁以下儿童健康管理率", False), ("≥360天服务读者", False),
+    ("12350安全生产举报奖励次数", False), ("5000吨稻谷、500吨成品粮储备到位率", False),
+    # generic, but words: ZB-S001's business
+    ("全年", False), ("完成率", False), ("按时完成", False),
+])
+def test_meaningless_name(name, meaningless):
+    from scorer.checks.specific import meaningless_name
+
+    assert meaningless_name(name) is meaningless
+
+
+def test_missing_name_says_when_the_name_is_a_value():
+    spec = {"indicators": [{"name": "12月底之前完成", "target": "100%"}, {"name": "88", "target": "100"}]}
+    result = Scorer(Settings(select=["ZB-S004"])).score_document(build_example(spec))
+    messages = [f.message for f in result.all_findings()]
+    assert messages == ["三级指标名称缺失或没有意义（「12月底之前完成」：只写了数值或期限，这应填在指标值一栏）",
+                        "三级指标名称缺失或没有意义（「88」）"]

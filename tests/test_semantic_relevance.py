@@ -22,6 +22,7 @@ from scorer.semantic.relevance import (
     bare_name,
     embed_pairs,
     indicator_text,
+    unjudged,
 )
 from tests.conftest import ROOT
 from training.corpus import load_corpus
@@ -112,15 +113,21 @@ def test_time_and_cost_indicators_are_fund_neutral(name, neutral):
     assert fund_neutral(name) is neutral
 
 
-def test_fund_neutral_rows_are_never_moved_nor_flagged(positives):
-    assert not any(movable(p) for p in positives if fund_neutral(p.name))
+def test_unjudged_rows_are_never_moved_nor_flagged(positives):
+    """Rows training never makes negatives of get probability 0: time and cost, generic
+    names with nothing more, satisfaction, and names that name nothing (ZB-S004's)."""
+    assert not any(movable(p) for p in positives if unjudged(p))
+    assert any(unjudged(p) for p in positives) and any(movable(p) for p in positives)
     embedder = HashingEmbedder()
     model = example_model(embedder)
     project = ProjectContext("专项人员经费", "保障劳务派遣人员工资")
-    pairs = [RelevancePair("完成时限", "", project), RelevancePair("培训费", "", project),
-             RelevancePair("参与政府决策活动次数", "", project)]
+    unjudged_names = ["完成时限", "培训费", "全年", "效果显著", "群众满意度", "12月底之前完成", "2022年全年", "88"]
+    pairs = [RelevancePair(name, "", project) for name in unjudged_names]
+    pairs += [RelevancePair("参与政府决策活动次数", "", project),
+              # a generic name whose description says what it counts is judged
+              RelevancePair("完成率", "按照要求和计划完成研究任务的项目在所有立项项目中的比例", project)]
     probabilities = model.mismatch_probability(embed_pairs(pairs, embedder))
-    assert probabilities[0] == probabilities[1] == 0.0 and probabilities[2] > 0.0
+    assert (probabilities[:len(unjudged_names)] == 0.0).all() and (probabilities[len(unjudged_names):] > 0.0).all()
 
 
 def test_a_pairs_features_do_not_depend_on_its_batch(positives):
@@ -252,3 +259,21 @@ def test_corpus_without_labels_is_judged_on_moved_rows(hashing_store, tmp_path, 
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert set(report["by_origin"]) == {"corpus", "moved"} and report["model"]["mismatches"] > 0
+
+
+def test_threshold_cross_validation_pools_repeats(positives):
+    """Each repeat scores every pair once, with its own folds and negatives; the first
+    repeat is the single run."""
+    from training.relevance import cross_validate
+
+    embedder = HashingEmbedder()
+    sample = positives[:240]
+    once = cross_validate(sample, embedder, RelevanceConfig(folds=3, repeats=1))
+    twice = cross_validate(sample, embedder, RelevanceConfig(folds=3, repeats=2))
+    assert once["mismatch"].sum() > 0 and len(once["mismatch"]) > len(sample)
+    # pooled rows: every positive twice, plus each repeat's own negatives
+    assert (~twice["mismatch"]).sum() == 2 * len(sample)
+    assert len(twice["model"]) == len(twice["mismatch"]) == len(twice["baseline"])
+    n = len(once["mismatch"])
+    np.testing.assert_array_equal(twice["mismatch"][:n], once["mismatch"])
+    np.testing.assert_allclose(twice["model"][:n], once["model"])

@@ -11,9 +11,12 @@ from functools import lru_cache
 
 from scorer.checks import lexicon as lx
 from scorer.checks.facts import DocumentFacts, IndicatorFacts
+from scorer.checks.matching import content_words
 from scorer.checks.registry import Check, register
 from scorer.findings import Category, Finding, Severity
+from scorer.document import TargetKind
 from scorer.taxonomy import SERVICE_SATISFACTION, canonical_level1, canonical_level2
+from scorer.values import parse_target
 
 _LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 
@@ -165,12 +168,33 @@ class MissingName(_IndicatorCheck):
     name = "missing-name"
     title = "指标名称缺失"
     severity = Severity.error
-    message = "三级指标名称缺失或没有意义（「{name}」）"
-    suggestion = "填写指标名称，说明考核什么，如“农村户用卫生厕所改造数量”。"
-    rationale = "没有名称（或名称只是数字、符号）的指标无法知道考核什么，也无法与目标值对应。"
-    bad = {"name": "88", "target": "100"}
+    message = "三级指标名称缺失或没有意义（「{name}」{why}）"
+    suggestion = "填写指标名称，说明考核什么，如“农村户用卫生厕所改造数量”；数值和完成时间填在指标值一栏。"
+    rationale = (
+        "没有名称（或名称只是数字、符号）的指标无法知道考核什么，也无法与目标值对应。"
+        "名称一栏只写了数值、日期或期限（“2020年”“12月底之前完成”“100万”）的，多是指标值错填到名称里，"
+        "同样看不出考核对象。"
+    )
+    bad = {"name": "12月底之前完成", "target": "100%"}
     good = {"name": "农村户用卫生厕所改造数量", "target": "≥2000户"}
 
     def run(self, ind: IndicatorFacts, ctx) -> Iterator[Finding]:
-        if not _LETTER.search(ind.indicator.name):
-            yield self.hit(ind, evidence=ind.indicator.name, name=ind.indicator.name.strip())
+        name = ind.indicator.name
+        if meaningless_name(name):
+            why = "：只写了数值或期限，这应填在指标值一栏" if _LETTER.search(name) else ""
+            yield self.hit(ind, evidence=name, name=name.strip(), why=why)
+
+
+@lru_cache(maxsize=1 << 16)
+def meaningless_name(name: str) -> bool:
+    """A name that names nothing: no letter at all ("88", "—"), or only a value, date or
+    deadline ("2020年", "12月底之前完成", "1.5万人次"), i.e. what the value parser
+    reads as a number or deadline with no content words left over, or only generic ones
+    ("2022年全年"). A value with a subject ("2020年新增造林面积") is a name."""
+    if not _LETTER.search(name):
+        return True
+    parsed = parse_target(name.strip())
+    if parsed.kind not in (TargetKind.numeric, TargetKind.deadline):
+        return False
+    rest = parsed.text or ""
+    return not content_words(rest) or is_generic_name(rest)

@@ -387,10 +387,19 @@ def _masked_stats(cosines: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np
 
 
 def judged(pairs: Sequence[RelevancePair]) -> np.ndarray:
-    """1.0 for the pairs whose fit to the fund is a question, 0.0 for time and cost
-    indicators (完成时限, 培训费), which fit any fund: training never makes negatives of
-    them, so a model score for them would be an extrapolation."""
-    return np.asarray([0.0 if fund_neutral(p.name) else 1.0 for p in pairs])
+    """1.0 for the pairs whose fit to the fund is a question, 0.0 for those training
+    never makes negatives of (:func:`training.relevance.movable`), so that a model score
+    for them would be an extrapolation: time and cost indicators (完成时限, 培训费), which
+    fit any fund; satisfaction and fund-execution indicators, and generic names with
+    nothing more in the description (:func:`generic_pair`), which fit any fund as well;
+    and names that name nothing ("88", "12月底之前完成"), which ZB-S004 reports."""
+    return np.asarray([0.0 if unjudged(p) else 1.0 for p in pairs])
+
+
+def unjudged(pair: RelevancePair) -> bool:
+    from scorer.checks.specific import meaningless_name
+
+    return fund_neutral(pair.name) or generic_pair(pair) or meaningless_name(pair.name)
 
 
 def generic_pair(pair: RelevancePair) -> bool:
