@@ -1,6 +1,7 @@
 """Model administration behind the API: the same store, gate and training code as the
-``zhibiao models`` and ``zhibiao train`` commands. Training runs in a background thread
-and writes a new version; it never touches the current model (promotion is separate)."""
+``zhibiao models`` and ``zhibiao train`` commands, for each model family (``task``: the
+level classifier or the relevance model). Training runs in a background thread and
+writes a new version; it never touches the current model (promotion is separate)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 from api.db import Database, Job
 from api.errors import APIError
 from scorer.modelstore.current import default_models_dir
+from scorer.modelstore.families import LEVEL, RELEVANCE, ModelFamily, model_family
 from scorer.modelstore.gate import DEFAULT_MARGIN, PromotionRefused, promote_gated
 from scorer.modelstore.store import ModelStore, ModelStoreError
 
@@ -44,34 +46,45 @@ class ModelAdmin:
         self.margin = margin
         self._lock = threading.Lock()
 
-    @property
-    def store(self) -> ModelStore:
-        return ModelStore(self.root)
-
-    def listing(self) -> dict[str, Any]:
+    @staticmethod
+    def family(task: str) -> ModelFamily:
         try:
-            store = self.store
+            return model_family(task)
+        except ModelStoreError as exc:
+            raise APIError(422, "unknown_task", "未知的模型类型", str(exc)) from None
+
+    def store(self, task: str = LEVEL.name) -> ModelStore:
+        return self.family(task).store(self.root)
+
+    def listing(self, task: str = LEVEL.name) -> dict[str, Any]:
+        store = self.store(task)
+        try:
             versions = store.versions()
             current = store.current_version()
         except ModelStoreError as exc:
             raise APIError(503, "models_unavailable", "模型库不可用", str(exc)) from None
         return {
+            "task": task,
             "current": current,
             "versions": [
-                {"version": v, "current": v == current, **{k: entry.get(k) for k in ("created_at", "metrics") if k in entry}}
+                {"version": v, "current": v == current,
+                 **{k: entry.get(k) for k in ("created_at", "metrics", "summary") if k in entry}}
                 for v, entry in sorted(versions.items())
             ],
         }
 
     # -- training -----------------------------------------------------------------------
-    def start_training(self) -> int:
+    def start_training(self, task: str = LEVEL.name) -> int:
+        family = self.family(task)
         with self.db.session() as session:
-            params = {"corpus": [str(p) for p in self.corpus], "corrections": [str(p) for p in self.corrections]}
+            params: dict[str, Any] = {"task": family.name, "corpus": [str(p) for p in self.corpus]}
+            if family is LEVEL:
+                params["corrections"] = [str(p) for p in self.corrections]
             job = Job(kind="train", status="queued", params=params)
             session.add(job)
             session.flush()
             job_id = job.id
-        threading.Thread(target=self._train, args=(job_id,), daemon=True, name=f"train-{job_id}").start()
+        threading.Thread(target=self._train, args=(job_id, family), daemon=True, name=f"train-{job_id}").start()
         return job_id
 
     def _set(self, job_id: int, **fields: Any) -> None:
@@ -80,26 +93,36 @@ class ModelAdmin:
             for key, value in fields.items():
                 setattr(job, key, value)
 
-    def _train(self, job_id: int) -> None:
-        from training.train import TrainConfig, train  # heavy imports only when a job runs
-
+    def _train(self, job_id: int, family: ModelFamily) -> None:
         if not self._lock.acquire(blocking=False):
             self._set(job_id, status="failed", error="another training job is running",
                       finished_at=datetime.now(UTC))
             return
         try:
             self._set(job_id, status="running")
-            # Bad corpus rows are left out and reported on the job, as `train --skip-bad` does.
-            result = train(self.corpus, self.root, skip_bad=True, config=TrainConfig(corrections=tuple(self.corrections)))
-            self._set(job_id, status="done", finished_at=datetime.now(UTC),
-                      result={"version": result.version, "metrics": result.card.get("metrics"),
-                              "rejected_rows": result.card.get("corpus", {}).get("rejected_rows"),
-                              "seconds": round(result.seconds, 1)})
+            result = self._train_relevance() if family is RELEVANCE else self._train_level()
+            self._set(job_id, status="done", finished_at=datetime.now(UTC), result=result)
         except Exception as exc:  # a failed job is reported on the job, the live model is untouched
             log.exception("training job %s failed", job_id)
             self._set(job_id, status="failed", error=f"{type(exc).__name__}: {exc}", finished_at=datetime.now(UTC))
         finally:
             self._lock.release()
+
+    def _train_level(self) -> dict[str, Any]:
+        from training.train import TrainConfig, train  # heavy imports only when a job runs
+
+        # Bad corpus rows are left out and reported on the job, as `train --skip-bad` does.
+        result = train(self.corpus, self.root, skip_bad=True, config=TrainConfig(corrections=tuple(self.corrections)))
+        return {"version": result.version, "metrics": result.card.get("metrics"),
+                "rejected_rows": result.card.get("corpus", {}).get("rejected_rows"), "seconds": round(result.seconds, 1)}
+
+    def _train_relevance(self) -> dict[str, Any]:
+        from scorer.resources import shared_embedder  # the embedder the scorer already holds
+        from training.relevance import train_relevance
+
+        version, card = train_relevance(self.corpus, self.root, shared_embedder(), promote=False, skip_bad=True)
+        return {"version": version, "metrics": card["metrics"], "rows": card["corpus"]["rows"],
+                "seconds": card["train_seconds"]}
 
     def job(self, job_id: int) -> dict[str, Any]:
         with self.db.session() as session:
@@ -111,9 +134,10 @@ class ModelAdmin:
                     "finished_at": job.finished_at.isoformat() if job.finished_at else None}
 
     # -- promotion ----------------------------------------------------------------------
-    def promote(self, version: str, force: bool = False) -> dict[str, Any]:
+    def promote(self, version: str, force: bool = False, task: str = LEVEL.name) -> dict[str, Any]:
+        family = self.family(task)
         try:
-            done = promote_gated(self.store, version, self.margin, force)
+            done = promote_gated(family.store(self.root), version, self.margin, force, family=family)
         except PromotionRefused as refused:
             raise APIError(409, "promotion_refused",
                            f"候选模型 {version} 比当前模型 {refused.current} 差，超过允许幅度 {self.margin}",
@@ -123,8 +147,8 @@ class ModelAdmin:
         return {"current": done.version, "previous": done.previous, "changed": done.changed,
                 "gate": done.decision.describe() if done.decision else None}
 
-    def rollback(self) -> dict[str, Any]:
-        store = self.store
+    def rollback(self, task: str = LEVEL.name) -> dict[str, Any]:
+        store = self.store(task)
         try:
             before = store.current_version()
             restored = store.rollback()

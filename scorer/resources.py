@@ -15,6 +15,7 @@ from typing import Any
 
 from scorer.embeddings import Embedder, EmbedderError, EmbedderSettings, load_embedder
 from scorer.modelstore.current import default_models_dir, load_current_model
+from scorer.modelstore.families import RELEVANCE
 from scorer.modelstore.store import ModelStoreError
 
 log = logging.getLogger("zhibiao.resources")
@@ -22,8 +23,6 @@ log = logging.getLogger("zhibiao.resources")
 LEVEL_CLASSIFIER = "level_classifier"
 EMBEDDER = "embedder"
 RELEVANCE_MODEL = "relevance_model"
-#: The relevance model's store, inside the models directory.
-RELEVANCE_DIR = "relevance"
 
 _embedders: dict[str, Embedder] = {}
 _embedders_lock = threading.Lock()
@@ -83,7 +82,7 @@ class ModelResources:
     def _relevance_model(self, embedder: Embedder) -> Any:
         root = Path(self.models_dir) if self.models_dir is not None else default_models_dir()
         try:
-            stored = load_current_model(root / RELEVANCE_DIR)
+            stored = load_current_model(RELEVANCE.root(root))
         except ModelStoreError as exc:
             self._warn_once(RELEVANCE_MODEL, f"relevance model not loaded: {exc}")
             return None
@@ -96,7 +95,8 @@ class ModelResources:
             return None
         reason = model.incompatibility()
         if reason is not None:
-            self._warn_once(RELEVANCE_MODEL, f"relevance model {stored.version} cannot be used: {reason}; "
-                                             "retrain it (python -m training.relevance train); its checks are skipped")
+            self._warn_once(RELEVANCE_MODEL, f"relevance model {stored.version} cannot be used: {reason}; retrain it "
+                                             "(zhibiao train --task relevance, then zhibiao models promote --task "
+                                             "relevance); its checks are skipped")
             return None
         return model

@@ -186,19 +186,24 @@ def admin_client(tmp_path_factory):
         yield c
 
 
-def test_train_promote_rollback_cycle(admin_client):
+def _finished_job(client, job_id: int, key: dict[str, str]) -> dict:
+    """Poll a training job until it is done or failed (2 minutes at most)."""
     import time
 
+    for _ in range(240):
+        status = client.get(f"/v1/models/jobs/{job_id}", headers=key).json()
+        if status["status"] in ("done", "failed"):
+            break
+        time.sleep(0.5)
+    return status
+
+
+def test_train_promote_rollback_cycle(admin_client):
     key = {"X-API-Key": "s3cret"}
     before = admin_client.get("/v1/models").json()
     job = admin_client.post("/v1/models/train", headers=key)
     assert job.status_code == 202
-    job_id = job.json()["job"]
-    for _ in range(240):
-        status = admin_client.get(f"/v1/models/jobs/{job_id}", headers=key).json()
-        if status["status"] in ("done", "failed"):
-            break
-        time.sleep(0.5)
+    status = _finished_job(admin_client, job.json()["job"], key)
     assert status["status"] == "done", status
     new = status["result"]["version"]
     # Training never changes the live model.
@@ -212,3 +217,31 @@ def test_train_promote_rollback_cycle(admin_client):
     back = admin_client.post("/v1/models/rollback", headers=key)
     assert back.status_code == 200 and back.json()["current"] == before["current"]
     _assert_error(admin_client.post("/v1/models/no-such-version/promote", headers=key), 404)
+
+
+def test_relevance_model_admin(admin_client, monkeypatch):
+    """The relevance model's versions through the same endpoints (``?task=relevance``);
+    its training job uses the hashing embedder here so the test needs no model files."""
+    key = {"X-API-Key": "s3cret"}
+    listing = admin_client.get("/v1/models", params={"task": "relevance"}).json()
+    assert listing["task"] == "relevance" and listing["current"]
+    older = [v["version"] for v in listing["versions"] if not v["current"]]
+    assert older and all("cv_roc_auc" in v["summary"] for v in listing["versions"])
+    promoted = admin_client.post(f"/v1/models/{older[0]}/promote", params={"task": "relevance"}, headers=key)
+    assert promoted.status_code == 200, promoted.text
+    assert promoted.json()["current"] == older[0] and "roc_auc" in promoted.json()["gate"]
+    back = admin_client.post("/v1/models/rollback", params={"task": "relevance"}, headers=key)
+    assert back.status_code == 200 and back.json()["current"] == listing["current"]
+    # the level classifier's pointer did not move
+    assert admin_client.get("/v1/models").json()["task"] == "level"
+    _assert_error(admin_client.get("/v1/models", params={"task": "embedder"}), 422, "unknown_task")
+    _assert_error(admin_client.post("/v1/models/rollback", params={"task": "embedder"}, headers=key), 422)
+
+    monkeypatch.setenv("ZHIBIAO_EMBEDDER_KIND", "hashing")
+    monkeypatch.setenv("ZHIBIAO_EMBEDDER_CACHE", "false")
+    job_id = admin_client.post("/v1/models/train", params={"task": "relevance"}, headers=key).json()["job"]
+    status = _finished_job(admin_client, job_id, key)
+    assert status["status"] == "done", status
+    after = admin_client.get("/v1/models", params={"task": "relevance"}).json()
+    assert status["result"]["version"] in {v["version"] for v in after["versions"]}
+    assert after["current"] == listing["current"]  # training never changes the live model

@@ -277,3 +277,72 @@ def test_threshold_cross_validation_pools_repeats(positives):
     n = len(once["mismatch"])
     np.testing.assert_array_equal(twice["mismatch"][:n], once["mismatch"])
     np.testing.assert_allclose(twice["model"][:n], once["model"])
+
+
+def test_relevance_train_promote_list_show_rollback_commands(tmp_path, monkeypatch):
+    """The maintainer's cycle for the relevance model, through the same commands as the
+    level classifier's: train registers a version without making it current; promotion
+    is gated on the cards' figures or on a labeled file; rollback restores."""
+    monkeypatch.setenv("ZHIBIAO_EMBEDDER_KIND", "hashing")
+    monkeypatch.setenv("ZHIBIAO_EMBEDDER_CACHE", "false")
+    models = str(tmp_path / "models")
+
+    def zhibiao(*args: str):
+        result = runner.invoke(app, list(args))
+        assert "Traceback" not in result.output
+        return result
+
+    def train(seed: str) -> str:
+        result = zhibiao("train", "--task", "relevance", "--corpus", str(CORPUS), "--skip-bad", "--out", models,
+                         "--cv-folds", "3", "--seed", seed, "-f", "json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)["version"]
+
+    rejected = zhibiao("train", "--task", "relevance", "--corpus", str(CORPUS), "--out", models)
+    assert rejected.exit_code == 2 and "empty-name" in rejected.output  # bad rows listed, nothing written
+    first = train("0")
+    assert ModelStore(relevance_dir(tmp_path / "models")).current_version() is None
+    assert zhibiao("models", "promote", "--task", "relevance", first, "--models-dir", models).exit_code == 0
+    second = train("1")
+    refused = zhibiao("models", "promote", "--task", "relevance", second, "--models-dir", models, "--margin", "-1")
+    assert refused.exit_code == 2 and "refused" in refused.output and "roc_auc: current" in refused.output
+    on_file = zhibiao("models", "promote", "--task", "relevance", second, "--models-dir", models,
+                      "--corpus", str(EVAL_SET))
+    assert on_file.exit_code == 0, on_file.output
+    assert "272 rows of" in on_file.output and f"current model: {second} (was {first})" in on_file.output
+    listing = json.loads(zhibiao("models", "list", "--task", "relevance", "--models-dir", models, "-f", "json").output)
+    assert listing["current"] == second and set(listing["versions"]) == {first, second}
+    assert "CV ROC-AUC" in zhibiao("models", "list", "--task", "relevance", "--models-dir", models).output
+    assert "zhibiao relevance model" in zhibiao("models", "show", "--task", "relevance", "--models-dir", models).output
+    rolled = zhibiao("models", "rollback", "--task", "relevance", "--models-dir", models)
+    assert rolled.exit_code == 0 and f"current model: {first}" in rolled.output
+    # the level classifier's store in the same directory is untouched
+    level = json.loads(zhibiao("models", "list", "--models-dir", models, "-f", "json").output)
+    assert level["current"] is None and level["versions"] == {}
+
+
+def test_relevance_training_input_errors_are_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZHIBIAO_EMBEDDER_KIND", "hashing")
+    monkeypatch.setenv("ZHIBIAO_EMBEDDER_CACHE", "false")
+    lines = CORPUS.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    source = header.index("source")
+    two_documents = sorted({line.split("\t")[source] for line in lines[1:]})[:2]
+    small = tmp_path / "small.tsv"
+    small.write_text("\n".join([lines[0], *(l for l in lines[1:] if l.split("\t")[source] in two_documents)]) + "\n",
+                     encoding="utf-8")
+    out = str(tmp_path / "models")
+    for args, expected in (
+        (["--corpus", str(small), "--skip-bad"], "at least 5 source documents"),
+        (["--corpus", str(CORPUS), "--skip-bad", "--corrections", str(ROOT / "corpus" / "corrections.tsv")],
+         "apply to --task level only"),
+        (["--corpus", str(CORPUS), "--skip-bad", "--cv-folds", "1"], "at least 2"),
+        (["--corpus", str(tmp_path / "missing.tsv")], "missing.tsv"),
+    ):
+        result = runner.invoke(app, ["train", "--task", "relevance", "--out", out, *args])
+        assert result.exit_code == 2 and expected in result.output and "Traceback" not in result.output, result.output
+    assert not (tmp_path / "models" / "relevance" / "registry.json").exists()
+    unknown = runner.invoke(app, ["models", "list", "--task", "embedder"])
+    assert unknown.exit_code == 2 and "unknown model task 'embedder'" in unknown.output
+    level_only = runner.invoke(app, ["train", "--corpus", str(CORPUS), "--held-out", str(EVAL_SET), "--out", out])
+    assert level_only.exit_code == 2 and "--held-out applies to --task relevance only" in level_only.output

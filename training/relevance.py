@@ -45,7 +45,8 @@ from scorer.checks import lexicon as lx
 from scorer.embeddings import EmbedderError, load_embedder
 from scorer.embeddings.base import Embedder
 from scorer.modelstore.card import library_versions
-from scorer.modelstore.store import BASELINE, MODEL, ModelStore, ModelStoreError
+from scorer.modelstore.families import RELEVANCE
+from scorer.modelstore.store import BASELINE, MODEL, ModelStore, ModelStoreError, StoredModel
 from scorer.parsers import parse_path
 from scorer.semantic.domains import LIBRARY, OTHER, project_kind
 from scorer.semantic.frequency import shipped_library
@@ -69,7 +70,6 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus" / "indicators.tsv"
 EVAL_SET = ROOT / "corpus" / "relevance_eval.tsv"
 SEED_LABELS = ROOT / "corpus" / "relevance_seed_labels.tsv"
-RELEVANCE_DIR = "relevance"
 #: Separates the goals of one project in an evaluation file's ``goals`` cell.
 GOAL_SEPARATOR = " | "
 OK, MISMATCH = "ok", "mismatch"
@@ -77,8 +77,8 @@ EVAL_COLUMNS = (*REQUIRED_COLUMNS, "fund_use", "goals", "label", "origin", "indi
 
 
 def relevance_dir(models_dir: Path) -> Path:
-    """The relevance model store lives beside the level classifier's, in ``relevance/``."""
-    return Path(models_dir) / RELEVANCE_DIR
+    """The relevance model's store inside a models directory."""
+    return RELEVANCE.root(models_dir)
 
 
 # -- pairs ------------------------------------------------------------------------------------
@@ -225,6 +225,9 @@ def cross_validate(positives: Sequence[RelevancePair], embedder: Embedder, confi
         for fold, (train_index, test_index) in enumerate(splitter.split(np.zeros(len(positives)), groups=groups)):
             train_pairs, y_train = labelled([positives[i] for i in train_index], seed + fold)
             test_pairs, y_test = labelled([positives[i] for i in test_index], seed + 100 + fold)
+            if y_train.min() == 1:
+                raise ValueError(f"cross-validation fold {fold + 1} has no project of another kind to move its rows "
+                                 "into: the corpus needs more documents of more kinds of project")
             pipeline = config.pipeline().fit(embed_pairs(train_pairs, embedder), y_train)
             model = RelevanceModel(pipeline, 0.5, embedder.model_id)
             model_scores.append(model.mismatch_probability(embed_pairs(test_pairs, embedder)))
@@ -273,9 +276,12 @@ def fit_relevance(positives: Sequence[RelevancePair], embedder: Embedder,
                   feature_importance(pipeline, embedded, y, config.seed))
 
 
-def training_rows(corpus: Sequence[Path], held_out: Sequence[Path]) -> tuple[Corpus, list[CorpusRow], set[str]]:
-    """The corpus, its rows outside every held-out evaluation document, and those documents."""
-    loaded = load_corpus(corpus, skip_bad=True)
+def training_rows(corpus: Sequence[Path], held_out: Sequence[Path],
+                  skip_bad: bool = True) -> tuple[Corpus, list[CorpusRow], set[str]]:
+    """The corpus, its rows outside every held-out evaluation document, and those documents.
+    Bad rows are left out by default (the shipped corpus has some); with ``skip_bad=False``
+    a corpus with bad rows is rejected with every one listed (:class:`CorpusError`)."""
+    loaded = load_corpus(corpus, skip_bad=skip_bad)
     excluded = _held_out_groups(held_out)
     return loaded, [r for r in loaded.rows if r.group not in excluded], excluded
 
@@ -289,10 +295,21 @@ def example_model(embedder: Embedder) -> RelevanceModel:
 
 def train_relevance(corpus: Sequence[Path], models_dir: Path, embedder: Embedder, *,
                     held_out: Sequence[Path] = (EVAL_SET,), config: RelevanceConfig = RelevanceConfig(),
-                    promote: bool = True) -> tuple[str, dict[str, Any]]:
+                    promote: bool = True, skip_bad: bool = True) -> tuple[str, dict[str, Any]]:
+    """Fit on the corpus rows outside the held-out files' documents and add a version to
+    the relevance store (made current only with ``promote``). Nothing is written unless
+    the whole fit succeeds."""
     started = time.perf_counter()
-    loaded, rows, excluded = training_rows(corpus, held_out)
-    fitted = fit_relevance(row_pairs(rows), embedder, config)
+    loaded, rows, excluded = training_rows(corpus, held_out, skip_bad)
+    positives = row_pairs(rows)
+    documents = {p.project_group for p in positives}
+    if len(documents) < config.folds:
+        raise ValueError(f"the relevance model needs rows from at least {config.folds} source documents outside "
+                         f"the held-out files for its {config.folds}-fold cross-validation; found {len(documents)}")
+    if not any(movable(p) for p in positives):
+        raise ValueError("no corpus row can be moved into another kind of project to make a negative: the corpus "
+                         "needs specific indicators of projects of at least two kinds")
+    fitted = fit_relevance(positives, embedder, config)
     cv = fitted.cv
     card: dict[str, Any] = {
         "task": "relevance",
@@ -426,26 +443,37 @@ def _labelled_eval_pairs(rows: Sequence[CorpusRow]) -> tuple[list[RelevancePair]
             [rows[i].fields.get("origin") or "labeled" for i in labeled])
 
 
+def _unseen(rows: Sequence[CorpusRow], *cards: dict[str, Any]) -> tuple[list[CorpusRow], dict[str, int]]:
+    """The rows whose documents (as a project's or an indicator's source) no card trained on."""
+    seen = {document for card in cards for document in card["training"]["documents"]}
+    kept = [r for r in rows if group_id(r.group) not in seen
+            and group_id(r.fields.get("indicator_source") or r.group) not in seen]
+    if not kept:
+        raise EvalError(f"nothing to evaluate: all {len(rows)} rows come from documents the model trained on")
+    return kept, ({"training documents": len(rows) - len(kept)} if len(kept) < len(rows) else {})
+
+
+def _embedder_for(*models: RelevanceModel) -> Embedder:
+    try:
+        embedder = load_embedder()
+    except EmbedderError as exc:
+        raise EvalError(str(exc)) from None
+    for model in models:
+        if embedder.model_id != model.embedder_id:
+            raise EvalError(f"the relevance model {model.version} was trained with embedder {model.embedder_id}, "
+                            f"but the configured one is {embedder.model_id}")
+    return embedder
+
+
 def evaluate_relevance(request: EvalRequest) -> RelevanceReport:
     try:
         model, baseline, card = load_relevance_model(request.models_dir, request.model)
     except ModelStoreError as exc:
         raise EvalError(f"no relevance model: {exc}") from None
     rows, files = _evaluation_rows(request)
-    seen = set(card["training"]["documents"])
-    kept = [r for r in rows if group_id(r.group) not in seen
-            and group_id(r.fields.get("indicator_source") or r.group) not in seen]
-    skipped = {"training documents": len(rows) - len(kept)} if len(kept) < len(rows) else {}
-    if not kept:
-        raise EvalError(f"nothing to evaluate: all {len(rows)} rows come from documents the model trained on")
+    kept, skipped = _unseen(rows, card)
     pairs, mismatch, origins = _labelled_eval_pairs(kept)
-    try:
-        embedder = load_embedder()
-    except EmbedderError as exc:
-        raise EvalError(str(exc)) from None
-    if embedder.model_id != model.embedder_id:
-        raise EvalError(f"the relevance model was trained with embedder {model.embedder_id}, "
-                        f"but the configured one is {embedder.model_id}")
+    embedder = _embedder_for(model)
     scores = {"model": model.mismatch_probability(embed_pairs(pairs, embedder)),
               "baseline": baseline.mismatch_score(pairs)}
     thresholds = {"model": model.threshold, "baseline": baseline.threshold}
@@ -457,6 +485,26 @@ def evaluate_relevance(request: EvalRequest) -> RelevanceReport:
         for name, s in scores.items():
             by_origin[origin][name] = binary_metrics(mismatch[mask], s[mask], thresholds[name])
     return RelevanceReport(model.version, files, skipped, results, dict(by_origin))
+
+
+def compare_relevance_on_corpus(paths: Sequence[Path], models: dict[str, StoredModel],
+                                skip_bad: bool = False) -> tuple[dict[str, dict[str, Any]], int]:
+    """Each stored relevance model's figures, at its own threshold, on the pairs of a
+    labeled file whose documents none of them trained on (the promotion gate's
+    ``--corpus`` comparison); returns them and the number of pairs."""
+    estimators: dict[str, RelevanceModel] = {}
+    for name, stored in models.items():
+        model = stored.estimator
+        model.version = stored.version
+        reason = model.incompatibility()
+        if reason is not None:
+            raise EvalError(f"relevance model {stored.version} cannot be used: {reason}")
+        estimators[name] = model
+    kept, _ = _unseen(load_corpus(paths, skip_bad).rows, *(stored.card for stored in models.values()))
+    pairs, mismatch, _ = _labelled_eval_pairs(kept)
+    embedded = embed_pairs(pairs, _embedder_for(*estimators.values()))
+    return {name: binary_metrics(mismatch, model.mismatch_probability(embedded), model.threshold)
+            for name, model in estimators.items()}, len(pairs)
 
 
 register_task("relevance", evaluate_relevance)

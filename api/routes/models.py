@@ -5,11 +5,15 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header, Query, Request
 
 from api.errors import APIError
+from scorer.modelstore.families import LEVEL
 
 router = APIRouter(prefix="/v1/models", tags=["models"])
+
+#: Which model: ``level`` (the level classifier) or ``relevance``.
+TASK = Query(LEVEL.name, description="模型类型：level（层级分类器）或 relevance（相关性模型）")
 
 
 def require_admin(request: Request, key: str | None) -> None:
@@ -21,14 +25,14 @@ def require_admin(request: Request, key: str | None) -> None:
 
 
 @router.get("", summary="模型版本列表")
-def list_models(request: Request) -> dict[str, Any]:
-    return request.app.state.service.model_admin.listing()
+def list_models(request: Request, task: str = TASK) -> dict[str, Any]:
+    return request.app.state.service.model_admin.listing(task)
 
 
 @router.post("/train", status_code=202, summary="用语料训练新版本（后台任务）")
-def train(request: Request, x_api_key: str | None = Header(default=None)) -> dict[str, Any]:
+def train(request: Request, task: str = TASK, x_api_key: str | None = Header(default=None)) -> dict[str, Any]:
     require_admin(request, x_api_key)
-    job_id = request.app.state.service.model_admin.start_training()
+    job_id = request.app.state.service.model_admin.start_training(task)
     return {"job": job_id, "status": "queued"}
 
 
@@ -39,13 +43,13 @@ def job(request: Request, job_id: int, x_api_key: str | None = Header(default=No
 
 
 @router.post("/{version}/promote", summary="把某版本设为当前模型（有门槛）")
-def promote(request: Request, version: str, force: bool = False,
+def promote(request: Request, version: str, force: bool = False, task: str = TASK,
             x_api_key: str | None = Header(default=None)) -> dict[str, Any]:
     require_admin(request, x_api_key)
-    return request.app.state.service.model_admin.promote(version, force=force)
+    return request.app.state.service.model_admin.promote(version, force=force, task=task)
 
 
 @router.post("/rollback", summary="回退到上一个当前模型")
-def rollback(request: Request, x_api_key: str | None = Header(default=None)) -> dict[str, Any]:
+def rollback(request: Request, task: str = TASK, x_api_key: str | None = Header(default=None)) -> dict[str, Any]:
     require_admin(request, x_api_key)
-    return request.app.state.service.model_admin.rollback()
+    return request.app.state.service.model_admin.rollback(task)

@@ -9,9 +9,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from scorer.cli.models import CorrectionFiles, Format, ModelsDir, check_output_format, open_store, store_errors
+from scorer.cli.common import fail
+from scorer.cli.models import CorrectionFiles, Format, ModelsDir, Task, check_output_format, open_store, store_errors
 from scorer.modelstore import default_models_dir
 from scorer.modelstore.card import evaluation_lines
+from scorer.modelstore.families import LEVEL, RELEVANCE, model_family
 
 CorpusFiles = Annotated[list[Path], typer.Option("--corpus", help="Labeled corpus (TSV, CSV or JSONL); repeat for several.")]
 SkipBad = Annotated[bool, typer.Option("--skip-bad", help="Keep the good rows of a corpus with bad rows and report the rest.")]
@@ -24,21 +26,36 @@ def register(app: typer.Typer) -> None:
         out: Annotated[
             Path | None, typer.Option("--out", help="Model store to add the version to (default: the repository's models/).")
         ] = None,
+        task: Task = LEVEL.name,
         skip_bad: SkipBad = False,
         corrections: CorrectionFiles = None,
-        test_size: Annotated[float, typer.Option(help="Share of source documents held out for evaluation.")] = 0.2,
+        test_size: Annotated[float, typer.Option(help="Level: share of source documents held out for evaluation.")] = 0.2,
         seed: Annotated[int, typer.Option(help="Seed of the document split and the folds.")] = 0,
-        cv_folds: Annotated[int, typer.Option(help="Grouped cross-validation folds for the card (0: skip).")] = 5,
+        cv_folds: Annotated[int, typer.Option(help="Grouped cross-validation folds (level: for the card, 0 to skip; "
+                                                   "relevance: for the threshold).")] = 5,
         extra_eval: Annotated[
             list[Path] | None,
-            typer.Option("--extra-eval", help="A 绩效目标表 document (any parsed format) whose declared levels are an extra test set; repeatable."),
+            typer.Option("--extra-eval", help="Level: a 绩效目标表 document (any parsed format) whose declared levels are an extra test set; repeatable."),
+        ] = None,
+        held_out: Annotated[
+            list[Path] | None,
+            typer.Option("--held-out", help="Relevance: labeled evaluation files whose documents are never trained on "
+                                            "(default: corpus/relevance_eval.tsv); repeatable."),
         ] = None,
         format: Format = "text",
     ) -> None:
-        """Train a level classifier and register it as a new version (not current: promote it)."""
+        """Train a model (the level classifier, or --task relevance) and register it as a new version (not current: promote it)."""
+        check_output_format(format)
+        with store_errors():
+            family = model_family(task)
+        if family is RELEVANCE:
+            if corrections or extra_eval:
+                raise fail("--corrections and --extra-eval apply to --task level only")
+            return _train_relevance(corpus, out, skip_bad, seed, cv_folds, held_out, format)
+        if held_out:
+            raise fail("--held-out applies to --task relevance only")
         from training.train import TrainConfig, train
 
-        check_output_format(format)
         with store_errors():
             config = TrainConfig(
                 test_size=test_size, seed=seed, cv_folds=cv_folds, extra_eval=tuple(extra_eval or ()), corrections=tuple(corrections or ())
@@ -83,3 +100,35 @@ def register(app: typer.Typer) -> None:
             console = Console(soft_wrap=True)
             for renderable in report.renderables():
                 console.print(renderable)
+
+
+def _train_relevance(corpus: list[Path], out: Path | None, skip_bad: bool, seed: int, folds: int,
+                     held_out: list[Path] | None, format: str) -> None:
+    """``zhibiao train --task relevance``: the relevance model on the configured embedder."""
+    from scorer.embeddings import EmbedderError, load_embedder
+    from training.relevance import EVAL_SET, RelevanceConfig, train_relevance
+
+    if folds < 2:
+        raise fail("--cv-folds must be at least 2 for the relevance model: its threshold is chosen on cross-validation")
+    with store_errors():
+        try:
+            embedder = load_embedder()
+        except EmbedderError as exc:
+            raise fail(str(exc)) from None
+        version, card = train_relevance(corpus, out or default_models_dir(), embedder, held_out=held_out or [EVAL_SET],
+                                        config=RelevanceConfig(folds=folds, seed=seed), promote=False,
+                                        skip_bad=skip_bad)
+    path = RELEVANCE.root(out or default_models_dir()) / version
+    if format == "json":
+        typer.echo(json.dumps({"version": version, "path": str(path), "seconds": card["train_seconds"], "card": card},
+                              ensure_ascii=False, indent=2))
+        return
+    corpus_card, training = card["corpus"], card["training"]
+    typer.echo(f"trained relevance model {version} in {card['train_seconds']:.1f} s → {path}")
+    typer.echo(f"corpus {corpus_card['sha256'][:12]}: {corpus_card['rows']} rows from {len(training['documents'])} "
+               f"documents, {corpus_card['rows_excluded']} rows of held-out documents left out; "
+               f"{training['positives']} positives, {training['negatives']} moved negatives")
+    for name, m in card["metrics"]["cv"].items():
+        typer.echo(f"  cross-validation, {name}: ROC-AUC {m['roc_auc']}, F1 {m['f1']} at threshold {m['threshold']}")
+    typer.echo(f"evaluate it: zhibiao eval --task relevance --model {version} --corpus {(held_out or [EVAL_SET])[0]}")
+    typer.echo(f"not promoted; make it current with: zhibiao models promote --task relevance {version}")

@@ -1,8 +1,9 @@
 """The promotion gate: a candidate may not be worse than the current model.
 
-Both models are compared on the same figures (level-1 accuracy and level-2 macro-F1);
-a candidate that loses more than ``margin`` on any of them is refused, and the
-decision carries both sets of figures so the refusal can say why.
+Both models are compared on the same figures (the family's: level-1 accuracy and
+level-2 macro-F1 for the level classifier, ROC-AUC and F1 for the relevance model); a
+candidate that loses more than ``margin`` on any of them is refused, and the decision
+carries both sets of figures so the refusal can say why.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from scorer.modelstore.families import LEVEL, ModelFamily
 from scorer.modelstore.store import ModelStore, StoredModel
 
-GATE_METRICS: tuple[str, ...] = ("l1_accuracy", "l2_macro_f1")
 DEFAULT_MARGIN = 0.02
 
 
@@ -33,8 +34,9 @@ class GateDecision:
         return "\n".join(lines)
 
 
-def decide(current: dict[str, float], candidate: dict[str, float], margin: float, basis: str) -> GateDecision:
-    figures = {m: (float(current[m]), float(candidate[m])) for m in GATE_METRICS}
+def decide(current: dict[str, float], candidate: dict[str, float], margin: float, basis: str,
+           metrics: tuple[str, ...] = LEVEL.gate_metrics) -> GateDecision:
+    figures = {m: (float(current[m]), float(candidate[m])) for m in metrics}
     allowed = all(cand >= cur - margin for cur, cand in figures.values())
     return GateDecision(allowed, figures, margin, basis)
 
@@ -61,6 +63,7 @@ def promote_gated(
     margin: float = DEFAULT_MARGIN,
     force: bool = False,
     compare: Callable[[StoredModel, StoredModel], tuple[dict[str, dict[str, float]], str]] | None = None,
+    family: ModelFamily = LEVEL,
 ) -> Promotion:
     """Make ``version`` current unless it is worse than the current model by more than
     ``margin``. ``compare(current, candidate)`` returns both models' figures on the same
@@ -75,10 +78,10 @@ def promote_gated(
         if compare is not None:
             figures, basis = compare(store.load(current), store.load(version))
         else:
-            figures = {"current": store.card(current)["metrics"]["model"],
-                       "candidate": store.card(version)["metrics"]["model"]}
-            basis = "each model's own held-out documents (model cards)"
-        decision = decide(figures["current"], figures["candidate"], margin, basis)
+            figures = {"current": family.card_figures(store.card(current)),
+                       "candidate": family.card_figures(store.card(version))}
+            basis = family.card_basis
+        decision = decide(figures["current"], figures["candidate"], margin, basis, family.gate_metrics)
         if not decision.allowed and not force:
             raise PromotionRefused(decision, current, version)
     store.promote(version)

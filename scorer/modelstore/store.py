@@ -266,6 +266,10 @@ class ModelStore:
     def card(self, version: str) -> dict[str, Any]:
         return json.loads(self._read_verified(version, CARD_JSON))
 
+    def readme(self, version: str) -> str:
+        """The card as written for people when the version was trained (verified)."""
+        return self._read_verified(version, CARD_MD).decode("utf-8")
+
     def load_artifact(self, version: str, name: str = MODEL) -> Any:
         return joblib.load(io.BytesIO(self._read_verified(version, name)))
 
