@@ -125,3 +125,20 @@ def test_missing_name_says_when_the_name_is_a_value():
     messages = [f.message for f in result.all_findings()]
     assert messages == ["三级指标名称缺失或没有意义（「12月底之前完成」：只写了数值或期限，这应填在指标值一栏）",
                         "三级指标名称缺失或没有意义（「88」）"]
+
+
+def test_missing_plan_is_reported_only_where_the_template_asks_for_one():
+    """The national 2021 project table has no 支出计划 rows: a budget without a plan is
+    not the submitter's omission there, but it is when the document's other projects
+    have plan rows, or this project has them empty."""
+    full = {3: "25", 6: "50", 10: "75", 12: "100"}
+
+    def f007(*projects: dict) -> list[int]:
+        spec = {"projects": [{"project": p, "indicators": []} for p in projects]}
+        result = Scorer(Settings(select=["ZB-F007"])).score_document(build_example(spec))
+        return [f.project for f in result.all_findings()]
+
+    no_plan_rows = {"name": "乡村道路养护经费", "budget": [120.0, 100.0, 20.0]}
+    assert f007(no_plan_rows) == []
+    assert f007({**no_plan_rows, "plan": {3: "", 6: "", 10: "", 12: ""}}) == [0]
+    assert f007({**no_plan_rows, "plan": full}, no_plan_rows) == [1]

@@ -175,12 +175,20 @@ class PlanMissing(_ProjectCheck):
     severity = Severity.warning
     message = "没有填写资金支出计划"
     suggestion = "按月底累计支出占预算的百分比填写支出计划（如 3月底 25、6月底 50、10月底 75、12月底 100）。"
-    rationale = "支出计划是预算执行监控的依据；预算表有预算数却没有任何支出计划，无法跟踪执行进度。"
+    rationale = (
+        "支出计划是预算执行监控的依据；表格留有支出计划栏、有预算数却没有填写任何支出计划，无法跟踪执行进度。"
+        "表格本身没有支出计划栏（如财预〔2021〕101号的项目支出绩效目标表）时不报告，除非同一文件的其他项目有。"
+    )
     bad = {"project": {"budget": [60.0, 60.0, None], "plan": {3: "", 6: "", 10: "", 12: ""}}, "indicators": []}
     good = {"project": {"budget": [60.0, 60.0, None], "plan": _FULL_PLAN}, "indicators": []}
 
     def run(self, project: ProjectFacts, ctx) -> Iterator[Finding]:
         p = project.project
         has_budget_block = bool(p.budget_raw) or p.budget_total is not None
-        if has_budget_block and not _filled(project):
-            yield self.hit(project, evidence=_plan_text(project))
+        if not has_budget_block or _filled(project):
+            return
+        # Only a template that asks for a plan can be faulted for an empty one: this
+        # project's plan rows, or another project of the same document that has them.
+        if p.spending_plan is None and not any(q.project.spending_plan is not None for q in ctx.document.projects):
+            return
+        yield self.hit(project, evidence=_plan_text(project))

@@ -54,11 +54,14 @@ _CODE_LABELS = {"项目编码", "项目代码", "项目编号"}
 _DEPT_LABELS = {"主管部门", "实施单位", "预算单位", "单位名称", "部门名称", "项目单位"}
 _TOTAL_LABELS = {"预算数", "预算总额", "年度资金总额", "资金总额", "项目预算", "预算金额"}
 _FISCAL_LABELS = {"其中:财政资金", "财政资金", "其中财政资金", "财政拨款", "其中:财政拨款"}
-_OTHER_LABELS = {"其他资金", "其中:其他资金"}
+_OTHER_LABELS = {"其他资金", "其中:其他资金", "自有资金"}
 _BUDGET_LABELS = _TOTAL_LABELS | _FISCAL_LABELS | _OTHER_LABELS | {"预算规模及资金用途"}
 _FUND_USE_LABELS = {"资金用途", "项目资金用途"}
 _GOAL_LABELS = {"绩效目标", "年度绩效目标", "项目绩效目标", "年度目标", "总体目标", "实施期绩效目标", "年度总体目标",
                 "项目年度绩效目标", "实施期目标"}
+#: Multi-year goals beside the year's (a 长期目标 row under 项目绩效目标): the year's
+#: indicators do not measure them, so they are not the project's goals.
+_LONG_TERM_GOAL_LABELS = {"长期目标", "中期目标", "中长期目标", "长期绩效目标", "中期绩效目标"}
 _BUDGET_BLOCK = "预算规模及资金用途"
 _PLAN_LABEL = re.compile(r"^资金支出计划")
 _MONTH = re.compile(r"^(\d{1,2})月(?:底|末)?$")
@@ -78,7 +81,8 @@ def looks_like_title(text: str) -> bool:
 @lru_cache(maxsize=1 << 16)
 def _key(text: str) -> str:
     # Cached: a batch meets the same labels and level names on thousands of rows.
-    return normalise_key(text).replace("：", ":")
+    # "资金总额：" and "资金总额" are one label (templates end labels with a colon).
+    return normalise_key(text).replace("：", ":").rstrip(":")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -100,6 +104,8 @@ _INDICATOR_SPELLINGS = _spellings(INDICATOR_COLUMNS)
 _PROJECT_SPELLINGS = _spellings(PROJECT_COLUMNS)
 #: every spelling of the 三级指标 column: a row without one cannot be an indicator header.
 _NAME_SPELLINGS = frozenset(_INDICATOR_SPELLINGS["name"])
+#: the column that names the indicator where a template has no 三级指标 column.
+_NAME_FALLBACK = frozenset({_key("指标内容"), _key("具体指标")})
 
 
 def _column_map(keys: list[str], spellings: dict[str, tuple[str, ...]]) -> dict[str, int]:
@@ -131,10 +137,30 @@ def _names_column(key: str) -> bool:
 
 def _indicator_columns(keys: list[str]) -> dict[str, int] | None:
     """The indicator columns when the row is an indicator header, else None."""
-    if not any(_names_column(k) for k in keys if k):
+    if not any(_names_column(k) or k in _NAME_FALLBACK for k in keys if k):
         return None  # most rows: decided without mapping every column
     cols = _column_map(keys, _INDICATOR_SPELLINGS)
+    if "name" not in cols:
+        # Older local templates have no 三级指标: the indicator is the 指标内容 column
+        # beside the two levels and the value.
+        at = next((i for i, k in enumerate(keys) if k in _NAME_FALLBACK), None)
+        if at is None or "target_raw" not in cols or "level2" not in cols:
+            return None
+        cols["name"] = at
+        if cols.get("description") == at:
+            del cols["description"]
     return cols if "name" in cols and ("level1" in cols or "level2" in cols) and len(cols) >= 3 else None
+
+
+_LONG_TERM = re.compile(r"长期|中期|实施期")
+
+
+def _table_period(label_cells: list[str]) -> str:
+    """"long" for a 长期/中期/实施期绩效指标 table, "annual" for a 年度绩效指标 one, else ""."""
+    label = "".join(label_cells)
+    if _LONG_TERM.search(label):
+        return "long"
+    return "annual" if "年度" in label else ""
 
 
 def _looks_like_headerless_indicator(row: Row) -> bool:
@@ -153,6 +179,9 @@ _DEFAULT_COLUMNS = {
 }
 
 
+_LIST_SEPARATORS = "；;，,、 \t"
+
+
 def split_goals(text: str) -> list[Goal]:
     """"1、…\\n2、…" → numbered goals; unnumbered text → one goal per line."""
     text = text.strip()
@@ -166,8 +195,11 @@ def split_goals(text: str) -> list[Goal]:
     if head:
         goals.append(Goal(text=head))
     for i, m in enumerate(marks):
-        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
-        body = text[m.end():end].strip()
+        last = i + 1 == len(marks)
+        body = text[m.end():len(text) if last else marks[i + 1].start()].strip()
+        if not last:
+            # "1.…；2.…" on one line: the separator belongs to the list, not to the goal.
+            body = body.rstrip(_LIST_SEPARATORS).strip()
         if body:
             goals.append(Goal(number=int(m.group("n")), text=body))
     return goals
@@ -194,6 +226,10 @@ class _Builder:
         self.goal_state = "preamble"
         self.flat_columns: dict[str, int] = {}
         self.flat_projects: dict[tuple[str, str], Project] = {}
+        #: "long" (长期/中期/实施期) or "annual" (年度): the label in front of the current
+        #: indicator table's header, when it has one.
+        self.table_period = ""
+        self.set_aside_rows = 0
 
     # -- projects ---------------------------------------------------------------------
     def new_project(self, location: Location) -> Project:
@@ -304,9 +340,22 @@ class _Builder:
                 self.start_flat(header, keys, len(texts))
                 return
             project = self.current_project(row.location)
-            if project.indicators:
+            period = _table_period(texts[:min(header.values())])
+            if project.indicators and {self.table_period, period} == {"long", "annual"}:
+                # 长期 and 年度 tables of one project: the year's indicators are what
+                # this budget buys and what is checked; the multi-year ones are set aside.
+                if period == "annual":
+                    self.set_aside(project, len(project.indicators), row.location)
+                    project.indicators = []
+                else:
+                    self.mode = "long_term"
+                    self.set_aside_rows = 0
+                    self.table_period = period
+                    return
+            elif project.indicators:
                 # A second indicator table without a project header: a new project.
                 project = self.new_project(row.location)
+            self.table_period = period
             self.columns = header
             self.header_width = len(texts)
             self.header_blank = {i for i, t in enumerate(texts) if not t}
@@ -334,8 +383,10 @@ class _Builder:
         if first_key in _GOAL_LABELS:
             project = self.current_project(row.location)
             label_at = keys.index(first_key)
-            text = "\n".join(t for t in texts[label_at + 1:] if t)
-            project.goals_raw = f"{project.goals_raw}\n{text}".strip()
+            rest = [(k, t) for k, t in zip(keys[label_at + 1:], texts[label_at + 1:]) if t]
+            if not (rest and rest[0][0] in _LONG_TERM_GOAL_LABELS):
+                text = "\n".join(t for k, t in rest if k not in _GOAL_LABELS)
+                project.goals_raw = f"{project.goals_raw}\n{text}".strip()
             self.mode = "goals"
             return
         if keys and keys[0] in _FUND_USE_LABELS:
@@ -350,6 +401,12 @@ class _Builder:
             project = self.current_project(row.location)
             project.fund_use = "\n".join(filled)
             self.mode = None
+            return
+        if self.mode == "long_term":
+            # Rows of a set-aside 长期 table (any label row above has ended it).
+            self.set_aside_rows += 1
+            if self.set_aside_rows == 1:
+                self.set_aside(self.current_project(row.location), None, row.location)
             return
         if self.mode == "indicators":
             self.on_indicator(row, junk)
@@ -366,6 +423,11 @@ class _Builder:
             return
         if self.project is not None:
             self.not_understood(row, self.project)
+
+    def set_aside(self, project: Project, rows: int | None, location: Location) -> None:
+        count = f"{rows} rows of " if rows else ""
+        self.issue(f"{count}长期绩效指标 of project {project.index + 1} not checked: "
+                   "zhibiao checks the 年度绩效指标 table", location, "warning")
 
     def not_understood(self, row: Row, project: Project) -> None:
         filled = " | ".join(t for t in row.texts if t)

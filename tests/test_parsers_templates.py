@@ -1,0 +1,74 @@
+"""Layouts of other published templates than the seeds': the 2021 national project table
+(no spending-plan rows), and an older county template whose indicator column is 指标内容,
+whose labels end in a colon, and which has a 长期 table before the 年度 one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scorer.config import Settings
+from scorer.parsers import parse_path, parse_text
+from scorer.parsers.interpret import split_goals
+from scorer.pipeline import Scorer
+
+TEMPLATES = Path(__file__).parent / "data" / "templates"
+
+
+def _rows(doc) -> list[tuple[str, str, str, str]]:
+    return [(i.level1, i.level2, i.name, i.target_raw) for p in doc.projects for i in p.indicators]
+
+
+def test_national_2021_project_table():
+    doc = parse_path(TEMPLATES / "project_2021.tsv")
+    (project,) = doc.projects
+    assert project.name == "乡村道路养护经费" and project.department == "某县交通运输局"
+    assert (project.budget_total, project.budget_fiscal, project.budget_other) == (120, 100, 20)
+    assert project.spending_plan is None and len(project.goals) == 1
+    assert _rows(doc)[0] == ("产出指标", "数量指标", "日常养护里程", "≥120公里")
+    assert [i.basis for i in project.indicators][:2] == ["计划标准", "行业标准"]
+    assert len(project.indicators) == 7 and not doc.issues
+    # The template has no 支出计划 rows: nothing to fault the submitter for.
+    codes = {f.code for f in Scorer(Settings()).score_document(doc).all_findings()}
+    assert "ZB-F007" not in codes and "ZB-F002" not in codes
+
+
+def test_county_template_with_indicator_content_column_and_long_term_table():
+    doc = parse_path(TEMPLATES / "county_long_and_annual.tsv")
+    (project,) = doc.projects
+    assert project.name == "农村饮水安全维修养护" and project.budget_total == 80 and project.budget_fiscal == 80
+    # the year's goal, not the 长期目标 beside it
+    assert [g.text for g in project.goals] == ["维修养护供水工程30处"]
+    # the 年度 table is checked; the 长期 one is set aside, and the reader is told
+    assert _rows(doc) == [
+        ("产出指标", "数量指标", "维修供水工程数量", "≥30处"),
+        ("产出指标", "质量指标", "维修工程验收合格率", "≥95%"),
+        ("效益指标", "社会效益指标", "受益人口", "≥1.5万人"),
+        ("满意度指标", "服务对象满意度指标", "受益群众满意度", "≥90%"),
+    ]
+    assert [i.message for i in doc.issues] == [
+        "2 rows of 长期绩效指标 of project 1 not checked: zhibiao checks the 年度绩效指标 table"]
+
+
+def test_annual_table_before_the_long_term_one():
+    lines = (TEMPLATES / "county_long_and_annual.tsv").read_text(encoding="utf-8").splitlines()
+    reordered = "\n".join(lines[:6] + lines[9:] + lines[6:9]) + "\n"
+    doc = parse_text(reordered, "reordered.tsv")
+    assert [name for _, _, name, _ in _rows(doc)] == ["维修供水工程数量", "维修工程验收合格率", "受益人口", "受益群众满意度"]
+    assert len(doc.projects) == 1 and "长期绩效指标 of project 1 not checked" in doc.issues[0].message
+
+
+def test_indicator_content_is_a_description_when_the_table_has_names():
+    text = "一级指标\t二级指标\t三级指标\t指标内容\t指标值\n产出指标\t数量指标\t培训人次\t参加培训的人次\t≥200人次\n"
+    (indicator,) = parse_text(text, "t.tsv").projects[0].indicators
+    assert (indicator.name, indicator.description) == ("培训人次", "参加培训的人次")
+
+
+@pytest.mark.parametrize("text, goals", [
+    ("1.全面落实基本公共卫生服务项目；2.保障医疗机构正常运行。", ["全面落实基本公共卫生服务项目", "保障医疗机构正常运行。"]),
+    ("1、完成A，\n2、完成B；", ["完成A", "完成B；"]),  # the last goal keeps its end: it may be cut off
+    ("完成道路养护", ["完成道路养护"]),
+])
+def test_numbered_goals_lose_the_list_separator(text, goals):
+    assert [g.text for g in split_goals(text)] == goals
