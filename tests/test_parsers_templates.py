@@ -72,3 +72,25 @@ def test_indicator_content_is_a_description_when_the_table_has_names():
 ])
 def test_numbered_goals_lose_the_list_separator(text, goals):
     assert [g.text for g in split_goals(text)] == goals
+
+
+def test_department_overall_table():
+    """部门整体支出绩效目标表: the department's name row, the year's tasks (资金用途) with
+    their amounts under 总额 | 财政拨款 | 其他资金, and the 合计 row (the budget)."""
+    doc = parse_path(TEMPLATES / "department_overall.tsv")
+    (project,) = doc.projects
+    assert doc.department == project.department == "某县卫生健康局"
+    assert (project.budget_total, project.budget_fiscal, project.budget_other) == (800, 750, 50)
+    assert project.fund_use.splitlines() == ["基本公共卫生服务：为辖区居民提供基本公共卫生服务",
+                                             "医疗机构运行保障：保障乡镇卫生院正常运转"]
+    assert [g.text for g in project.goals] == ["全面落实基本公共卫生服务项目", "保障医疗机构正常运行。"]
+    assert len(project.indicators) == 5 and not doc.issues
+    codes = {f.code for f in Scorer(Settings()).score_document(doc).all_findings()}
+    assert not codes & {"ZB-F001", "ZB-F002", "ZB-FMT002"}
+
+
+def test_department_tasks_without_a_total_row_sum_to_the_budget():
+    lines = (TEMPLATES / "department_overall.tsv").read_text(encoding="utf-8").splitlines()
+    without_total = "\n".join(line for line in lines if not line.startswith("金额合计")) + "\n"
+    (project,) = parse_text(without_total, "no-total.tsv").projects
+    assert project.budget_total == 800 and project.budget_fiscal is None

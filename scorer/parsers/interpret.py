@@ -51,7 +51,12 @@ PROJECT_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 _NAME_LABELS = {"项目名称", "专项资金名称", "资金名称", "项目全称"}
 _CODE_LABELS = {"项目编码", "项目代码", "项目编号"}
-_DEPT_LABELS = {"主管部门", "实施单位", "预算单位", "单位名称", "部门名称", "项目单位"}
+_DEPT_LABELS = {"主管部门", "实施单位", "预算单位", "单位名称", "部门名称", "项目单位", "部门(单位)名称",
+                "单位(部门)名称", "部门(单位)"}
+#: The 部门整体支出 table's list of the year's tasks (任务名称 | 主要内容 | 预算金额), which
+#: says what the department's money is for, and its 合计 row, which is the budget.
+_TASK_LABELS = {"年度主要任务", "主要任务", "年度重点工作任务", "重点工作任务", "年度工作任务", "年度重点任务"}
+_TASK_TOTAL = re.compile(r"^(?:金额)?合计|^总计")
 _TOTAL_LABELS = {"预算数", "预算总额", "年度资金总额", "资金总额", "项目预算", "预算金额"}
 _FISCAL_LABELS = {"其中:财政资金", "财政资金", "其中财政资金", "财政拨款", "其中:财政拨款"}
 _OTHER_LABELS = {"其他资金", "其中:其他资金", "自有资金"}
@@ -230,6 +235,10 @@ class _Builder:
         #: indicator table's header, when it has one.
         self.table_period = ""
         self.set_aside_rows = 0
+        #: 年度主要任务 block: field (total/fiscal/other) → column of its amounts.
+        self.task_columns: dict[str, int] = {}
+        #: per project, the sum of its tasks' amounts: the budget when there is no 合计 row.
+        self.task_sums: dict[int, float] = {}
 
     # -- projects ---------------------------------------------------------------------
     def new_project(self, location: Location) -> Project:
@@ -366,6 +375,13 @@ class _Builder:
             return
         if self.on_unit_or_department(filled):
             return
+        if self.mode == "tasks" and self.on_task_row(row, keys):
+            return
+        if any(k in _TASK_LABELS for k in keys):
+            self.current_project(row.location)
+            self.task_columns = {}
+            self.mode = "tasks"
+            return
         if any(k in _BUDGET_LABELS for k in keys):
             self.on_budget(row, keys)
             return
@@ -489,6 +505,46 @@ class _Builder:
                     out[field_name] = "" if nxt is None or keys[nxt] in all_labels else texts[nxt]
         return out
 
+    def on_task_row(self, row: Row, keys: list[str]) -> bool:
+        """A row of the 年度主要任务 block: the 总额 | 财政拨款 | 其他资金 sub-header, a task
+        (its name and content go to 资金用途), or the 合计 row (the budget). Returns False
+        for a row that starts another block, which ends this one."""
+        project = self.current_project(row.location)
+        texts = row.texts
+        money = {"total": _TOTAL_LABELS | {"总额", "小计"}, "fiscal": _FISCAL_LABELS, "other": _OTHER_LABELS}
+        sub_header = {field_name: i for i, k in enumerate(keys) for field_name, names in money.items() if k in names}
+        if sub_header and not any(parse_amount(t) is not None for t in texts):
+            self.task_columns = sub_header
+            return True
+        first = next(k for k in keys if k)
+        if first in _GOAL_LABELS or _indicator_columns(keys) is not None or first in _NAME_LABELS:
+            self.mode = None
+            return False
+        words = [t for t in texts if t and parse_amount(t) is None and _key(t) not in _TASK_LABELS]
+        amounts = {i: parse_amount(t) for i, t in enumerate(texts) if t and parse_amount(t) is not None}
+        if _TASK_TOTAL.match(first):
+            self.on_task_total(project, texts, amounts)
+            return True
+        if words:
+            line = "：".join(words[:2])
+            project.fund_use = f"{project.fund_use}\n{line}".strip()
+            at = self.task_columns.get("total", min(amounts, default=-1))
+            if amounts.get(at) is not None:
+                self.task_sums[project.index] = self.task_sums.get(project.index, 0.0) + amounts[at]
+        return True
+
+    def on_task_total(self, project: Project, texts: list[str], amounts: dict[int, float | None]) -> None:
+        """The 合计 row: amounts under the 总额/财政拨款/其他资金 columns, or in that order."""
+        columns = self.task_columns or {}
+        by_field = {f: texts[i] for f, i in columns.items() if i in amounts}
+        if not by_field:
+            by_field = dict(zip(("total", "fiscal", "other"), (texts[i] for i in sorted(amounts))))
+        for field_name, raw in by_field.items():
+            project.budget_raw[field_name] = raw
+        project.budget_total = parse_amount(project.budget_raw.get("total", ""))
+        project.budget_fiscal = parse_amount(project.budget_raw.get("fiscal", ""))
+        project.budget_other = parse_amount(project.budget_raw.get("other", ""))
+
     def on_budget(self, row: Row, keys: list[str]) -> None:
         project = self.current_project(row.location)
         values = self._label_values(row.texts, keys)
@@ -606,6 +662,9 @@ class _Builder:
             if not project.name and project.title:
                 project.name = re.sub(r"绩效目标(?:申报)?表$", "", _TITLE_NUMBER.sub("", project.title)).strip()
             project.goals = split_goals(project.goals_raw)
+            if project.budget_total is None and not project.budget_raw and project.index in self.task_sums:
+                project.budget_total = round(self.task_sums[project.index], 6)
+                project.budget_raw["total"] = f"{project.budget_total:g}"
             if not project.indicators:
                 self.issue(
                     f"project {project.index + 1} '{project.name or project.code}' has no indicator rows "
