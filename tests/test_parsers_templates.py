@@ -94,3 +94,16 @@ def test_department_tasks_without_a_total_row_sum_to_the_budget():
     without_total = "\n".join(line for line in lines if not line.startswith("金额合计")) + "\n"
     (project,) = parse_text(without_total, "no-total.tsv").projects
     assert project.budget_total == 800 and project.budget_fiscal is None
+
+
+def test_2015_template_with_multi_year_and_annual_halves():
+    """财预〔2015〕88号 layout: 主管部门及代码, 项目属性/项目期 rows, the 项目资金 block with
+    中期 amounts beside the year's, and 中期目标 | 年度目标 headings with the goals under them."""
+    doc = parse_path(TEMPLATES / "project_2015.tsv")
+    (project,) = doc.projects
+    assert project.department == "某区城市管理局"
+    assert (project.budget_total, project.budget_fiscal, project.budget_other) == (300, 300, 0)
+    assert [g.text for g in project.goals] == ["完成城区垃圾日产日清"]
+    assert len(project.indicators) == 7 and not doc.issues
+    codes = {f.code for f in Scorer(Settings()).score_document(doc).all_findings()}
+    assert not codes & {"ZB-F001", "ZB-F002", "ZB-F007", "ZB-ST011"}

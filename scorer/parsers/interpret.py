@@ -51,7 +51,7 @@ PROJECT_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 _NAME_LABELS = {"项目名称", "专项资金名称", "资金名称", "项目全称"}
 _CODE_LABELS = {"项目编码", "项目代码", "项目编号"}
-_DEPT_LABELS = {"主管部门", "实施单位", "预算单位", "单位名称", "部门名称", "项目单位", "部门(单位)名称",
+_DEPT_LABELS = {"主管部门", "主管部门及代码", "实施单位", "预算单位", "单位名称", "部门名称", "项目单位", "部门(单位)名称",
                 "单位(部门)名称", "部门(单位)"}
 #: The 部门整体支出 table's list of the year's tasks (任务名称 | 主要内容 | 预算金额), which
 #: says what the department's money is for, and its 合计 row, which is the budget.
@@ -60,7 +60,14 @@ _TASK_TOTAL = re.compile(r"^(?:金额)?合计|^总计")
 _TOTAL_LABELS = {"预算数", "预算总额", "年度资金总额", "资金总额", "项目预算", "预算金额"}
 _FISCAL_LABELS = {"其中:财政资金", "财政资金", "其中财政资金", "财政拨款", "其中:财政拨款"}
 _OTHER_LABELS = {"其他资金", "其中:其他资金", "自有资金"}
-_BUDGET_LABELS = _TOTAL_LABELS | _FISCAL_LABELS | _OTHER_LABELS | {"预算规模及资金用途"}
+#: 财预〔2015〕88号's 项目资金 block gives the multi-year amounts, then the year's beside them.
+_MULTI_YEAR_TOTAL_LABELS = {"中期资金总额", "实施期资金总额", "中长期资金总额"}
+_BUDGET_LABELS = _TOTAL_LABELS | _FISCAL_LABELS | _OTHER_LABELS | _MULTI_YEAR_TOTAL_LABELS | {"预算规模及资金用途"}
+#: Header rows that say nothing the checks use (项目属性 | 延续项目 | 项目期 | 3年).
+_INFO_LABELS = {"项目属性", "项目期", "项目类型", "项目负责人", "联系电话", "联系人", "项目起止时间", "项目实施期",
+                "填报单位", "项目类别", "项目性质"}
+#: Goal column headings of a side-by-side goal block (中期目标（2016年-2018年） | 年度目标（2016年）).
+_GOAL_COLUMN_HEADING = re.compile(r"^(中期|长期|中长期|实施期|年度)(?:绩效)?目标")
 _FUND_USE_LABELS = {"资金用途", "项目资金用途"}
 _GOAL_LABELS = {"绩效目标", "年度绩效目标", "项目绩效目标", "年度目标", "总体目标", "实施期绩效目标", "年度总体目标",
                 "项目年度绩效目标", "实施期目标"}
@@ -73,6 +80,7 @@ _MONTH = re.compile(r"^(\d{1,2})月(?:底|末)?$")
 _TITLE = re.compile(r"绩效目标(?:表|申报表)|项目支出绩效|绩效目标情况表")
 _TITLE_NUMBER = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[、.．]\s*")
 _DEPT_ROW = re.compile(r"^(?:\d{3,}\s*)?(?P<name>\S{2,40}?(?:局|委|委员会|院|厅|办|办公室|中心|站|所|队|会|部|处|馆|校|学校|政府))$")
+_DEPT_CODE = re.compile(r"^\d{3,}\s*|\s*[(（]?\d{3,}[)）]?$")
 _UNIT_ROW = re.compile(r"^单位[:：]\s*(?P<unit>\S+)$")
 _GOAL_SPLIT = re.compile(r"(?:^|\n|(?<=[。；;]))\s*(?P<n>\d{1,2})\s*[、.．)）]\s*")
 _LEVEL_LIKE = re.compile(r"指标(?:\(.*\))?$")
@@ -239,6 +247,10 @@ class _Builder:
         self.task_columns: dict[str, int] = {}
         #: per project, the sum of its tasks' amounts: the budget when there is no 合计 row.
         self.task_sums: dict[int, float] = {}
+        #: first column of the year's half of a multi-year budget block (0: the whole row).
+        self.budget_from = 0
+        #: column of the 年度目标 heading in a side-by-side goal block.
+        self.goal_column = 0
 
     # -- projects ---------------------------------------------------------------------
     def new_project(self, location: Location) -> Project:
@@ -389,17 +401,28 @@ class _Builder:
             # 2021 template: 主管部门 | … | 实施单位 | … under the project name.
             values = self._label_values(texts, keys)
             if values.get("department"):
-                self.current_project(row.location).department = values["department"]
+                # "某区城市管理局 101" under 主管部门及代码: the name without its code.
+                self.current_project(row.location).department = _DEPT_CODE.sub("", values["department"]) \
+                    or values["department"]
             self.mode = None
             return
         first_key = next(k for k in keys if k)
         if _PLAN_LABEL.match(first_key):
             self.on_plan_header(row)
             return
+        if first_key in _INFO_LABELS:
+            self.mode = None
+            return
         if first_key in _GOAL_LABELS:
             project = self.current_project(row.location)
             label_at = keys.index(first_key)
             rest = [(k, t) for k, t in zip(keys[label_at + 1:], texts[label_at + 1:]) if t]
+            headings = [i for i, t in enumerate(texts) if i > label_at and _GOAL_COLUMN_HEADING.match(_key(t))]
+            if len(rest) >= 2 and len(headings) == len(rest):
+                # 中期目标 | 年度目标 headings: the goals are in the row below, under them.
+                self.goal_column = next((i for i in headings if _key(texts[i]).startswith("年度")), headings[-1])
+                self.mode = "goal_columns"
+                return
             if not (rest and rest[0][0] in _LONG_TERM_GOAL_LABELS):
                 text = "\n".join(t for k, t in rest if k not in _GOAL_LABELS)
                 project.goals_raw = f"{project.goals_raw}\n{text}".strip()
@@ -409,6 +432,12 @@ class _Builder:
             project = self.current_project(row.location)
             project.fund_use = "\n".join(t for t in texts[1:] if t)
             self.mode = None
+            return
+        if self.mode == "goal_columns":
+            project = self.current_project(row.location)
+            text = next((t for t in texts[self.goal_column:] if t), "")
+            project.goals_raw = f"{project.goals_raw}\n{text}".strip()
+            self.mode = "goals"
             return
         if self.mode == "plan":
             self.on_plan_values(row)
@@ -547,7 +576,13 @@ class _Builder:
 
     def on_budget(self, row: Row, keys: list[str]) -> None:
         project = self.current_project(row.location)
-        values = self._label_values(row.texts, keys)
+        if any(k in _TOTAL_LABELS or k in _MULTI_YEAR_TOTAL_LABELS for k in keys):
+            # A multi-year block (中期资金总额 … | 年度资金总额 …): the year's half is read,
+            # on this row and on the 其中 rows under it.
+            multi = next((i for i, k in enumerate(keys) if k in _MULTI_YEAR_TOTAL_LABELS), None)
+            annual = next((i for i, k in enumerate(keys) if k in _TOTAL_LABELS), None)
+            self.budget_from = annual if multi is not None and annual is not None and annual > multi else 0
+        values = self._label_values(row.texts[self.budget_from:], keys[self.budget_from:])
         for field_name in ("total", "fiscal", "other"):
             if field_name in values:
                 project.budget_raw[field_name] = values[field_name]
