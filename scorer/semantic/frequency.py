@@ -34,6 +34,8 @@ from scorer.semantic.domains import LIBRARY, OTHER, project_kind
 
 LIBRARY_FILE = "indicator_library.json"
 LIBRARY_FORMAT = 1
+#: Names whose verdict a library remembers before it starts over.
+_MEMO_SIZE = 1 << 16
 #: A word seen in this many kinds of project is common (about one kind in seven).
 DEFAULT_MIN_KINDS = 3
 
@@ -159,7 +161,21 @@ class IndicatorLibrary:
         return kinds
 
     def commonness(self, name: str) -> Commonness:
-        return _commonness(self, name)
+        """The verdict on ``name``, remembered per library: the copy analysis and the
+        relevance features ask about the same names on every document of a batch. (A
+        library is never changed once built.) The memo lives and dies with the library,
+        so the many fold libraries of a training run are freed with their folds."""
+        memo = self.__dict__.setdefault("_memo", {})
+        verdict = memo.get(name)
+        if verdict is None:
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            verdict = memo[name] = self._judge(name)
+        return verdict
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickled models holding a library stay plain data (and byte for byte what they were).
+        return {k: v for k, v in self.__dict__.items() if k != "_memo"}
 
     def _judge(self, name: str) -> Commonness:
         if common_by_rule(name):
@@ -196,14 +212,6 @@ class IndicatorLibrary:
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
-
-
-@lru_cache(maxsize=1 << 16)
-def _commonness(library: IndicatorLibrary, name: str) -> Commonness:
-    """``library``'s verdict on ``name``, cached outside the library so that pickled models
-    holding one stay plain data: the copy analysis and the relevance features ask about
-    the same names on every document of a batch. A library is never changed once built."""
-    return library._judge(name)
 
 
 @lru_cache(maxsize=1)
