@@ -107,3 +107,32 @@ def test_2015_template_with_multi_year_and_annual_halves():
     assert len(project.indicators) == 7 and not doc.issues
     codes = {f.code for f in Scorer(Settings()).score_document(doc).all_findings()}
     assert not codes & {"ZB-F001", "ZB-F002", "ZB-F007", "ZB-ST011"}
+
+
+def _blocks(path: Path) -> list:
+    """A template file as writer blocks: its heading lines, then one table."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first_row = next(i for i, line in enumerate(lines) if "\t" in line)
+    return [*lines[:first_row], [line.split("\t") for line in lines[first_row:]]]
+
+
+def _summary(doc) -> list:
+    return [(p.name, p.department, p.budget_total, p.budget_fiscal, p.budget_other, p.fund_use,
+             [g.text for g in p.goals], [(i.level1, i.level2, i.name, i.target_raw, i.basis) for i in p.indicators])
+            for p in doc.projects]
+
+
+@pytest.mark.parametrize("name", ["project_2021.tsv", "project_2015.tsv", "county_long_and_annual.tsv",
+                                  "department_overall.tsv"])
+@pytest.mark.parametrize("label_span", [False, True])
+def test_templates_read_the_same_from_docx_and_xlsx(name, label_span, tmp_path):
+    """Word and Excel merge the label cells these templates span; the documents read from
+    them are the ones read from the paste."""
+    from tests.fixtures_writers import write_docx, write_xlsx
+
+    expected = _summary(parse_path(TEMPLATES / name))
+    blocks = _blocks(TEMPLATES / name)
+    for suffix, data in (("docx", write_docx(blocks, label_span)), ("xlsx", write_xlsx(blocks, label_span=label_span))):
+        path = tmp_path / f"t.{suffix}"
+        path.write_bytes(data)
+        assert _summary(parse_path(path)) == expected, suffix
