@@ -35,6 +35,9 @@ GOOD_ROWS = [
     ("产出指标", "产出时效", "森林火灾6小时内扑灭率", "不低于95%"),
     ("产出指标", "时效指标", "采购计划完成时间", "11月底之前"),
     ("产出指标", "成本指标", "车辆购置成本", "小于等于12万元"),
+    # 2021 成本指标 rows: a time word inside the name is not what it measures (施工期间 holds 工期)
+    ("成本指标", "社会成本指标", "施工期间群众投诉次数", "≤3次"),
+    ("成本指标", "生态环境成本指标", "施工扬尘超标次数", "0次"),
     ("产出指标", "数量指标", "新车采购数量", "20辆"),
     ("预期产出指标", "预算(或投资规模)控制指标", "预算执行率", "≥95%"),
     ("效果指标", "社会、经济、生态效益指标", "百公里维修费支出", "≤500元/100km"),
@@ -142,3 +145,15 @@ def test_missing_plan_is_reported_only_where_the_template_asks_for_one():
     assert f007(no_plan_rows) == []
     assert f007({**no_plan_rows, "plan": {3: "", 6: "", 10: "", 12: ""}}) == [0]
     assert f007({**no_plan_rows, "plan": full}, no_plan_rows) == [1]
+
+
+@pytest.mark.parametrize("name, target, reported", [
+    ("设备安装完成时间", "3次", True),
+    ("工程工期（天）", "5个", True),
+    ("施工期间群众投诉次数", "≤3次", False),
+    ("设备安装完成时间", "≤30天", False),
+])
+def test_time_unit_mismatch_reads_the_names_head(name, target, reported):
+    spec = {"indicators": [{"level1": "产出指标", "level2": "时效指标", "name": name, "target": target}]}
+    result = Scorer(Settings(select=["ZB-M006"])).score_document(build_example(spec))
+    assert bool(result.all_findings()) is reported

@@ -101,7 +101,9 @@ MONEY_NAME_RE = re.compile(r"(?:成本|费用|经费|资金|金额|补助标准|
 #: satisfaction and fund execution (ZB-S003 leaves them alone).
 STANDARD_DEFINITION_RE = re.compile(r"满意|(?:资金|预算|经费|补助|补贴)(?:支付|拨付|到位|执行|使用|发放|兑付)")
 #: Names of durations or dates: the value should be a time (ZB-M006).
-TIME_NAME_RE = re.compile(r"时间|时限|期限|工期|周期|天数|时长|日期|用时|年限")
+#: A name that measures a time: the time word is its head, at the end ("设备安装完成时间",
+#: "工程工期"), like MONEY_NAME_RE; not a word inside it ("施工期间群众投诉次数" counts complaints).
+TIME_NAME_RE = re.compile(r"(?:时间|时限|期限|工期|周期|天数|时长|日期|用时|年限)$")
 
 #: Names that say when, or how fast, not what: 完成时限, 项目维持时效, 案件办理及时率,
 #: 2020年12月完成. With :data:`MONEY_NAME_RE` (培训费, 建设项目成本) these are the
