@@ -82,3 +82,30 @@ def test_reworded_indicator_in_one_project(resources):
     found = findings(build_example(RewordedDuplicateIndicator.bad), resources, select=["ZB-S007", "ZB-ST006"])
     assert [(f.code, f.indicator) for f in found] == [("ZB-S007", 1)]
     assert found[0].details["duplicate_of"] == 0
+
+
+@pytest.mark.parametrize("names, reported", [
+    # a rate and a count of the same people: the usual pair of indicators, not one reworded
+    (("城乡居民基本医保参保率", "城乡居民医保参保人数"), False),
+    (("培训合格率", "培训人次"), False),
+    (("车辆购置成本", "车辆购置完成时间"), False),
+    # the same measure reworded
+    (("大气污染防治网格化监测设备在线率", "大气污染防治网格化监测设备的在线率"), True),
+])
+def test_reworded_duplicates_measure_the_same_kind_of_quantity(resources, names, reported):
+    from scorer.checks.examples import build_example
+
+    spec = {"indicators": [{"level1": "产出指标", "level2": "质量指标", "name": n, "target": "≥90%"} for n in names]}
+    found = findings(build_example(spec), resources, select=["ZB-S007"])
+    assert bool(found) is reported, [(f.code, f.message) for f in found]
+
+
+def test_measure_of_a_name():
+    from scorer.checks.facts import indicator_facts
+    from scorer.document import Indicator
+
+    def measure(name: str) -> str | None:
+        return indicator_facts(Indicator(name=name), 0, 0).measure
+
+    assert [measure(n) for n in ("参保率", "参保人数", "培训费", "工程工期", "维修面积", "群众满意度", "社会影响力")] == \
+        ["rate", "count", "money", "time", "count", "rate", None]

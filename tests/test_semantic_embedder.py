@@ -70,3 +70,20 @@ def test_relevance_model_beats_tfidf_on_the_held_out_set(resources):
     assert model["rows"] == 272 and not report["skipped"]
     assert model["roc_auc"] > baseline["roc_auc"] and model["f1"] > baseline["f1"]
     assert model["f1"] >= 0.8
+
+
+def test_a_rate_and_a_count_of_the_same_people_are_not_a_reworded_duplicate(resources):
+    """e5 puts 参保率 and 参保人数 at cosine ~0.99: the two are one duplicate cluster, and
+    ZB-S007 stands down because they measure different kinds of quantity."""
+    from scorer.checks.examples import build_example
+
+    spec = {"indicators": [
+        {"level1": "产出指标", "level2": "数量指标", "name": "城乡居民医保参保人数", "target": "≥120万人"},
+        {"level1": "产出指标", "level2": "质量指标", "name": "城乡居民基本医保参保率", "target": "≥95%"},
+        {"level1": "产出指标", "level2": "质量指标", "name": "城乡居民基本医保的参保率", "target": "≥95%"},
+    ]}
+    doc = build_example(spec)
+    scorer = Scorer(Settings(select=["ZB-S007"]), resources=resources)
+    found = scorer.score_document(doc).all_findings()
+    # the rewording of the rate is reported, against the rate, not against the count
+    assert [(f.indicator, f.details["duplicate_of"]) for f in found] == [(2, 1)]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from scorer.checks.facts import DocumentFacts
+from scorer.checks.facts import DocumentFacts, IndicatorFacts
 from scorer.checks.registry import Check, register, selector_matches
 from scorer.checks.specific import BoilerplateDescription
 from scorer.findings import Category, Finding, Severity
@@ -228,7 +228,8 @@ class RewordedDuplicateIndicator(_DuplicateCheck):
     rationale = (
         "名称只差几个字或换了说法的两个指标（“视频监控在线率”和“视频监控设备在线率”）考核的是同一件事，"
         "重复计分。名称完全相同的由 ZB-ST006 报告；这里报告字符片段或句向量判断为同一内容的。"
-        "各类项目都用的常见指标和只有通用词的名称不在此列。"
+        "各类项目都用的常见指标和只有通用词的名称不在此列；同一对象的比率和数量（“参保率”和“参保人数”）、"
+        "金额和时间考核的是不同的量，也不在此列。"
     )
     bad = {"indicators": [
         {"level1": "效果指标", "level2": "可持续影响指标", "name": "大气污染防治网格化监测设备在线率", "target": "≥90%"},
@@ -248,9 +249,11 @@ class RewordedDuplicateIndicator(_DuplicateCheck):
             seen: dict[str, Any] = {}
             for member in cluster.members:
                 key = text_key(member.item.text)
-                if seen and key not in seen:
-                    first = next(iter(seen.values()))
-                    indicator = doc.projects[member.item.project].indicators[member.item.indicator]
+                indicator = _indicator_of(doc, member)
+                # The first earlier member that measures the same kind of quantity.
+                first = None if key in seen else next(
+                    (m for m in seen.values() if not _different_measures(indicator, _indicator_of(doc, m))), None)
+                if first is not None:
                     row = first.item.location.row if first.item.location and first.item.location.row else first.item.indicator + 1
                     how = f"{'字面' if member.match == 'near' else '语义'}相似度 {member.similarity:.2f}"
                     yield self.hit(indicator, evidence=member.item.text, name=member.item.text.strip(), row=row,
@@ -258,6 +261,16 @@ class RewordedDuplicateIndicator(_DuplicateCheck):
                                    details={"cluster": _cluster_summary(cluster, member.similarity),
                                             "duplicate_of": first.item.indicator})
                 seen.setdefault(key, member)
+
+
+def _indicator_of(doc: DocumentFacts, member: Any) -> IndicatorFacts:
+    return doc.projects[member.item.project].indicators[member.item.indicator]
+
+
+def _different_measures(a: IndicatorFacts, b: IndicatorFacts) -> bool:
+    """A rate and a count (参保率 and 参保人数), or an amount and a time, of the same thing
+    are two indicators however alike their names read: the usual pair, not a rewording."""
+    return a.measure is not None and b.measure is not None and a.measure != b.measure
 
 
 @register

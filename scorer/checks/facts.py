@@ -142,6 +142,18 @@ class IndicatorFacts:
         return bool(lx.PERCENT_NAME_RE.search(name)) and not lx.NOT_PERCENT_NAME_RE.search(name)
 
     @cached_property
+    def measure(self) -> str | None:
+        """The kind of quantity the name measures (its head, at the end): rate, money, time
+        or count; None when the name does not say."""
+        name = self.name
+        if self.is_percent_name:
+            return "rate"
+        for kind, pattern in (("money", lx.MONEY_NAME_RE), ("time", lx.TIME_NAME_RE), ("count", lx.COUNT_NAME_RE)):
+            if pattern.search(name):
+                return kind
+        return None
+
+    @cached_property
     def is_satisfaction(self) -> bool:
         return bool(lx.SATISFACTION_RE.search(self.name))
 

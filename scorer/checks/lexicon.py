@@ -63,6 +63,10 @@ NAME_NOISE_RE = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]|^指�
 #: Names that measure a share, so the value should be a percentage.
 PERCENT_NAME_RE = re.compile(r"(?:率|比例|比重|占比|百分比|满意度|满意程度|知晓度|认可度)$")
 NOT_PERCENT_NAME_RE = re.compile(r"(?:频率|功率|效率|速率|倍率|利用效率)$")
+#: Names that count or measure an amount of something (参保人数, 维修面积, 培训人次): with
+#: PERCENT_NAME_RE, MONEY_NAME_RE and TIME_NAME_RE they tell what kind of quantity a name
+#: measures, so a rate and a count of the same people are two indicators, not one reworded.
+COUNT_NAME_RE = re.compile(r"(?:数|数量|人次|个数|面积|里程|长度|规模|总量|[产销用]量)$")
 #: Satisfaction-type names; 幸福感/获得感/安全感 surveys are filed as satisfaction too.
 SATISFACTION_RE = re.compile(r"满意|幸福感|获得感|安全感|认可度|好评")
 
