@@ -157,3 +157,10 @@ def test_time_unit_mismatch_reads_the_names_head(name, target, reported):
     spec = {"indicators": [{"level1": "产出指标", "level2": "时效指标", "name": name, "target": target}]}
     result = Scorer(Settings(select=["ZB-M006"])).score_document(build_example(spec))
     assert bool(result.all_findings()) is reported
+
+
+@pytest.mark.parametrize("target, unit", [("≥260樘", "樘"), ("3眼", "眼"), ("≥12栋", "栋"), ("5亿", None)])
+def test_any_single_measure_word_is_a_unit(target, unit):
+    """Tables count doors in 樘 and wells in 眼: a measure word that is all the value says
+    after its number is its unit (ZB-M003 does not ask for one); a magnitude is not."""
+    assert _facts("更换门窗数量", target).unit == unit

@@ -61,6 +61,13 @@ def clean_name(name: str) -> str:
     return lx.NAME_NOISE_RE.sub("", unicodedata.normalize("NFKC", name or "")).strip()
 
 
+def time_or_cost_name(name: str) -> bool:
+    """完成时限, 故障修复时间, 案件办理及时率, 年度运维费用, 培训费: names that say when or at
+    what cost, not what a fund achieves, so any fund may carry them."""
+    name = clean_name(name).strip()
+    return bool(lx.PROCESS_NAME_RE.search(name) or lx.MONEY_NAME_RE.search(name))
+
+
 def _unit_in_text(text: str | None) -> str | None:
     if not text:
         return None
@@ -140,6 +147,10 @@ class IndicatorFacts:
     def is_percent_name(self) -> bool:
         name = self.name
         return bool(lx.PERCENT_NAME_RE.search(name)) and not lx.NOT_PERCENT_NAME_RE.search(name)
+
+    @cached_property
+    def is_time_or_cost(self) -> bool:
+        return time_or_cost_name(self.indicator.name)
 
     @cached_property
     def measure(self) -> str | None:

@@ -124,10 +124,13 @@ TIMING_RE = re.compile(
 # --- units beyond scorer.values.UNITS -------------------------------------------------
 
 #: Measure words a value may carry that the value normaliser does not know; read from
-#: the start of the text after the number ("≥100组", "550万粒", "25TB", "≥0.97比例").
+#: the start of the text after the number ("≥100组", "550万粒", "25TB", "≥0.97比例"), and
+#: any other single measure word that is all the text says ("≥260樘", "3眼", "500盏以上":
+#: tables count in more of them than a list holds), but not a magnitude ("5亿").
 EXTRA_UNIT_RE = re.compile(
     r"^(?:百分比|百分点|比例|标箱|人/次|万[\u4e00-\u9fff]{0,3}|"
     r"[组粒起村栋幢宗例枚双箱袋瓶盒包把根块片艘架列尾羽卷](?:次)?|"
+    r"(?![亿千百十以及约共余多])[\u4e00-\u9fff](?=次?(?:以上|以下|以内|左右)?$)次?|"
     r"(?:TB|GB|MB|kWh|kW|MW|km|kg|KG|mm|cm|M|m|t)(?![A-Za-z]))"
 )
 #: "(万元)", "(个)", "(%)", "(≥**%)" in a name give the unit the value leaves out.

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from scorer.checks import lexicon as lx
-from scorer.checks.facts import clean_name
+from scorer.checks.facts import clean_name, time_or_cost_name
 from scorer.segment import tokenizer
 from scorer.semantic.domains import LIBRARY, OTHER, project_kind
 
@@ -106,8 +106,7 @@ def fund_neutral(name: str) -> bool:
     cost, not what the fund achieves, so they fit any fund as well as their own and moving
     one to another fund makes no mismatch. Whether they are specific enough is the
     specific/measurable checks' business."""
-    name = clean_name(name).strip()
-    return bool(lx.PROCESS_NAME_RE.search(name) or lx.MONEY_NAME_RE.search(name))
+    return time_or_cost_name(name)
 
 
 class IndicatorLibrary:
