@@ -164,3 +164,14 @@ def test_any_single_measure_word_is_a_unit(target, unit):
     """Tables count doors in 樘 and wells in 眼: a measure word that is all the value says
     after its number is its unit (ZB-M003 does not ask for one); a magnitude is not."""
     assert _facts("更换门窗数量", target).unit == unit
+
+
+@pytest.mark.parametrize("name, target, reported", [
+    ("工资按月发放率", "100%", False),  # 按月 is the time requirement
+    ("补贴逐月发放到户率", "100%", False),
+    ("工资发放率", "100%", True),
+])
+def test_timeliness_reads_time_words_in_the_name(name, target, reported):
+    spec = {"indicators": [{"level1": "产出指标", "level2": "时效指标", "name": name, "target": target}]}
+    result = Scorer(Settings(select=["ZB-T001"])).score_document(build_example(spec))
+    assert bool(result.all_findings()) is reported
