@@ -175,3 +175,22 @@ def test_timeliness_reads_time_words_in_the_name(name, target, reported):
     spec = {"indicators": [{"level1": "产出指标", "level2": "时效指标", "name": name, "target": target}]}
     result = Scorer(Settings(select=["ZB-T001"])).score_document(build_example(spec))
     assert bool(result.all_findings()) is reported
+
+
+@pytest.mark.parametrize("text, word", [
+    ("非遗传承人队伍稳定率", "非遗"),      # not 遗传 (genetics)
+    ("智慧城管信息平台运维服务", "运维"),  # two single characters jieba would drop
+    ("耕地地力保护补贴", "地力"),
+    ("河长制工作经费", "河长制"),
+    ("农村户厕改造数量", "户厕"),
+])
+def test_domain_words_survive_segmentation(text, word):
+    from scorer.checks.matching import content_words
+
+    assert word in content_words(text)
+
+
+def test_heritage_inheritors_indicator_meets_its_goal():
+    spec = {"project": {"name": "非遗保护传承专项经费", "goals": ["资助市级以上代表性传承人45名开展传习活动"]},
+            "indicators": [{"level1": "效益指标", "level2": "可持续影响指标", "name": "非遗传承人队伍稳定率", "target": "≥95%"}]}
+    assert Scorer(Settings(select=["ZB-R001"])).score_document(build_example(spec)).all_findings() == []
