@@ -136,3 +136,30 @@ def test_templates_read_the_same_from_docx_and_xlsx(name, label_span, tmp_path):
         path = tmp_path / f"t.{suffix}"
         path.write_bytes(data)
         assert _summary(parse_path(path)) == expected, suffix
+
+
+def test_comparator_and_unit_columns_are_read_with_the_value():
+    """指标性质 | 指标值 | 度量单位 (the central 2021 核心绩效指标表 and several provinces): the
+    value is what the three cells say together, so its unit and direction are not missing."""
+    doc = parse_path(TEMPLATES / "comparator_and_unit_columns.tsv")
+    (project,) = doc.projects
+    assert [(i.target_raw, i.target.comparator, i.target.unit) for i in project.indicators] == [
+        ("≥120座", ">=", "座"), ("≥90%", ">=", "%"), ("≤48小时", "<=", "小时"), ("≤0.8万元", "<=", "万元"),
+        ("≥150吨", ">=", "吨"), ("≥90%", ">=", "%")]
+    assert project.indicators[0].description == "全区已建成设施"
+    codes = {f.code for f in Scorer(Settings()).score_document(doc).all_findings()}
+    assert not codes & {"ZB-M003", "ZB-M004"}
+
+
+@pytest.mark.parametrize("value, comparator, unit, read", [
+    ("120", "≥", "座", "≥120座"),
+    ("≥120", "≥", "座", "≥120座"),     # the value already has its comparator
+    ("120座", "＝", "座", "=120座"),    # full-width comparator, unit already written
+    ("良好", "定性", "%", "良好"),      # a qualitative value takes neither
+    ("95", "定量", "%", "95%"),
+    ("", "≥", "%", ""),
+])
+def test_value_with_comparator_and_unit_cells(value, comparator, unit, read):
+    from scorer.parsers.interpret import with_comparator_and_unit
+
+    assert with_comparator_and_unit(value, comparator, unit) == read

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from scorer.document import (
     DepartmentGoals,
+    TargetKind,
     Document,
     Goal,
     GoalSection,
@@ -36,10 +37,15 @@ INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
     "level1": ("一级指标", "level1", "一级"),
     "level2": ("二级指标", "level2", "二级"),
     "name": ("三级指标", "指标名称", "绩效指标", "level3", "三级指标名称", "三级"),
-    "description": ("绩效指标描述", "指标描述", "指标解释", "指标内容", "指标说明", "description", "指标定义"),
+    "description": ("绩效指标描述", "指标描述", "指标解释", "指标内容", "指标说明", "description", "指标定义",
+                    "指标值说明"),
     "target_raw": ("指标值", "目标值", "年度指标值", "指标值(目标值)", "绩效目标值", "年度目标值",
                    "target_value", "预期指标值", "指标目标值"),
     "basis": ("指标值确定依据", "确定依据", "指标值设定依据", "指标设定依据", "basis", "依据"),
+    # Templates that give the comparator and the unit their own columns (the 2021 central
+    # 核心绩效指标表: 指标性质 | 指标值 | 度量单位); the value is read with them.
+    "comparator": ("指标性质", "比较符", "运算符", "指标值符号", "计算符号"),
+    "unit": ("度量单位", "计量单位", "指标单位", "单位(计量)"),
 }
 PROJECT_COLUMNS: dict[str, tuple[str, ...]] = {
     "project": ("项目名称", "project_name", "专项资金名称"),
@@ -193,6 +199,27 @@ _DEFAULT_COLUMNS = {
 
 
 _LIST_SEPARATORS = "；;，,、 \t"
+
+
+_COMPARATOR_CELL = re.compile(r"^(?:[≥≤><=＝≧≦]|>=|<=)$")
+_STARTS_WITH_COMPARATOR = re.compile(r"^\s*(?:[≥≤><=＝≧≦~～]|不[低少高多超]于|大于|小于|等于|达到|超过|至少|最多)")
+
+
+def with_comparator_and_unit(value: str, comparator: str, unit: str) -> str:
+    """The value as the table means it when the comparator and the unit have columns of
+    their own: "120" under 指标性质 "≥" and 度量单位 "座" is "≥120座". A worded 指标性质
+    ("定性", "定量") adds nothing; a value that already writes a comparator or ends in the
+    unit keeps it; a qualitative value gets no unit."""
+    value, comparator, unit = value.strip(), fold_width(comparator.strip()), unit.strip()
+    if not value:
+        return value
+    if _COMPARATOR_CELL.match(comparator) and not _STARTS_WITH_COMPARATOR.match(value):
+        value = f"{comparator}{value}"
+    if unit and not value.endswith(unit):
+        parsed = parse_target(value)
+        if parsed.kind == TargetKind.numeric and parsed.unit is None and not parsed.text:
+            value = f"{value}{unit}"
+    return value
 
 
 def split_goals(text: str) -> list[Goal]:
@@ -643,7 +670,8 @@ class _Builder:
             level2=values.get("level2", ""),
             name=values.get("name", ""),
             description=values.get("description", ""),
-            target_raw=values.get("target_raw", ""),
+            target_raw=with_comparator_and_unit(values.get("target_raw", ""), values.get("comparator", ""),
+                                                values.get("unit", "")),
             basis=values.get("basis", ""),
             junk=junk,
             location=row.location.model_copy(update={"project": project.index}),
