@@ -78,7 +78,7 @@ class Indicator(_Model):
     level2: str = ""
     name: str = ""  # 三级指标
     description: str = ""  # 绩效指标描述 / 指标解释
-    target_raw: str = ""  # 指标值 exactly as written
+    target_raw: str = ""  # 指标值 as written (with its 指标性质/度量单位 cells where a template has them)
     target: Target | None = None
     basis: str = ""  # 指标值确定依据
     #: L1/L2 were empty (merged cell) and inherited from the row above.
