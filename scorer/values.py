@@ -18,7 +18,8 @@ UNITS: tuple[str, ...] = tuple(
     sorted(
         """% ‰ 万元 亿元 千元 元 元/人 元/年 万人次 人次 万人 人 名 户 家 个 项 次 场 期 座 处 台 套 辆 件 批
         份 篇 册 本 部 条 株 棵 亩 公顷 平方米 平方公里 立方米 万吨 吨 公斤 千克 公里 千米 km 米 个工作日 工作日 天 日
-        小时 分钟 周 个月 月 年 学时 课时 分 所 间 张 幅 种 类 门 支 只 头 床 个百分点 百分点 倍""".split(),
+        小时 分钟 周 个月 月 年 学时 课时 分 所 间 张 幅 种 类 门 支 只 头 床 个百分点 百分点 倍
+        微克/立方米 毫克/立方米 毫克/升 mg/L μg/m3 μg/m³ mg/m3 mg/m³ 分贝 dB""".split(),
         key=len,
         reverse=True,
     )
@@ -60,6 +61,19 @@ _DATE_RE = re.compile(
 )
 _YEAR_END_RE = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*)?年(?:底|末|度内|内)|年终|当年|本年度|年度内|年内")
 _DEADLINE_MARKERS = re.compile(r"前|之前|以前|底前|内完成|完成|截止|截至")
+#: 第四季度, 2025年三季度末: the end of that quarter; not 每季度 (a frequency).
+_QUARTER_RE = re.compile(r"(?<![每各])(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?第?(?P<q>[一二三四1-4])季度(?:末|底|前|内)?")
+_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+#: A date written with numbers at the start of a value, and a month-only one before 前/底/末.
+_NUMERIC_DATE_RE = re.compile(
+    r"^(?P<y>(?:19|20)\d{2})[.\-/](?P<m>1[0-2]|0?[1-9])(?:[.\-/](?P<d>3[01]|[12]\d|0?[1-9])(?!\d)|(?=前|之前|以前|底|末))")
+#: A ratio ("1:1", "1：0.5"): a number whose unit is the ratio itself.
+_RATIO_RE = re.compile(rf"^(?P<a>{_NUMBER})[:：](?P<b>{_NUMBER})$")
+
+
+def _written_date(m: re.Match[str]) -> str:
+    day = f"{int(m.group('d'))}日" if m.group("d") else ""
+    return f"{m.group('y')}年{int(m.group('m'))}月{day}"
 _MONTH_DAYS = {1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
 
 
@@ -116,6 +130,11 @@ def parse_deadline(text: str) -> str | None:
     m = _YEAR_END_RE.search(text)
     if m:
         return f"{m.group('y')}-12-31" if m.group("y") else "year-end"
+    m = _QUARTER_RE.search(text)
+    if m:
+        month = 3 * _QUARTERS[m.group("q")]
+        day = _MONTH_DAYS[month]
+        return f"{m.group('y')}-{month:02d}-{day:02d}" if m.group("y") else f"{month:02d}-{day:02d}"
     return None
 
 
@@ -126,6 +145,9 @@ def _looks_like_deadline(text: str) -> bool:
     date = _DATE_RE.search(text) if re.search(r"\d\s*月", text) else None
     if date:
         return first_digit is None or date.start() <= first_digit.start()
+    quarter = _QUARTER_RE.search(text)
+    if quarter:
+        return first_digit is None or quarter.start() <= first_digit.start() <= quarter.end()
     return bool(_YEAR_END_RE.search(text)) and first_digit is None
 
 
@@ -136,13 +158,19 @@ def parse_target(raw: str) -> Target:
     text = re.sub(r"\s+", "", fold_width(raw)).replace("％", "%")
     if not text or text in {"-", "/", "无", "——", "—", "**", "*"}:
         return Target(kind=TargetKind.empty, raw=raw)
+    # "2025.12.31前", "2025-12-31", "2025/6": a date written with numbers, read as written out.
+    text = _NUMERIC_DATE_RE.sub(_written_date, text, count=1)
+    ratio = _RATIO_RE.match(text)
+    if ratio:
+        return Target(kind=TargetKind.numeric, raw=raw, comparator="=", comparator_implied=True,
+                      value=float(ratio.group("a")), unit="比")
 
     if _looks_like_deadline(text):
         deadline = parse_deadline(text)
         # "2020年12月底前" is a deadline; "3个月内完成" is a duration and handled below.
         if deadline and not re.match(rf"^(?:[^\d]*){_NUMBER}\s*(?:个月|天|日|个工作日|工作日|小时)", text):
             remainder = _DATE_RE.sub("", text)
-            remainder = _YEAR_END_RE.sub("", remainder)
+            remainder = _QUARTER_RE.sub("", _YEAR_END_RE.sub("", remainder))
             remainder = _DEADLINE_MARKERS.sub("", remainder).strip("，,。.;； ")
             return Target(kind=TargetKind.deadline, raw=raw, deadline=deadline, comparator="<=",
                           text=remainder or None)

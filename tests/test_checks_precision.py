@@ -194,3 +194,9 @@ def test_heritage_inheritors_indicator_meets_its_goal():
     spec = {"project": {"name": "非遗保护传承专项经费", "goals": ["资助市级以上代表性传承人45名开展传习活动"]},
             "indicators": [{"level1": "效益指标", "level2": "可持续影响指标", "name": "非遗传承人队伍稳定率", "target": "≥95%"}]}
     assert Scorer(Settings(select=["ZB-R001"])).score_document(build_example(spec)).all_findings() == []
+
+
+@pytest.mark.parametrize("target", ["A级", "AAA级", "二级以上", "甲等"])
+def test_a_grade_is_a_verifiable_target(target):
+    spec = {"indicators": [{"level1": "产出指标", "level2": "质量指标", "name": "考核等级", "target": target}]}
+    assert Scorer(Settings(select=["ZB-M002"])).score_document(build_example(spec)).all_findings() == []

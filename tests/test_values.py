@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from scorer.document import TargetKind
 from scorer.values import parse_amount, parse_deadline, parse_target
 
 
@@ -90,3 +91,30 @@ def test_parse_target_never_raises(raw):
 @given(st.text(alphabet="0123456789.%≥≤<>＞＜=年月日底前以上以内不低于超过个次人万元 \t，", max_size=30))
 def test_parse_target_on_value_like_text(raw):
     parse_target(raw)
+
+
+@pytest.mark.parametrize("raw, deadline", [
+    ("2025.12.31前", "2025-12-31"),
+    ("2025-12-31", "2025-12-31"),
+    ("2025/6/30", "2025-06-30"),
+    ("2025.12前", "2025-12-31"),
+    ("第四季度", "12-31"),
+    ("2025年三季度末", "2025-09-30"),
+    ("四季度前完成", "12-31"),
+])
+def test_dates_written_with_numbers_and_quarters_are_deadlines(raw, deadline):
+    target = parse_target(raw)
+    assert (target.kind, target.deadline, target.text) == (TargetKind.deadline, deadline, None)
+
+
+@pytest.mark.parametrize("raw, kind, value, unit", [
+    ("每季度1次", TargetKind.qualitative, None, None),   # a frequency, not a quarter's end
+    ("2025.12", TargetKind.numeric, 2025.12, None),      # a bare decimal stays a number
+    ("2025.5万元", TargetKind.numeric, 2025.5, "万元"),
+    ("1:1", TargetKind.numeric, 1.0, "比"),
+    ("≤35微克/立方米", TargetKind.numeric, 35.0, "微克/立方米"),
+    ("≤50mg/L", TargetKind.numeric, 50.0, "mg/L"),
+])
+def test_other_value_forms(raw, kind, value, unit):
+    target = parse_target(raw)
+    assert (target.kind, target.value, target.unit) == (kind, value, unit)

@@ -33,6 +33,8 @@ BINARY_OUTCOME_RE = re.compile(
     r"(?:评审|验收|审核|审计|评估|考核|鉴定|检查|复核|备案|批复)"
     r"(?:[和及与、](?:上级部门|专家|第三方)?(?:评审|验收|审核|审计|评估|考核|鉴定|检查))?[。.]?$"
     r"|^(?:合格|达标|合规|全部合格|全部达标|验收合格|[是否])[。.]?$"
+    # a grade on a scale someone assigns: A级, AAA级, 二级, 甲等
+    r"|^(?:达到|评为|获得|保持|不低于)?(?:[A-Ea-e]{1,5}|[一二三四五甲乙丙])[级等](?:以上|及以上)?[。.]?$"
 )
 
 #: A value that is only a unit or comparator left from the template ("》 亩", "≧ %", "万人").
