@@ -163,3 +163,16 @@ def test_value_with_comparator_and_unit_cells(value, comparator, unit, read):
     from scorer.parsers.interpret import with_comparator_and_unit
 
     assert with_comparator_and_unit(value, comparator, unit) == read
+
+
+def test_header_row_repeated_at_a_page_break_continues_the_table():
+    """A long table carries its header row onto every page (PDF conversions and pastes
+    keep the copies): the same header again is the same table, not a new project."""
+    lines = (TEMPLATES / "project_2021.tsv").read_text(encoding="utf-8").splitlines()
+    header = next(i for i, line in enumerate(lines) if "三级指标" in line)
+    repeated = lines[:header + 3] + [lines[header]] + lines[header + 3:]
+    doc = parse_text("\n".join(repeated) + "\n", "paged.tsv")
+    assert [len(p.indicators) for p in doc.projects] == [7] and not doc.issues
+    # a different header after indicators still starts a new table
+    other = lines + ["一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t培训人次\t≥200人次"]
+    assert [len(p.indicators) for p in parse_text("\n".join(other) + "\n", "two.tsv").projects] == [7, 1]

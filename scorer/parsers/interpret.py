@@ -270,6 +270,8 @@ class _Builder:
         #: indicator table's header, when it has one.
         self.table_period = ""
         self.set_aside_rows = 0
+        #: the current indicator header row's keys, to recognise it when it comes again.
+        self.header_keys: list[str] = []
         #: 年度主要任务 block: field (total/fiscal/other) → column of its amounts.
         self.task_columns: dict[str, int] = {}
         #: per project, the sum of its tasks' amounts: the budget when there is no 合计 row.
@@ -389,6 +391,11 @@ class _Builder:
                 return
             project = self.current_project(row.location)
             period = _table_period(texts[:min(header.values())])
+            if self.mode == "indicators" and keys == self.header_keys:
+                # The header row again, as Word repeats it on every page of a long table
+                # and a paste keeps it: the same table goes on.
+                return
+            self.header_keys = keys
             if project.indicators and {self.table_period, period} == {"long", "annual"}:
                 # 长期 and 年度 tables of one project: the year's indicators are what
                 # this budget buys and what is checked; the multi-year ones are set aside.
