@@ -114,6 +114,7 @@ def test_dates_written_with_numbers_and_quarters_are_deadlines(raw, deadline):
     ("1:1", TargetKind.numeric, 1.0, "比"),
     ("≤35微克/立方米", TargetKind.numeric, 35.0, "微克/立方米"),
     ("≤50mg/L", TargetKind.numeric, 50.0, "mg/L"),
+    ("≤10/10万", TargetKind.numeric, 10.0, "/10万"),    # a rate per 100,000 people
 ])
 def test_other_value_forms(raw, kind, value, unit):
     target = parse_target(raw)
