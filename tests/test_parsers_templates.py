@@ -24,6 +24,7 @@ def test_national_2021_project_table():
     doc = parse_path(TEMPLATES / "project_2021.tsv")
     (project,) = doc.projects
     assert project.name == "乡村道路养护经费" and project.department == "某县交通运输局"
+    assert project.title == "项目支出绩效目标表（2024年度）"  # the year line under the heading is part of it
     assert (project.budget_total, project.budget_fiscal, project.budget_other) == (120, 100, 20)
     assert project.spending_plan is None and len(project.goals) == 1
     assert _rows(doc)[0] == ("产出指标", "数量指标", "日常养护里程", "≥120公里")
@@ -80,6 +81,7 @@ def test_department_overall_table():
     doc = parse_path(TEMPLATES / "department_overall.tsv")
     (project,) = doc.projects
     assert doc.department == project.department == "某县卫生健康局"
+    assert project.name == "部门整体支出"  # from the heading, without 绩效目标申报表 and the year
     assert (project.budget_total, project.budget_fiscal, project.budget_other) == (800, 750, 50)
     assert project.fund_use.splitlines() == ["基本公共卫生服务：为辖区居民提供基本公共卫生服务",
                                              "医疗机构运行保障：保障乡镇卫生院正常运转"]

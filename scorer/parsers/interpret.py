@@ -84,6 +84,7 @@ _BUDGET_BLOCK = "预算规模及资金用途"
 _PLAN_LABEL = re.compile(r"^资金支出计划")
 _MONTH = re.compile(r"^(\d{1,2})月(?:底|末)?$")
 _TITLE = re.compile(r"绩效目标(?:表|申报表)|项目支出绩效|绩效目标情况表")
+_YEAR_NOTE = re.compile(r"^[(（]\s*(?:19|20)\d{2}\s*年度?\s*[)）]$")
 _TITLE_NUMBER = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[、.．]\s*")
 _DEPT_ROW = re.compile(r"^(?:\d{3,}\s*)?(?P<name>\S{2,40}?(?:局|委|委员会|院|厅|办|办公室|中心|站|所|队|会|部|处|馆|校|学校|政府))$")
 _DEPT_CODE = re.compile(r"^\d{3,}\s*|\s*[(（]?\d{3,}[)）]?$")
@@ -317,6 +318,10 @@ class _Builder:
             self.pending_title = text
             self.pending_title_junk = junk
             self.mode = None
+            return
+        if self.pending_title and _YEAR_NOTE.match(text):
+            # "（2024年度）" on its own line under the heading belongs to it.
+            self.pending_title = f"{self.pending_title}{text}"
             return
         if (not self.doc.title and not self.seen_table and len(text) <= 40
                 and not re.match(r"^第[一二三四五六七八九十]+部分", text)):
@@ -730,7 +735,8 @@ class _Builder:
         doc = self.doc
         for project in doc.projects:
             if not project.name and project.title:
-                project.name = re.sub(r"绩效目标(?:申报)?表$", "", _TITLE_NUMBER.sub("", project.title)).strip()
+                project.name = re.sub(r"绩效目标(?:申报)?表(?:[(（][^()（）]*[)）])?$", "",
+                                      _TITLE_NUMBER.sub("", project.title)).strip()
             project.goals = split_goals(project.goals_raw)
             if project.budget_total is None and not project.budget_raw and project.index in self.task_sums:
                 project.budget_total = round(self.task_sums[project.index], 6)
