@@ -22,7 +22,11 @@ PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 WORDS = ["一级指标", "二级指标", "三级指标", "指标值", "绩效指标描述", "指标值确定依据", "产出指标", "数量指标",
          "效益指标", "项目名称", "项目编码", "预算数", "其中：财政资金", "其他资金", "资金用途", "预算规模及资金用途",
          "资金支出计划（%）", "3月底", "12月底", "绩效目标", "单位：万元", "定州市生态环境局", "≥95%", "100.00",
-         "1、完成任务", "绩效目标表", "[bookmark: _Toc1]", "TC x \\f C \\l 1", "", " ", "　"]
+         "1、完成任务", "绩效目标表", "[bookmark: _Toc1]", "TC x \\f C \\l 1", "", " ", "　",
+         # the other templates' labels (tests/test_parsers_templates.py)
+         "年度主要任务", "金额合计", "总额", "财政拨款", "中期资金总额", "年度资金总额：", "总体目标", "中期目标（2016年）",
+         "年度目标（2016年）", "长期绩效指标", "年度绩效指标", "指标内容", "指标性质", "度量单位", "≥", "部门（单位）名称",
+         "项目属性", "（2024年度）", "2025.12.31前", "第四季度"]
 SEPARATORS = ['"', "'", "\t", "\n", "\r", ","]
 PUNCTUATION = [*SEPARATORS, "\r\n", '""', '"\t"', "\x00"]
 cell_text = st.one_of(
@@ -89,3 +93,11 @@ def test_zip_headed_bytes_in_every_format(tail, fmt):
        st.text(alphabet=st.sampled_from(list('0.#,%E+-;@"[]Red_ \\*?/')), max_size=16))
 def test_any_number_in_any_format_is_shown(value, number_format):
     assert isinstance(format_value(value, number_format), str)
+
+
+def test_a_cell_of_only_a_colon_is_not_a_label():
+    """Labels lose a trailing colon ("资金总额："), so a cell of only "：" has an empty key;
+    a row of such cells is still a row (found by the property test above)."""
+    assert _accepts(lambda: parse_text("一级指标\t项目名称\n:\n", "x.tsv")) is None
+    doc = _accepts(lambda: parse_text("一级指标\t二级指标\t三级指标\t指标值\n：\n产出指标\t数量指标\t培训人次\t200人次\n", "y.tsv"))
+    assert doc is not None and len(doc.projects[0].indicators) == 1

@@ -445,7 +445,7 @@ class _Builder:
                     or values["department"]
             self.mode = None
             return
-        first_key = next(k for k in keys if k)
+        first_key = next((k for k in keys if k), "")  # "：" alone has an empty key
         if _PLAN_LABEL.match(first_key):
             self.on_plan_header(row)
             return
@@ -584,7 +584,7 @@ class _Builder:
         if sub_header and not any(parse_amount(t) is not None for t in texts):
             self.task_columns = sub_header
             return True
-        first = next(k for k in keys if k)
+        first = next((k for k in keys if k), "")
         if first in _GOAL_LABELS or _indicator_columns(keys) is not None or first in _NAME_LABELS:
             self.mode = None
             return False
