@@ -200,3 +200,18 @@ def test_heritage_inheritors_indicator_meets_its_goal():
 def test_a_grade_is_a_verifiable_target(target):
     spec = {"indicators": [{"level1": "产出指标", "level2": "质量指标", "name": "考核等级", "target": target}]}
     assert Scorer(Settings(select=["ZB-M002"])).score_document(build_example(spec)).all_findings() == []
+
+
+@pytest.mark.parametrize("name, cleaned", [
+    ("65岁以上老年人健康管理人数", "65岁以上老年人健康管理人数"),  # digits a name starts with are the name
+    ("2020年新增造林面积", "2020年新增造林面积"),
+    ("12350安全生产举报奖励次数", "12350安全生产举报奖励次数"),
+    ("1.5万人次", "1.5万人次"),              # a decimal, not numbering
+    ("1.培训人次", "培训人次"), ("2、培训人次", "培训人次"), ("指标1:安置小区物业费", "安置小区物业费"),
+    ("(1)培训人次", "培训人次"), ("★培训人次", "培训人次"), ("培训人次(人)", "培训人次"),
+    ("88", ""), ("0", ""),                  # no letter: names nothing
+])
+def test_clean_name_strips_numbering_not_the_name(name, cleaned):
+    from scorer.checks.facts import clean_name
+
+    assert clean_name(name) == cleaned

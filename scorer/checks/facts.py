@@ -55,10 +55,15 @@ def compact_key(text: str) -> str:
     return _PUNCT.sub("", unicodedata.normalize("NFKC", text or "")).lower()
 
 
+_NAME_LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
 @lru_cache(maxsize=1 << 16)
 def clean_name(name: str) -> str:
-    """The name without bracketed notes, numbering and template stars."""
-    return lx.NAME_NOISE_RE.sub("", unicodedata.normalize("NFKC", name or "")).strip()
+    """The name without bracketed notes, numbering and template stars; "" for a name with
+    no letter at all ("88", "0"), which names nothing (ZB-S004 reports it, the rest pass it by)."""
+    cleaned = lx.NAME_NOISE_RE.sub("", unicodedata.normalize("NFKC", name or "")).strip()
+    return cleaned if _NAME_LETTER.search(cleaned) else ""
 
 
 def time_or_cost_name(name: str) -> bool:

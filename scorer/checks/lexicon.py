@@ -60,7 +60,9 @@ GENERIC_NAME_WORDS: tuple[str, ...] = (
 GENERIC_NAME_RE = re.compile("|".join(sorted(map(re.escape, GENERIC_NAME_WORDS), key=len, reverse=True)))
 
 #: Notes in brackets and numbering that are not part of the name ("指标1:", "(≥**%)").
-NAME_NOISE_RE = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]|^指标\s*\d+\s*[:：]?|^\d+\s*[、.．:：]?|[★☆*%]+")
+#: Row numbering is a number and a separator ("1.", "2、"), not the digits a name starts
+#: with ("65岁以上…", "2020年新增…", "12350举报…"), nor a decimal ("1.5万人次").
+NAME_NOISE_RE = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]|^指标\s*\d+\s*[:：]?|^\d{1,2}\s*[、.．:：](?!\d)|[★☆*%]+")
 
 #: Names that measure a share, so the value should be a percentage.
 PERCENT_NAME_RE = re.compile(r"(?:率|比例|比重|占比|百分比|满意度|满意程度|知晓度|认可度)$")
