@@ -178,3 +178,14 @@ def test_header_row_repeated_at_a_page_break_continues_the_table():
     # a different header after indicators still starts a new table
     other = lines + ["一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t培训人次\t≥200人次"]
     assert [len(p.indicators) for p in parse_text("\n".join(other) + "\n", "two.tsv").projects] == [7, 1]
+
+
+def test_department_document_of_2021_project_tables():
+    """A department's document is the 2021 project table once per project, with only a
+    项目名称 row to start each: every table is its own project with its own header block."""
+    first = (TEMPLATES / "project_2021.tsv").read_text(encoding="utf-8").splitlines()
+    second = [line.replace("乡村道路养护经费", "农村公路危桥改造").replace("120", "300") for line in first[2:]]
+    doc = parse_text("\n".join(["某县交通运输局2025年项目支出绩效目标", *first[2:], "", *second]) + "\n", "dept.tsv")
+    assert [(p.name, p.budget_total, len(p.indicators), len(p.goals)) for p in doc.projects] == [
+        ("乡村道路养护经费", 120, 7, 1), ("农村公路危桥改造", 300, 7, 1)]
+    assert not doc.issues

@@ -421,7 +421,11 @@ class _Builder:
             self.header_blank = {i for i, t in enumerate(texts) if not t}
             self.mode = "indicators"
             return
-        if any(k in _CODE_LABELS for k in keys) or (any(k in _NAME_LABELS for k in keys) and self.mode != "indicators"):
+        first_label = next((k for k in keys if k), "")
+        if any(k in _CODE_LABELS for k in keys) or (
+                any(k in _NAME_LABELS for k in keys) and (self.mode != "indicators" or first_label in _NAME_LABELS)):
+            # After an indicator table, a row that starts with 项目名称 is the next project's
+            # header (the 2021 national table has no 项目编码 row to announce it).
             self.on_project_header(row, keys)
             return
         if self.on_unit_or_department(filled):
