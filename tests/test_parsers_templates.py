@@ -70,9 +70,19 @@ def test_indicator_content_is_a_description_when_the_table_has_names():
     ("1.全面落实基本公共卫生服务项目；2.保障医疗机构正常运行。", ["全面落实基本公共卫生服务项目", "保障医疗机构正常运行。"]),
     ("1、完成A，\n2、完成B；", ["完成A", "完成B；"]),  # the last goal keeps its end: it may be cut off
     ("完成道路养护", ["完成道路养护"]),
+    ("一是完成养护120公里；二是路况优良率达到80%。", ["完成养护120公里", "路况优良率达到80%。"]),
+    ("（1）完成养护；（2）提升路况。", ["完成养护", "提升路况。"]),
+    ("①完成养护②提升路况", ["完成养护", "提升路况"]),
+    ("目标1：完成养护；目标2：提升路况", ["完成养护", "提升路况"]),
+    ("一、完成养护\n二、提升路况", ["完成养护", "提升路况"]),
+    ("1.5万亩高标准农田建设", ["1.5万亩高标准农田建设"]),  # a decimal, not a number 1
+    ("统一是关键", ["统一是关键"]),
 ])
 def test_numbered_goals_lose_the_list_separator(text, goals):
-    assert [g.text for g in split_goals(text)] == goals
+    parsed = split_goals(text)
+    assert [g.text for g in parsed] == goals
+    if len(goals) > 1:
+        assert [g.number for g in parsed] == list(range(1, len(goals) + 1))
 
 
 def test_department_overall_table():

@@ -89,7 +89,27 @@ _TITLE_NUMBER = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[�
 _DEPT_ROW = re.compile(r"^(?:\d{3,}\s*)?(?P<name>\S{2,40}?(?:局|委|委员会|院|厅|办|办公室|中心|站|所|队|会|部|处|馆|校|学校|政府))$")
 _DEPT_CODE = re.compile(r"^\d{3,}\s*|\s*[(（]?\d{3,}[)）]?$")
 _UNIT_ROW = re.compile(r"^单位[:：]\s*(?P<unit>\S+)$")
-_GOAL_SPLIT = re.compile(r"(?:^|\n|(?<=[。；;]))\s*(?P<n>\d{1,2})\s*[、.．)）]\s*")
+#: A goal's number where a line or sentence starts: 1、 2. 3） (4) 一是 二、 目标1：, not a
+#: decimal ("1.5万亩"); ① anywhere.
+_GOAL_SPLIT = re.compile(
+    r"(?:(?:^|\n|(?<=[。；;]))\s*(?:目标\s*)?"
+    r"(?:[(（](?P<p>\d{1,2}|[一二三四五六七八九十]{1,3})[)）]|(?P<n>\d{1,2})\s*[、.．)）:：](?!\d)"
+    r"|(?P<z>[一二三四五六七八九十]{1,3})\s*(?:是|[、:：]))"
+    r"|(?P<c>[①-⑳]))\s*"  # circled numbers mark a list item wherever they stand
+)
+_CN_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+
+
+def _goal_number(m: re.Match[str]) -> int:
+    if m.group("c"):
+        return ord(m.group("c")) - ord("①") + 1
+    text = m.group("n") or m.group("p") or m.group("z")
+    if text.isdigit():
+        return int(text)
+    if len(text) == 1:
+        return _CN_NUMERALS[text]
+    tens, _, ones = text.partition("十")  # 十一, 二十, 二十一
+    return (_CN_NUMERALS.get(tens, 1) if tens else 1) * 10 + (_CN_NUMERALS.get(ones, 0) if ones else 0)
 _LEVEL_LIKE = re.compile(r"指标(?:\(.*\))?$")
 
 
@@ -224,7 +244,8 @@ def with_comparator_and_unit(value: str, comparator: str, unit: str) -> str:
 
 
 def split_goals(text: str) -> list[Goal]:
-    """"1、…\\n2、…" → numbered goals; unnumbered text → one goal per line."""
+    """"1、…\\n2、…", "（1）…（2）…", "一是…；二是…" → numbered goals; unnumbered text →
+    one goal per line."""
     text = text.strip()
     if not text:
         return []
@@ -242,7 +263,7 @@ def split_goals(text: str) -> list[Goal]:
             # "1.…；2.…" on one line: the separator belongs to the list, not to the goal.
             body = body.rstrip(_LIST_SEPARATORS).strip()
         if body:
-            goals.append(Goal(number=int(m.group("n")), text=body))
+            goals.append(Goal(number=_goal_number(m), text=body))
     return goals
 
 
