@@ -199,3 +199,21 @@ def test_department_document_of_2021_project_tables():
     assert [(p.name, p.budget_total, len(p.indicators), len(p.goals)) for p in doc.projects] == [
         ("乡村道路养护经费", 120, 7, 1), ("农村公路危桥改造", 300, 7, 1)]
     assert not doc.issues
+
+
+def test_spending_plan_by_quarter():
+    text = ("项目名称\t乡村道路养护经费\n项目编码\t52000123\n预算数\t120\t财政资金\t120\t其他资金\t\n"
+            "资金支出计划（%）\t一季度\t二季度\t三季度\t四季度\n\t20\t50\t80\t100\n"
+            "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t日常养护里程\t≥120公里\n")
+    doc = parse_text(text, "quarters.tsv")
+    assert doc.projects[0].spending_plan.values == {3: 20, 6: 50, 9: 80, 12: 100} and not doc.issues
+
+
+@pytest.mark.parametrize("column, month", [
+    ("3月底", 3), ("6月", 6), ("12月末", 12), ("1-6月", 6), ("一季度", 3), ("第2季度", 6), ("Q3", 9),
+    ("四季度末", 12), ("上半年", 6), ("全年", 12), ("13月", None), ("季度", None), ("2024年", None),
+])
+def test_plan_columns(column, month):
+    from scorer.parsers.interpret import plan_month
+
+    assert plan_month(column) == month

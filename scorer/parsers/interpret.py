@@ -82,7 +82,10 @@ _GOAL_LABELS = {"绩效目标", "年度绩效目标", "项目绩效目标", "年
 _LONG_TERM_GOAL_LABELS = {"长期目标", "中期目标", "中长期目标", "长期绩效目标", "中期绩效目标"}
 _BUDGET_BLOCK = "预算规模及资金用途"
 _PLAN_LABEL = re.compile(r"^资金支出计划")
-_MONTH = re.compile(r"^(\d{1,2})月(?:底|末)?$")
+_MONTH = re.compile(r"^(?:1-|1～|1~|1至)?(\d{1,2})月(?:底|末|份)?(?:前)?$")
+#: Plan columns by quarter or half-year: 一季度 / 第1季度 / Q1 / 上半年 / 全年.
+_QUARTER_COLUMN = re.compile(r"^(?:第?(?P<q>[一二三四1-4])季度(?:末|底)?|[Qq](?P<qq>[1-4])|(?P<h>上半年|下半年|全年|年底|年末))$")
+_HALF_MONTH = {"上半年": 6, "下半年": 12, "全年": 12, "年底": 12, "年末": 12}
 _TITLE = re.compile(r"绩效目标(?:表|申报表)|项目支出绩效|绩效目标情况表")
 _YEAR_NOTE = re.compile(r"^[(（]\s*(?:19|20)\d{2}\s*年度?\s*[)）]$")
 _TITLE_NUMBER = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[、.．]\s*")
@@ -111,6 +114,22 @@ def _goal_number(m: re.Match[str]) -> int:
     tens, _, ones = text.partition("十")  # 十一, 二十, 二十一
     return (_CN_NUMERALS.get(tens, 1) if tens else 1) * 10 + (_CN_NUMERALS.get(ones, 0) if ones else 0)
 _LEVEL_LIKE = re.compile(r"指标(?:\(.*\))?$")
+
+
+def plan_month(text: str) -> int | None:
+    """The month a 资金支出计划 column ends: 3月底 → 3, 1-6月 → 6, 三季度 → 9, Q2 → 6, 上半年 → 6."""
+    key = fold_width(text).replace(" ", "")
+    m = _MONTH.match(key)
+    if m:
+        month = int(m.group(1))
+        return month if 1 <= month <= 12 else None
+    m = _QUARTER_COLUMN.match(key)
+    if not m:
+        return None
+    if m.group("h"):
+        return _HALF_MONTH[m.group("h")]
+    quarter = m.group("q") or m.group("qq")
+    return 3 * ("一二三四".index(quarter) + 1 if quarter in "一二三四" else int(quarter))
 
 
 def looks_like_title(text: str) -> bool:
@@ -665,9 +684,9 @@ class _Builder:
         self.current_project(row.location)
         self.plan_months = []
         for i, t in enumerate(row.texts):
-            m = _MONTH.match(fold_width(t).replace(" ", ""))
-            if m:
-                self.plan_months.append((i, int(m.group(1))))
+            month = plan_month(t)
+            if month is not None:
+                self.plan_months.append((i, month))
         self.mode = "plan" if self.plan_months else None
 
     def on_plan_values(self, row: Row) -> None:
