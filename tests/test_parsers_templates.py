@@ -217,3 +217,13 @@ def test_plan_columns(column, month):
     from scorer.parsers.interpret import plan_month
 
     assert plan_month(column) == month
+
+
+def test_budget_amounts_under_their_headings():
+    """项目资金（万元）| 年度资金总额 | 财政拨款 | 其他资金, and the amounts in the row below
+    (not a 资金用途 of "120 100 20")."""
+    text = ("项目名称\t乡村道路养护经费\t\t\n项目资金（万元）\t年度资金总额\t财政拨款\t其他资金\n\t120\t100\t20\n"
+            "年度总体目标\t完成农村公路日常养护120公里\t\t\n一级指标\t二级指标\t三级指标\t指标值\n"
+            "产出指标\t数量指标\t日常养护里程\t≥120公里\n")
+    (project,) = parse_text(text, "budget-row.tsv").projects
+    assert (project.budget_total, project.budget_fiscal, project.budget_other, project.fund_use) == (120, 100, 20, "")

@@ -116,6 +116,13 @@ def _goal_number(m: re.Match[str]) -> int:
 _LEVEL_LIKE = re.compile(r"指标(?:\(.*\))?$")
 
 
+def _read_budget(project: Project) -> None:
+    """The budget amounts from the cells kept in ``budget_raw``."""
+    project.budget_total = parse_amount(project.budget_raw.get("total", ""))
+    project.budget_fiscal = parse_amount(project.budget_raw.get("fiscal", ""))
+    project.budget_other = parse_amount(project.budget_raw.get("other", ""))
+
+
 def plan_month(text: str) -> int | None:
     """The month a 资金支出计划 column ends: 3月底 → 3, 1-6月 → 6, 三季度 → 9, Q2 → 6, 上半年 → 6."""
     key = fold_width(text).replace(" ", "")
@@ -319,6 +326,8 @@ class _Builder:
         self.task_sums: dict[int, float] = {}
         #: first column of the year's half of a multi-year budget block (0: the whole row).
         self.budget_from = 0
+        #: budget field → column, when the amounts are in the row under their headings.
+        self.budget_columns: dict[str, int] = {}
         #: column of the 年度目标 heading in a side-by-side goal block.
         self.goal_column = 0
 
@@ -525,6 +534,8 @@ class _Builder:
         if self.mode == "plan":
             self.on_plan_values(row)
             return
+        if self.mode == "budget" and self.budget_columns and self.on_budget_amounts(row):
+            return
         if self.mode == "budget" and not texts[0]:
             project = self.current_project(row.location)
             project.fund_use = "\n".join(filled)
@@ -653,9 +664,7 @@ class _Builder:
             by_field = dict(zip(("total", "fiscal", "other"), (texts[i] for i in sorted(amounts))))
         for field_name, raw in by_field.items():
             project.budget_raw[field_name] = raw
-        project.budget_total = parse_amount(project.budget_raw.get("total", ""))
-        project.budget_fiscal = parse_amount(project.budget_raw.get("fiscal", ""))
-        project.budget_other = parse_amount(project.budget_raw.get("other", ""))
+        _read_budget(project)
 
     def on_budget(self, row: Row, keys: list[str]) -> None:
         project = self.current_project(row.location)
@@ -669,16 +678,31 @@ class _Builder:
         for field_name in ("total", "fiscal", "other"):
             if field_name in values:
                 project.budget_raw[field_name] = values[field_name]
-        project.budget_total = parse_amount(project.budget_raw.get("total", ""))
-        project.budget_fiscal = parse_amount(project.budget_raw.get("fiscal", ""))
-        project.budget_other = parse_amount(project.budget_raw.get("other", ""))
+        _read_budget(project)
         for label, field_name in (("total", "budget_total"), ("fiscal", "budget_fiscal"), ("other", "budget_other")):
             raw = project.budget_raw.get(label, "")
             if raw and getattr(project, field_name) is None:
                 self.issue(f"budget cell '{raw}' is not a number", row.location, severity="warning")
         if values.get("fund_use"):
             project.fund_use = values["fund_use"]
+        # 年度资金总额 | 财政拨款 | 其他资金 as column headings, the amounts in the row below.
+        money = {"total": _TOTAL_LABELS, "fiscal": _FISCAL_LABELS, "other": _OTHER_LABELS}
+        headings = {f: i for i, k in enumerate(keys) for f, names in money.items() if k in names and i >= self.budget_from}
+        self.budget_columns = headings if len(headings) >= 2 and not any(values.get(f) for f in headings) else {}
         self.mode = "budget"
+
+    def on_budget_amounts(self, row: Row) -> bool:
+        """The row of amounts under 年度资金总额 | 财政拨款 | 其他资金 headings; False when the
+        row has no amount under them (then it is the 资金用途 row)."""
+        texts = row.texts
+        cells = {f: texts[i] for f, i in self.budget_columns.items() if i < len(texts) and texts[i]}
+        if not cells or any(parse_amount(t) is None for t in cells.values()):
+            return False
+        project = self.current_project(row.location)
+        project.budget_raw.update(cells)
+        _read_budget(project)
+        self.budget_columns = {}
+        return True
 
     def on_plan_header(self, row: Row) -> None:
         self.current_project(row.location)
