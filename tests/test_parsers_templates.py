@@ -227,3 +227,11 @@ def test_budget_amounts_under_their_headings():
             "产出指标\t数量指标\t日常养护里程\t≥120公里\n")
     (project,) = parse_text(text, "budget-row.tsv").projects
     assert (project.budget_total, project.budget_fiscal, project.budget_other, project.fund_use) == (120, 100, 20, "")
+
+
+def test_goal_rows_and_labels_with_a_unit_note():
+    """绩效目标 | 目标1 | … then | 目标2 | … rows, and 预算金额（万元） as the budget label."""
+    (project,) = parse_path(TEMPLATES / "goal_rows_and_noted_labels.tsv").projects
+    assert [(g.number, g.text) for g in project.goals] == [(1, "完成农村公路日常养护120公里"), (2, "路况优良率达到80%以上")]
+    assert (project.code, project.budget_total, project.budget_fiscal) == ("52000123", 120, 120)
+    assert project.fund_use == "农村公路日常养护、小修保养及应急抢险"

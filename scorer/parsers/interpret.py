@@ -100,6 +100,8 @@ _GOAL_SPLIT = re.compile(
     r"|(?P<z>[一二三四五六七八九十]{1,3})\s*(?:是|[、:：]))"
     r"|(?P<c>[①-⑳]))\s*"  # circled numbers mark a list item wherever they stand
 )
+#: A goal's own label cell: 目标1, 目标 2.
+_GOAL_ROW_LABEL = re.compile(r"^目标\s*(\d{1,2})$")
 _CN_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 
 
@@ -486,8 +488,8 @@ class _Builder:
             self.task_columns = {}
             self.mode = "tasks"
             return
-        if any(k in _BUDGET_LABELS for k in keys):
-            self.on_budget(row, keys)
+        if any(k in _BUDGET_LABELS or _base(k) in _BUDGET_LABELS for k in keys):
+            self.on_budget(row, [k if k in _BUDGET_LABELS else _base(k) for k in keys])
             return
         if any(k in _DEPT_LABELS for k in keys):
             # 2021 template: 主管部门 | … | 实施单位 | … under the project name.
@@ -516,9 +518,12 @@ class _Builder:
                 self.mode = "goal_columns"
                 return
             if not (rest and rest[0][0] in _LONG_TERM_GOAL_LABELS):
-                text = "\n".join(t for k, t in rest if k not in _GOAL_LABELS)
-                project.goals_raw = f"{project.goals_raw}\n{text}".strip()
+                self.add_goal_text(project, rest)
             self.mode = "goals"
+            return
+        if self.mode == "goals" and _GOAL_ROW_LABEL.match(first_key):
+            # 目标2 | … under 绩效目标 | 目标1 | …
+            self.add_goal_text(self.current_project(row.location), [(k, t) for k, t in zip(keys, texts) if t])
             return
         if keys and keys[0] in _FUND_USE_LABELS:
             project = self.current_project(row.location)
@@ -562,6 +567,19 @@ class _Builder:
             return
         if self.project is not None:
             self.not_understood(row, self.project)
+
+    @staticmethod
+    def add_goal_text(project: Project, cells: list[tuple[str, str]]) -> None:
+        """A goal row's cells after its label; a 目标N cell numbers the text after it."""
+        parts: list[str] = []
+        for key, text in cells:
+            numbered = _GOAL_ROW_LABEL.match(key)
+            if numbered:
+                parts.append(f"{numbered.group(1)}、")
+            elif key not in _GOAL_LABELS:
+                parts.append(f"{text}\n")
+        text = "".join(parts).strip()
+        project.goals_raw = f"{project.goals_raw}\n{text}".strip()
 
     def set_aside(self, project: Project, rows: int | None, location: Location) -> None:
         count = f"{rows} rows of " if rows else ""
