@@ -235,3 +235,18 @@ def test_goal_rows_and_labels_with_a_unit_note():
     assert [(g.number, g.text) for g in project.goals] == [(1, "完成农村公路日常养护120公里"), (2, "路况优良率达到80%以上")]
     assert (project.code, project.budget_total, project.budget_fiscal) == ("52000123", 120, 120)
     assert project.fund_use == "农村公路日常养护、小修保养及应急抢险"
+
+
+@pytest.mark.parametrize("header", [
+    "指标类别\t二级指标\t指标名称\t目标值",
+    "一级指标名称\t二级指标名称\t三级指标名称\t指标值",
+    "一级指标\t二级指标\t三级指标\t预期目标值",
+    "一级指标\t二级指标\t三级指标\t预期目标值（2025年）",
+    "一级指标\t二级指标\t三级指标\t2025年目标",
+])
+def test_other_spellings_of_the_indicator_header(header):
+    """Spellings of the level and value columns seen in local templates; a value column no
+    list names is still found by its heading, so no row loses its value."""
+    (indicator,) = parse_text(f"{header}\n产出指标\t数量指标\t培训人次\t≥200人次\n", "h.tsv").projects[0].indicators
+    assert (indicator.level1, indicator.level2, indicator.name, indicator.target_raw) == \
+        ("产出指标", "数量指标", "培训人次", "≥200人次")

@@ -34,13 +34,13 @@ from scorer.values import parse_amount, parse_target
 
 # Indicator-table columns: field → header spellings seen in published tables (keys normalised).
 INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
-    "level1": ("一级指标", "level1", "一级"),
-    "level2": ("二级指标", "level2", "二级"),
+    "level1": ("一级指标", "level1", "一级", "一级指标名称", "指标类别", "指标类型"),
+    "level2": ("二级指标", "level2", "二级", "二级指标名称"),
     "name": ("三级指标", "指标名称", "绩效指标", "level3", "三级指标名称", "三级"),
     "description": ("绩效指标描述", "指标描述", "指标解释", "指标内容", "指标说明", "description", "指标定义",
                     "指标值说明"),
     "target_raw": ("指标值", "目标值", "年度指标值", "指标值(目标值)", "绩效目标值", "年度目标值",
-                   "target_value", "预期指标值", "指标目标值"),
+                   "target_value", "预期指标值", "指标目标值", "预期目标值", "年度预期目标值", "绩效指标值", "计划值"),
     "basis": ("指标值确定依据", "确定依据", "指标值设定依据", "指标设定依据", "basis", "依据"),
     # Templates that give the comparator and the unit their own columns (the 2021 central
     # 核心绩效指标表: 指标性质 | 指标值 | 度量单位); the value is read with them.
@@ -172,6 +172,8 @@ _INDICATOR_SPELLINGS = _spellings(INDICATOR_COLUMNS)
 _PROJECT_SPELLINGS = _spellings(PROJECT_COLUMNS)
 #: every spelling of the 三级指标 column: a row without one cannot be an indicator header.
 _NAME_SPELLINGS = frozenset(_INDICATOR_SPELLINGS["name"])
+#: a column headed as a value: …指标值, …目标值, …目标 (not 指标值确定依据, 指标值说明).
+_VALUE_HEADING = re.compile(r"(?:指标值|目标值|目标)(?:\(.*\))?$")
 #: the column that names the indicator where a template has no 三级指标 column.
 _NAME_FALLBACK = frozenset({_key("指标内容"), _key("具体指标")})
 
@@ -217,6 +219,12 @@ def _indicator_columns(keys: list[str]) -> dict[str, int] | None:
         cols["name"] = at
         if cols.get("description") == at:
             del cols["description"]
+    if "target_raw" not in cols:
+        # Another spelling of the value column ("预期目标值（2025年）"): the first column after the
+        # name that is headed as a value, rather than losing every row's value.
+        at = next((i for i, k in enumerate(keys) if i > cols["name"] and _VALUE_HEADING.search(k)), None)
+        if at is not None:
+            cols["target_raw"] = at
     return cols if "name" in cols and ("level1" in cols or "level2" in cols) and len(cols) >= 3 else None
 
 
