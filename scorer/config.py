@@ -125,9 +125,11 @@ class Settings(BaseSettings):
     thresholds: Thresholds = Field(default_factory=Thresholds)
     weights: Weights = Field(default_factory=Weights)
     grades: Grades = Field(default_factory=Grades)
-    #: how goals and indicators are matched (ZB-R001/R002): "keywords" (jieba) or a
-    #: matcher a model package registered (e.g. embeddings).
-    goal_matcher: str = "keywords"
+    #: how goals and indicators are matched (ZB-R001/R002): "combined" (keywords and the
+    #: relevance model must agree that an indicator fits nothing; keywords alone when the
+    #: models are not loaded), "keywords" (jieba), or another registered matcher
+    #: ("embeddings", "auto").
+    goal_matcher: str = "combined"
 
     @field_validator("select", "ignore")
     @classmethod

@@ -89,3 +89,26 @@ def test_resources_without_a_model_or_with_another_embedder(tmp_path, caplog):
     assert loaded[EMBEDDER].version == loaded[EMBEDDER].model_id and RELEVANCE_MODEL not in loaded
     assert "was fitted on" in caplog.text
     assert ModelResources(use_models=False).current() == {}
+
+
+def test_combined_matcher_needs_both_signals_for_an_unrelated_indicator(resources):
+    """ZB-R001 under the default matcher: an indicator fits nothing only when the keywords
+    and the model both say so; goals are judged by the keywords; without the models it is
+    the keyword matcher."""
+    from scorer.checks.facts import document_facts
+    from scorer.semantic.matcher import CombinedGoalMatcher
+
+    assert Settings().goal_matcher == "combined"
+    assert isinstance(build_goal_matcher(Settings(), {}), KeywordGoalMatcher)
+    matcher = build_goal_matcher(Settings(), resources)
+    assert isinstance(matcher, CombinedGoalMatcher)
+    keywords = KeywordGoalMatcher(Settings())
+    doc = document_facts(build_example(IndicatorServesNoGoal.bad))
+    project, indicator = doc.projects[0], doc.projects[0].indicators[0]
+    by_words = keywords.indicator_related(project, indicator)
+    by_model = EmbeddingGoalMatcher(matcher.embedder, matcher.model).indicator_related(project, indicator)
+    combined = matcher.indicator_related(project, indicator)
+    assert combined.related == (by_words.related or by_model.related)
+    if not combined.related:  # both agree: the evidence is both matchers'
+        assert combined.evidence == (*by_words.evidence, *by_model.evidence)
+    assert matcher.goals_measured(project, project.indicators) == keywords.goals_measured(project, project.indicators)

@@ -24,7 +24,7 @@ def flagged(result, codes):
     return {(f.project, f.indicator): f for f in result.all_findings() if f.code in codes}
 
 
-@pytest.mark.parametrize("matcher", ["keywords", "auto"])
+@pytest.mark.parametrize("matcher", ["keywords", "auto", "combined"])
 def test_seed_001_unrelated_indicators_are_flagged(resources, seed_docs, matcher):
     result = Scorer(Settings(goal_matcher=matcher), resources=resources).score_document(seed_docs[SEED_001.name])
     unrelated = flagged(result, {"ZB-R001", "ZB-R003"})

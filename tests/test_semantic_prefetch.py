@@ -49,7 +49,7 @@ def _findings(result) -> list[tuple]:
     return sorted((f.code, f.message, str(f.location)) for f in result.all_findings())
 
 
-@pytest.mark.parametrize("matcher", ["keywords", "auto"])
+@pytest.mark.parametrize("matcher", ["keywords", "auto", "combined"])
 def test_one_encode_call_per_document(tmp_path, relevance_model, matcher):
     calls, result = _score(tmp_path, relevance_model, matcher)
     assert len(calls) == 1, f"expected one encode call, got {[len(c) for c in calls]}"
@@ -57,7 +57,7 @@ def test_one_encode_call_per_document(tmp_path, relevance_model, matcher):
     assert {"ZB-S005", "ZB-R003"} <= set(result.checks)
 
 
-@pytest.mark.parametrize("matcher", ["keywords", "auto"])
+@pytest.mark.parametrize("matcher", ["keywords", "auto", "combined"])
 def test_prefetch_changes_no_finding(tmp_path, relevance_model, matcher):
     without = tuple(s for s in DEFAULT_STAGES if s != "prefetch")
     calls_without, plain = _score(tmp_path, relevance_model, matcher, stages=without)
@@ -67,13 +67,23 @@ def test_prefetch_changes_no_finding(tmp_path, relevance_model, matcher):
     assert any(code.startswith("ZB-S00") for code, *_ in _findings(plain))
 
 
-def test_no_prefetch_without_a_memory(relevance_model):
-    """An embedder that keeps nothing gets no prefetch call: it would only encode twice."""
+@pytest.mark.parametrize("matcher", ["keywords", "combined"])
+def test_no_prefetch_without_a_memory(relevance_model, matcher):
+    """An embedder that keeps nothing gets no prefetch call: it would only encode twice.
+    (A model-backed goal matcher still judges the document in one call up front: the same
+    texts, and none more often than when it judges project by project.)"""
     def calls(stages):
         inner = CountingEmbedder()
-        scorer = Scorer(Settings(select=SEMANTIC), resources={EMBEDDER: inner, RELEVANCE_MODEL: relevance_model},
-                        stages=stages)
+        scorer = Scorer(Settings(select=SEMANTIC, goal_matcher=matcher),
+                        resources={EMBEDDER: inner, RELEVANCE_MODEL: relevance_model}, stages=stages)
         scorer.score_document(parse_path(SEED))
         return inner.calls
 
-    assert calls(DEFAULT_STAGES) == calls(tuple(s for s in DEFAULT_STAGES if s != "prefetch"))
+    with_prefetch, without = calls(DEFAULT_STAGES), calls(tuple(s for s in DEFAULT_STAGES if s != "prefetch"))
+    if matcher == "keywords":
+        assert with_prefetch == without
+    else:
+        from collections import Counter
+
+        encoded, lazily = (Counter(t for call in c for t in call) for c in (with_prefetch, without))
+        assert set(encoded) == set(lazily) and all(encoded[t] <= lazily[t] for t in encoded)

@@ -41,8 +41,15 @@ def _auto_matcher(settings, resources):
     return embedding_matcher(settings, resources, fallback_warning=False)
 
 
+def _combined_matcher(settings, resources):
+    from scorer.semantic.matcher import embedding_matcher
+
+    return embedding_matcher(settings, resources, fallback_warning=False, combined=True)
+
+
 register_goal_matcher("embeddings", _embeddings_matcher)
 register_goal_matcher("auto", _auto_matcher)
+register_goal_matcher("combined", _combined_matcher)
 
 
 @lru_cache(maxsize=1)

@@ -174,9 +174,48 @@ class EmbeddingGoalMatcher:
         return relations
 
 
-def embedding_matcher(settings: Settings, resources: dict[str, Any], *, fallback_warning: bool) -> Any:
-    """The embedding matcher when its models are loaded, else the keyword one."""
+class CombinedGoalMatcher(EmbeddingGoalMatcher):
+    """Both matchers, each where it measured better (docs/semantic.md):
+
+    - an indicator serves no goal (ZB-R001) only when the keywords find nothing it shares
+      with the project *and* the model says it does not fit: two independent signals must
+      agree. Words miss what e5 knows (苗木成活率 in a 公园绿地养护 fund shares no word
+      with it), and e5 misses what words catch;
+    - a goal is measured (ZB-R002) as the keywords say: a goal names what it wants, and
+      the rows that measure it use its words, where embeddings find every goal near some
+      row of its project.
+
+    Its judgements are the embedding matcher's, so ZB-R003 reuses them."""
+
+    name = "combined"
+
+    def __init__(self, embedder: Embedder, model: RelevanceModel, keywords: KeywordGoalMatcher) -> None:
+        super().__init__(embedder, model)
+        self.keywords = keywords
+
+    def warm_up(self) -> None:
+        self.keywords.warm_up()
+        super().warm_up()
+
+    def indicator_related(self, project: ProjectFacts, indicator: IndicatorFacts) -> Relation | None:
+        by_words = self.keywords.indicator_related(project, indicator)
+        if by_words is None or by_words.related:
+            return by_words
+        by_model = super().indicator_related(project, indicator)
+        if by_model is None:
+            return by_words
+        return by_model if by_model.related else replace(by_model, evidence=(*by_words.evidence, *by_model.evidence))
+
+    def goals_measured(self, project: ProjectFacts, indicators: Sequence[IndicatorFacts]) -> list[Relation | None]:
+        return self.keywords.goals_measured(project, indicators)
+
+
+def embedding_matcher(settings: Settings, resources: dict[str, Any], *, fallback_warning: bool,
+                      combined: bool = False) -> Any:
+    """The embedding (or combined) matcher when its models are loaded, else the keyword one."""
     if EMBEDDER in resources and RELEVANCE_MODEL in resources:
+        if combined:
+            return CombinedGoalMatcher(resources[EMBEDDER], resources[RELEVANCE_MODEL], KeywordGoalMatcher(settings))
         return EmbeddingGoalMatcher(resources[EMBEDDER], resources[RELEVANCE_MODEL])
     if fallback_warning:
         log.warning("goal_matcher 'embeddings' needs the embedder and the relevance model; using keywords")
