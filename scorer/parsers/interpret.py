@@ -450,35 +450,7 @@ class _Builder:
                 self.flat_row(row, junk)
             return
         if header is not None:
-            if "project" in _column_map(keys, _PROJECT_SPELLINGS):
-                self.start_flat(header, keys, len(texts))
-                return
-            project = self.current_project(row.location)
-            period = _table_period(texts[:min(header.values())])
-            if self.mode == "indicators" and keys == self.header_keys:
-                # The header row again, as Word repeats it on every page of a long table
-                # and a paste keeps it: the same table goes on.
-                return
-            self.header_keys = keys
-            if project.indicators and {self.table_period, period} == {"long", "annual"}:
-                # 长期 and 年度 tables of one project: the year's indicators are what
-                # this budget buys and what is checked; the multi-year ones are set aside.
-                if period == "annual":
-                    self.set_aside(project, len(project.indicators), row.location)
-                    project.indicators = []
-                else:
-                    self.mode = "long_term"
-                    self.set_aside_rows = 0
-                    self.table_period = period
-                    return
-            elif project.indicators:
-                # A second indicator table without a project header: a new project.
-                project = self.new_project(row.location)
-            self.table_period = period
-            self.columns = header
-            self.header_width = len(texts)
-            self.header_blank = {i for i, t in enumerate(texts) if not t}
-            self.mode = "indicators"
+            self.on_indicator_header(row, keys, header)
             return
         first_label = next((k for k in keys if k), "")
         if any(k in _CODE_LABELS for k in keys) or (
@@ -588,6 +560,38 @@ class _Builder:
                 parts.append(f"{text}\n")
         text = "".join(parts).strip()
         project.goals_raw = f"{project.goals_raw}\n{text}".strip()
+
+    def on_indicator_header(self, row: Row, keys: list[str], header: dict[str, int]) -> None:
+        texts = row.texts
+        if "project" in _column_map(keys, _PROJECT_SPELLINGS):
+            self.start_flat(header, keys, len(texts))
+            return
+        project = self.current_project(row.location)
+        period = _table_period(texts[:min(header.values())])
+        if self.mode == "indicators" and keys == self.header_keys:
+            # The header row again, as Word repeats it on every page of a long table
+            # and a paste keeps it: the same table goes on.
+            return
+        self.header_keys = keys
+        if project.indicators and {self.table_period, period} == {"long", "annual"}:
+            # 长期 and 年度 tables of one project: the year's indicators are what
+            # this budget buys and what is checked; the multi-year ones are set aside.
+            if period == "annual":
+                self.set_aside(project, len(project.indicators), row.location)
+                project.indicators = []
+            else:
+                self.mode = "long_term"
+                self.set_aside_rows = 0
+                self.table_period = period
+                return
+        elif project.indicators:
+            # A second indicator table without a project header: a new project.
+            project = self.new_project(row.location)
+        self.table_period = period
+        self.columns = header
+        self.header_width = len(texts)
+        self.header_blank = {i for i, t in enumerate(texts) if not t}
+        self.mode = "indicators"
 
     def set_aside(self, project: Project, rows: int | None, location: Location) -> None:
         count = f"{rows} rows of " if rows else ""
