@@ -64,7 +64,8 @@ _YEAR_END_RE = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*)?年(?:底|末|度内|�
 _DEADLINE_MARKERS = re.compile(r"前|之前|以前|底前|内完成|完成|截止|截至")
 #: 第四季度, 2025年三季度末: the end of that quarter; not 每季度 (a frequency).
 _QUARTER_RE = re.compile(r"(?<![每各])(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?第?(?P<q>[一二三四1-4])季度(?:末|底|前|内)?")
-_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+#: Quarter numbers as tables write them (第三季度, 3季度).
+QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 #: A date written with numbers at the start of a value, and a month-only one before 前/底/末.
 _NUMERIC_DATE_RE = re.compile(
     r"^(?P<y>(?:19|20)\d{2})[.\-/](?P<m>1[0-2]|0?[1-9])(?:[.\-/](?P<d>3[01]|[12]\d|0?[1-9])(?!\d)|(?=前|之前|以前|底|末))")
@@ -78,7 +79,7 @@ def _written_date(m: re.Match[str]) -> str:
 _MONTH_DAYS = {1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
 
 
-def _cn_number(text: str) -> int | None:
+def cn_number(text: str) -> int | None:
     """一, 十二, 二十 → int; only the small numbers indicator values use."""
     if text == "十":
         return 10
@@ -133,7 +134,7 @@ def parse_deadline(text: str) -> str | None:
         return f"{m.group('y')}-12-31" if m.group("y") else "year-end"
     m = _QUARTER_RE.search(text)
     if m:
-        month = 3 * _QUARTERS[m.group("q")]
+        month = 3 * QUARTERS[m.group("q")]
         day = _MONTH_DAYS[month]
         return f"{m.group('y')}-{month:02d}-{day:02d}" if m.group("y") else f"{month:02d}-{day:02d}"
     return None
@@ -191,7 +192,7 @@ def parse_target(raw: str) -> Target:
             rest = rest[m.end():]
         else:
             cm = _CN_NUMBER_RE.match(rest)
-            number = _cn_number(cm.group("n")) if cm else None
+            number = cn_number(cm.group("n")) if cm else None
             if number is None:
                 return _qualitative(raw, text)
             value = float(number)

@@ -118,9 +118,8 @@ def movable(pair: RelevancePair) -> bool:
 
     if pair.project.kind in (LIBRARY, OTHER):
         return False
-    if is_generic_name(pair.name) or lx.COMMON_INDICATOR_RE.search(pair.name) or lx.SATISFACTION_RE.search(pair.name):
-        return False
-    if unjudged(pair):
+    # unjudged() covers satisfaction, fund execution, time and cost, and names that name nothing.
+    if is_generic_name(pair.name) or lx.COMMON_INDICATOR_RE.search(pair.name) or unjudged(pair):
         return False
     return not shipped_library().is_common(pair.name)
 

@@ -55,21 +55,18 @@ def compact_key(text: str) -> str:
     return _PUNCT.sub("", unicodedata.normalize("NFKC", text or "")).lower()
 
 
-_NAME_LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
-
-
 @lru_cache(maxsize=1 << 16)
 def clean_name(name: str) -> str:
     """The name without bracketed notes, numbering and template stars; "" for a name with
     no letter at all ("88", "0"), which names nothing (ZB-S004 reports it, the rest pass it by)."""
     cleaned = lx.NAME_NOISE_RE.sub("", unicodedata.normalize("NFKC", name or "")).strip()
-    return cleaned if _NAME_LETTER.search(cleaned) else ""
+    return cleaned if lx.LETTER_RE.search(cleaned) else ""
 
 
 def time_or_cost_name(name: str) -> bool:
     """完成时限, 故障修复时间, 案件办理及时率, 年度运维费用, 培训费: names that say when or at
     what cost, not what a fund achieves, so any fund may carry them."""
-    name = clean_name(name).strip()
+    name = clean_name(name)
     return bool(lx.PROCESS_NAME_RE.search(name) or lx.MONEY_NAME_RE.search(name))
 
 

@@ -59,6 +59,9 @@ GENERIC_NAME_WORDS: tuple[str, ...] = (
 )
 GENERIC_NAME_RE = re.compile("|".join(sorted(map(re.escape, GENERIC_NAME_WORDS), key=len, reverse=True)))
 
+#: A letter (CJK or Latin): a text without one says nothing ("88", "—", "**").
+LETTER_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
 #: Notes in brackets and numbering that are not part of the name ("指标1:", "(≥**%)").
 #: Row numbering is a number and a separator ("1.", "2、"), not the digits a name starts
 #: with ("65岁以上…", "2020年新增…", "12350举报…"), nor a decimal ("1.5万人次").

@@ -3,7 +3,6 @@ explains it rather than repeating the name or pasting a definition from elsewher
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterator
 from difflib import SequenceMatcher
@@ -18,22 +17,19 @@ from scorer.document import TargetKind
 from scorer.taxonomy import SERVICE_SATISFACTION, canonical_level1, canonical_level2
 from scorer.values import parse_target
 
-_LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
-
-
 @lru_cache(maxsize=1 << 16)
 def is_generic_name(name: str) -> bool:
     """A name that measures nothing on its own: a level label ("社会效益指标", "成本")
     or only generic words ("完成率", "社会影响力", "质量排名"). Cached: several checks and
     the copy analysis ask about the same names, and documents repeat them."""
-    if not _LETTER.search(name):
+    if not lx.LETTER_RE.search(name):
         return False
     level2 = canonical_level2(name)
     if level2 is not None and level2 != SERVICE_SATISFACTION:
         return True
     if canonical_level1(name) is not None and level2 is None:
         return True
-    return not _LETTER.search(lx.GENERIC_NAME_RE.sub("", name))
+    return not lx.LETTER_RE.search(lx.GENERIC_NAME_RE.sub("", name))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -181,7 +177,7 @@ class MissingName(_IndicatorCheck):
     def run(self, ind: IndicatorFacts, ctx) -> Iterator[Finding]:
         name = ind.indicator.name
         if meaningless_name(name):
-            why = "：只写了数值或期限，这应填在指标值一栏" if _LETTER.search(name) else ""
+            why = "：只写了数值或期限，这应填在指标值一栏" if lx.LETTER_RE.search(name) else ""
             yield self.hit(ind, evidence=name, name=name.strip(), why=why)
 
 
@@ -191,7 +187,7 @@ def meaningless_name(name: str) -> bool:
     deadline ("2020年", "12月底之前完成", "1.5万人次"), i.e. what the value parser
     reads as a number or deadline with no content words left over, or only generic ones
     ("2022年全年"). A value with a subject ("2020年新增造林面积") is a name."""
-    if not _LETTER.search(name):
+    if not lx.LETTER_RE.search(name):
         return True
     parsed = parse_target(name.strip())
     if parsed.kind not in (TargetKind.numeric, TargetKind.deadline):

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from scorer.cli.common import fail, user_errors
 from scorer.modelstore import ModelStore, ModelStoreError, default_models_dir
-from scorer.modelstore.families import FAMILIES, LEVEL, ModelFamily, model_family
+from scorer.modelstore.families import FAMILIES, LEVEL, RELEVANCE, ModelFamily, model_family
 from scorer.modelstore.gate import DEFAULT_MARGIN, PromotionRefused, promote_gated
 
 models_app = typer.Typer(
@@ -152,7 +152,7 @@ def promote(
 
 def _corpus_comparison(family: ModelFamily, corpus: list[Path], skip_bad: bool, corrections: list[Path] | tuple):
     """compare(current, candidate) for the gate: both models on the corpus rows neither trained on."""
-    if family.name == "relevance":
+    if family is RELEVANCE:
         if corrections:
             raise fail("--corrections relabel levels: they apply to --task level only")
         from training.relevance import compare_relevance_on_corpus as measure  # training code is only needed here

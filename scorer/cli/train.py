@@ -110,15 +110,16 @@ def _train_relevance(corpus: list[Path], out: Path | None, skip_bad: bool, seed:
 
     if folds < 2:
         raise fail("--cv-folds must be at least 2 for the relevance model: its threshold is chosen on cross-validation")
+    models_dir, held_out = out or default_models_dir(), held_out or [EVAL_SET]
     with store_errors():
         try:
             embedder = load_embedder()
         except EmbedderError as exc:
             raise fail(str(exc)) from None
-        version, card = train_relevance(corpus, out or default_models_dir(), embedder, held_out=held_out or [EVAL_SET],
+        version, card = train_relevance(corpus, models_dir, embedder, held_out=held_out,
                                         config=RelevanceConfig(folds=folds, seed=seed), promote=False,
                                         skip_bad=skip_bad)
-    path = RELEVANCE.root(out or default_models_dir()) / version
+    path = RELEVANCE.root(models_dir) / version
     if format == "json":
         typer.echo(json.dumps({"version": version, "path": str(path), "seconds": card["train_seconds"], "card": card},
                               ensure_ascii=False, indent=2))
@@ -130,5 +131,5 @@ def _train_relevance(corpus: list[Path], out: Path | None, skip_bad: bool, seed:
                f"{training['positives']} positives, {training['negatives']} moved negatives")
     for name, m in card["metrics"]["cv"].items():
         typer.echo(f"  cross-validation, {name}: ROC-AUC {m['roc_auc']}, F1 {m['f1']} at threshold {m['threshold']}")
-    typer.echo(f"evaluate it: zhibiao eval --task relevance --model {version} --corpus {(held_out or [EVAL_SET])[0]}")
+    typer.echo(f"evaluate it: zhibiao eval --task relevance --model {version} --corpus {held_out[0]}")
     typer.echo(f"not promoted; make it current with: zhibiao models promote --task relevance {version}")

@@ -30,7 +30,7 @@ from scorer.document import (
 from scorer.parsers.errors import ParseError
 from scorer.parsers.stream import Item, Row, TableStart, TextLine
 from scorer.text import clean_cell, fold_width, normalise_key
-from scorer.values import parse_amount, parse_target
+from scorer.values import QUARTERS, cn_number, parse_amount, parse_target
 
 # Indicator-table columns: field → header spellings seen in published tables (keys normalised).
 INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -66,6 +66,8 @@ _TASK_TOTAL = re.compile(r"^(?:金额)?合计|^总计")
 _TOTAL_LABELS = {"预算数", "预算总额", "年度资金总额", "资金总额", "项目预算", "预算金额"}
 _FISCAL_LABELS = {"其中:财政资金", "财政资金", "其中财政资金", "财政拨款", "其中:财政拨款"}
 _OTHER_LABELS = {"其他资金", "其中:其他资金", "自有资金"}
+#: Budget field → its labels (a row of label | value, or the headings of a row of amounts).
+_MONEY_LABELS = {"total": _TOTAL_LABELS, "fiscal": _FISCAL_LABELS, "other": _OTHER_LABELS}
 #: 财预〔2015〕88号's 项目资金 block gives the multi-year amounts, then the year's beside them.
 _MULTI_YEAR_TOTAL_LABELS = {"中期资金总额", "实施期资金总额", "中长期资金总额"}
 _BUDGET_LABELS = _TOTAL_LABELS | _FISCAL_LABELS | _OTHER_LABELS | _MULTI_YEAR_TOTAL_LABELS | {"预算规模及资金用途"}
@@ -102,20 +104,24 @@ _GOAL_SPLIT = re.compile(
 )
 #: A goal's own label cell: 目标1, 目标 2.
 _GOAL_ROW_LABEL = re.compile(r"^目标\s*(\d{1,2})$")
-_CN_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 
 
-def _goal_number(m: re.Match[str]) -> int:
+def _goal_number(m: re.Match[str]) -> int | None:
     if m.group("c"):
         return ord(m.group("c")) - ord("①") + 1
     text = m.group("n") or m.group("p") or m.group("z")
-    if text.isdigit():
-        return int(text)
-    if len(text) == 1:
-        return _CN_NUMERALS[text]
-    tens, _, ones = text.partition("十")  # 十一, 二十, 二十一
-    return (_CN_NUMERALS.get(tens, 1) if tens else 1) * 10 + (_CN_NUMERALS.get(ones, 0) if ones else 0)
+    return int(text) if text.isdigit() else cn_number(text)
 _LEVEL_LIKE = re.compile(r"指标(?:\(.*\))?$")
+
+
+#: What the 年度主要任务 block heads its total column with, besides the budget labels.
+_TASK_TOTAL_HEADINGS = frozenset({"总额", "小计"})
+
+
+def _money_columns(keys: list[str], extra_total: frozenset[str] = frozenset()) -> dict[str, int]:
+    """Budget field → the column whose heading names it (the last one when repeated)."""
+    return {field_name: i for i, k in enumerate(keys) for field_name, names in _MONEY_LABELS.items()
+            if k in names or (field_name == "total" and k in extra_total)}
 
 
 def _read_budget(project: Project) -> None:
@@ -137,8 +143,7 @@ def plan_month(text: str) -> int | None:
         return None
     if m.group("h"):
         return _HALF_MONTH[m.group("h")]
-    quarter = m.group("q") or m.group("qq")
-    return 3 * ("一二三四".index(quarter) + 1 if quarter in "一二三四" else int(quarter))
+    return 3 * QUARTERS[m.group("q") or m.group("qq")]
 
 
 def looks_like_title(text: str) -> bool:
@@ -256,8 +261,6 @@ _DEFAULT_COLUMNS = {
 
 
 _LIST_SEPARATORS = "；;，,、 \t"
-
-
 _COMPARATOR_CELL = re.compile(r"^(?:[≥≤><=＝≧≦]|>=|<=)$")
 _STARTS_WITH_COMPARATOR = re.compile(r"^\s*(?:[≥≤><=＝≧≦~～]|不[低少高多超]于|大于|小于|等于|达到|超过|至少|最多)")
 
@@ -491,10 +494,10 @@ class _Builder:
             project = self.current_project(row.location)
             label_at = keys.index(first_key)
             rest = [(k, t) for k, t in zip(keys[label_at + 1:], texts[label_at + 1:]) if t]
-            headings = [i for i, t in enumerate(texts) if i > label_at and _GOAL_COLUMN_HEADING.match(_key(t))]
+            headings = [i for i, k in enumerate(keys) if i > label_at and _GOAL_COLUMN_HEADING.match(k)]
             if len(rest) >= 2 and len(headings) == len(rest):
                 # 中期目标 | 年度目标 headings: the goals are in the row below, under them.
-                self.goal_column = next((i for i in headings if _key(texts[i]).startswith("年度")), headings[-1])
+                self.goal_column = next((i for i in headings if keys[i].startswith("年度")), headings[-1])
                 self.mode = "goal_columns"
                 return
             if not (rest and rest[0][0] in _LONG_TERM_GOAL_LABELS):
@@ -664,17 +667,17 @@ class _Builder:
         for a row that starts another block, which ends this one."""
         project = self.current_project(row.location)
         texts = row.texts
-        money = {"total": _TOTAL_LABELS | {"总额", "小计"}, "fiscal": _FISCAL_LABELS, "other": _OTHER_LABELS}
-        sub_header = {field_name: i for i, k in enumerate(keys) for field_name, names in money.items() if k in names}
-        if sub_header and not any(parse_amount(t) is not None for t in texts):
+        amounts = {i: amount for i, t in enumerate(texts) if t and (amount := parse_amount(t)) is not None}
+        sub_header = _money_columns(keys, extra_total=_TASK_TOTAL_HEADINGS)
+        if sub_header and not amounts:
             self.task_columns = sub_header
             return True
         first = next((k for k in keys if k), "")
-        if first in _GOAL_LABELS or _indicator_columns(keys) is not None or first in _NAME_LABELS:
+        # (Indicator headers and 项目名称 rows never get here: on_row takes them first.)
+        if first in _GOAL_LABELS:
             self.mode = None
             return False
-        words = [t for t in texts if t and parse_amount(t) is None and _key(t) not in _TASK_LABELS]
-        amounts = {i: parse_amount(t) for i, t in enumerate(texts) if t and parse_amount(t) is not None}
+        words = [t for i, t in enumerate(texts) if t and i not in amounts and keys[i] not in _TASK_LABELS]
         if _TASK_TOTAL.match(first):
             self.on_task_total(project, texts, amounts)
             return True
@@ -716,8 +719,7 @@ class _Builder:
         if values.get("fund_use"):
             project.fund_use = values["fund_use"]
         # 年度资金总额 | 财政拨款 | 其他资金 as column headings, the amounts in the row below.
-        money = {"total": _TOTAL_LABELS, "fiscal": _FISCAL_LABELS, "other": _OTHER_LABELS}
-        headings = {f: i for i, k in enumerate(keys) for f, names in money.items() if k in names and i >= self.budget_from}
+        headings = {f: i for f, i in _money_columns(keys).items() if i >= self.budget_from}
         self.budget_columns = headings if len(headings) >= 2 and not any(values.get(f) for f in headings) else {}
         self.mode = "budget"
 

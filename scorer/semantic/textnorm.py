@@ -9,7 +9,6 @@ spaces, and a pasted sentence with one phrase changed keeps most of its bigrams.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Literal
 
@@ -29,7 +28,6 @@ FIELD_LABELS: dict[str, str] = {"name": "指标名称", "description": "指标�
 MIN_KEY_CHARS: dict[str, int] = {"name": 2, "description": 6, "target": 4, "goal": 6}
 
 SHINGLE = 2
-_LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 
 
 @lru_cache(maxsize=65536)
@@ -59,7 +57,7 @@ def informative(text: str, field: str) -> bool:
     worded one (the same "≥90%" on many rows is a value, not a pasted text); notes that
     only give an indicator's direction ("指标方向:正向") are template columns."""
     key = text_key(text)
-    if len(key) < MIN_KEY_CHARS.get(field, 2) or not _LETTER.search(key):
+    if len(key) < MIN_KEY_CHARS.get(field, 2) or not lx.LETTER_RE.search(key):
         return False
     if field == "description" and lx.DIRECTION_NOTE_RE.match(text.strip()):
         return False
