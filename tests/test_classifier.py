@@ -17,7 +17,7 @@ from sklearn.exceptions import NotFittedError
 from scorer import segment
 from scorer.classifier import LevelClassifier, level_disagreement, level_disagreements
 from scorer.classifier.baseline import BaselineClassifier
-from scorer.classifier.disagreement import calibrate_threshold
+from scorer.classifier.disagreement import DisagreementPolicy, calibrate_policy, calibrate_threshold
 from scorer.classifier.features import indicator_frame, level_cues, target_shape
 from scorer.document import Indicator
 from scorer.modelstore import ModelStore, load_current_model
@@ -196,6 +196,43 @@ def test_calibrate_threshold_finds_the_lowest_confident_cut():
     assert calibrate_threshold(conf, correct, target_precision=1.0, min_support=3).threshold == 0.7
     never = calibrate_threshold([0.9, 0.8], [False, False], min_support=1)
     assert not never.reached and never.threshold > 0.9
+
+
+def test_name_word_coverage_counts_the_words_the_model_was_trained_on(shipped):
+    known, unknown = shipped.estimator.name_word_coverage([ind("培训人次", "≥200人次"), ind("化学需氧量削减量", "≥1500吨")])
+    assert known == 1.0 and unknown < 1 / 3
+    assert shipped.estimator.name_word_coverage([ind("", "")]).tolist() == [0.0]
+
+
+def test_calibrate_policy_asks_more_confidence_where_the_model_knows_fewer_words():
+    rng = np.random.default_rng(0)
+    coverage = np.r_[np.full(200, 0.1), np.full(200, 0.9)]
+    confidence = rng.uniform(0.3, 1.0, 400)
+    # Right 70 % of the time when it knows few words, 98 % when it knows most.
+    correct = rng.uniform(size=400) < np.r_[np.full(200, 0.7), np.full(200, 0.98)]
+    policy = calibrate_policy(confidence, correct, coverage, edges=(0.5,), target_precision=0.95)
+    low, high = policy.thresholds
+    assert high.reached and not low.reached
+    assert policy.limits([0.1, 0.9]).tolist() == [np.inf, high.threshold]
+    assert DisagreementPolicy.from_card(policy.as_dict()).limits([0.1, 0.9]).tolist() == [np.inf, round(high.threshold, 4)]
+
+
+def test_a_card_with_one_threshold_applies_it_to_every_row():
+    policy = DisagreementPolicy.from_card({"threshold": 0.6})
+    assert not policy.banded and policy.limits([0.0, 0.5, 1.0]).tolist() == [0.6, 0.6, 0.6]
+    with pytest.raises(ValueError, match="edges"):
+        DisagreementPolicy(policy.thresholds, (0.5,))
+
+
+def test_out_of_vocabulary_names_are_not_called_misfiled(shipped):
+    # A pollutant reduction in tonnes reads like a 数量 count to a model whose corpus has
+    # no water-quality indicators; it knows none of the name's words and stays quiet.
+    unknown = ind("化学需氧量削减量", "≥1500吨", level1="效益指标", level2="生态效益指标")
+    known = ind("工程验收合格率", "100%", level1="产出指标", level2="数量指标")
+    assert level_disagreements([unknown, known], shipped)[0] is None
+    assert level_disagreements([unknown, known], shipped)[1] is not None
+    # Without the bands (one threshold for all rows) the first is reported.
+    assert level_disagreement(unknown, shipped, threshold=shipped.threshold) is not None
 
 
 def test_load_current_model_serves_the_shipped_model(monkeypatch):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -23,23 +23,49 @@ def _folds(data: LabeledSet, folds: int, seed: int) -> Iterator[tuple[np.ndarray
 Factory = Callable[[], Any]
 
 
+def fold_models(data: LabeledSet, make: Factory, folds: int = 5, seed: int = 0) -> Iterator[tuple[Any, np.ndarray]]:
+    """(model, rows it predicts) per grouped fold: each model (``make()``, fitted with
+    ``fit(X, y, groups)``) never saw the documents of its rows."""
+    X, y, groups = data.X, data.y, data.groups
+    for train, test in _folds(data, folds, seed):
+        yield make().fit([X[i] for i in train], y[train], groups[train]), test
+
+
 def out_of_fold(
     data: LabeledSet, make: Factory = LevelClassifier, folds: int = 5, seed: int = 0
 ) -> tuple[np.ndarray, list[str], np.ndarray]:
     """(probabilities, label order, fold of each row): every row predicted by a model
-    (``make()``, fitted with ``fit(X, y, groups)``) that never saw its document. A label
-    missing from a fold's training side gets probability 0 there."""
+    that never saw its document (:func:`fold_models`). A label missing from a fold's
+    training side gets probability 0 there."""
     labels = sorted(set(data.y))
     column = {label: i for i, label in enumerate(labels)}
     proba = np.zeros((len(data), len(labels)))
     fold_of = np.zeros(len(data), dtype=int)
-    X, y, groups = data.X, data.y, data.groups
-    for k, (train, test) in enumerate(_folds(data, folds, seed)):
-        model = make().fit([X[i] for i in train], y[train], groups[train])
+    X = data.X
+    for k, (model, test) in enumerate(fold_models(data, make, folds, seed)):
         cols = [column[c] for c in model.classes_]
         proba[np.ix_(test, cols)] = model.predict_proba([X[i] for i in test])
         fold_of[test] = k
     return proba, labels, fold_of
+
+
+def out_of_fold_confidence(
+    data: LabeledSet, make: Factory, folds: int = 5, seeds: Sequence[int] = (0,)
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(confidence, agreed with the label, name-word coverage) of every row's out-of-fold
+    prediction, once per fold seed (rows repeated): what the disagreement thresholds
+    are calibrated on. Coverage is measured against the vocabulary of the fold's model,
+    which is what a new document meets."""
+    X, y = data.X, data.y
+    confidence, agreed, coverage = [], [], []
+    for seed in seeds:
+        for model, test in fold_models(data, make, folds, seed):
+            rows = [X[i] for i in test]
+            proba = model.predict_proba(rows)
+            confidence.append(proba.max(axis=1))
+            agreed.append(model.classes_[proba.argmax(axis=1)] == y[test])
+            coverage.append(model.name_word_coverage(rows))
+    return np.concatenate(confidence), np.concatenate(agreed), np.concatenate(coverage)
 
 
 def cv_summary(data: LabeledSet, estimators: dict[str, Factory], folds: int = 5, seed: int = 0) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from scorer.classifier.baseline import BaselineClassifier, joined_text
 from scorer.classifier.compiled import CalibratedScores, CompiledCache
-from scorer.classifier.features import build_features, indicator_columns, indicator_frame
+from scorer.classifier.features import build_features, indicator_columns, indicator_frame, word_tokens
 from scorer.taxonomy import PRIMARY_LEVEL1, place
 from scorer.threads import single_blas_thread
 
@@ -140,6 +140,20 @@ class LevelClassifier(CompiledCache, ClassifierMixin, BaseEstimator):
         return (1 - self.text_weight) * proba + self.text_weight * self.text_model_.pipeline_.predict_proba(
             joined_text(frame)
         )
+
+    def name_word_coverage(self, X: Any) -> np.ndarray:
+        """Per indicator, the share of its name's words (of two characters or more, or all
+        of them when it has none) that the model was trained on. A model that knows few of
+        a name's words reads it from characters and the value's shape alone, and is
+        confidently wrong more often (:mod:`scorer.classifier.disagreement`)."""
+        check_is_fitted(self, "features_")
+        vocabulary = self.features_.named_transformers_["name_words"].vocabulary_
+        coverage = []
+        for name in indicator_columns(X)["name"]:
+            words = word_tokens(name)
+            words = [w for w in words if len(w) > 1] or words
+            coverage.append(sum(w in vocabulary for w in words) / len(words) if words else 0.0)
+        return np.asarray(coverage, dtype=float)
 
     def predict(self, X: Any) -> np.ndarray:
         proba = self.predict_proba(X)  # checks the fit before classes_ is read

@@ -12,7 +12,7 @@ from rich.console import Console
 from scorer.cli.common import fail
 from scorer.cli.models import CorrectionFiles, Format, ModelsDir, Task, check_output_format, open_store, store_errors
 from scorer.modelstore import default_models_dir
-from scorer.modelstore.card import evaluation_lines
+from scorer.modelstore.card import disagreement_lines, evaluation_lines
 from scorer.modelstore.families import LEVEL, RELEVANCE, model_family
 
 CorpusFiles = Annotated[list[Path], typer.Option("--corpus", help="Labeled corpus (TSV, CSV or JSONL); repeat for several.")]
@@ -74,7 +74,8 @@ def register(app: typer.Typer) -> None:
         )
         for line in evaluation_lines(card):
             typer.echo(f"  {line}")
-        typer.echo(f"  disagreement threshold {card['disagreement']['threshold']}")
+        for line in disagreement_lines(card["disagreement"]):
+            typer.echo(f"  disagreement: {line}")
         typer.echo(f"not promoted; make it current with: zhibiao models promote {result.version}")
 
     @app.command("eval")

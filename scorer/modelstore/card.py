@@ -57,6 +57,30 @@ def evaluation_lines(card: dict[str, Any]) -> list[str]:
     return lines
 
 
+def disagreement_lines(disagreement: dict[str, Any]) -> list[str]:
+    """When a level disagreement is reported, in words: one line per band of name-word
+    coverage (one line for a card with a single threshold)."""
+    bands = disagreement.get("bands")
+    if not bands:
+        return [f"reported when the model's confidence is ≥ {disagreement.get('threshold', 'n/a')}: on held-out rows at "
+                f"that confidence the model agreed with the declared label {_figure(disagreement.get('precision'))} of "
+                f"the time (target {disagreement.get('target_precision', 'n/a')}, {disagreement.get('support', 0)} rows)"]
+    lines = [f"thresholds calibrated on {disagreement.get('calibrated_on', 'out-of-fold predictions')}, "
+             f"target agreement {disagreement.get('target_precision', 'n/a')}:"]
+    for band in bands:
+        share = f"{band['name_words_known_from']:.0%}–{band['name_words_known_to']:.0%} of the name's words known"
+        if band["reached"]:
+            lines.append(f"{share}: reported at confidence ≥ {band['threshold']} (agreement {_figure(band['precision'])} "
+                         f"on {band['support']} rows at or above it)")
+        else:
+            lines.append(f"{share}: never reported (no confidence reached the target agreement)")
+    held = disagreement.get("held_out") or {}
+    if held:
+        lines.append(f"held-out documents: {held.get('at_or_above', 0)} of {held.get('rows', 0)} rows at or above their "
+                     f"band's threshold, agreement {_figure(held.get('agreement'))}")
+    return lines
+
+
 def render_markdown(card: dict[str, Any]) -> str:
     """The README.md of a version, from its JSON card."""
     corpus = card.get("corpus", {})
@@ -90,9 +114,7 @@ def render_markdown(card: dict[str, Any]) -> str:
     lines += [
         "## Level disagreement",
         "",
-        f"Reported when the model's confidence is ≥ {disagreement.get('threshold', 'n/a')}: on held-out rows at "
-        f"that confidence the model agreed with the declared label {_figure(disagreement.get('precision'))} of the time "
-        f"(target {disagreement.get('target_precision', 'n/a')}, {disagreement.get('support', 0)} rows).",
+        *(f"- {line}" for line in disagreement_lines(disagreement)),
         "",
         "## Training data",
         "",
