@@ -190,6 +190,27 @@ def test_header_row_repeated_at_a_page_break_continues_the_table():
     assert [len(p.indicators) for p in parse_text("\n".join(other) + "\n", "two.tsv").projects] == [7, 1]
 
 
+@pytest.mark.parametrize("repeat_header", [True, False])
+def test_word_table_broken_at_a_page_continues_the_project(repeat_header, tmp_path):
+    """Word (and a PDF converted back to Word) breaks a long table at a page into two
+    tables; the second may repeat the header row or start straight with indicator rows.
+    Its rows belong to the same project, not to a nameless new one."""
+    from tests.fixtures_writers import write_docx
+
+    *heading, table = _blocks(TEMPLATES / "project_2021.tsv")
+    header = next(i for i, row in enumerate(table) if "三级指标" in row)
+    top, rest = table[:header + 4], table[header + 4:]
+    if repeat_header:
+        rest = [table[header], *rest]
+    path = tmp_path / "paged.docx"
+    path.write_bytes(write_docx([*heading, top, "", rest]))
+    assert _summary(parse_path(path)) == _summary(parse_path(TEMPLATES / "project_2021.tsv"))
+    # a title between the two tables: the second is another project's table
+    path.write_bytes(write_docx([*heading, top, "2、农村公路危桥改造项目绩效目标表", rest]))
+    first, second = parse_path(path).projects
+    assert len(first.indicators) == 3 and second.title == "2、农村公路危桥改造项目绩效目标表"
+
+
 def test_department_document_of_2021_project_tables():
     """A department's document is the 2021 project table once per project, with only a
     项目名称 row to start each: every table is its own project with its own header block."""

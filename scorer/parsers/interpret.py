@@ -343,6 +343,10 @@ class _Builder:
         self.budget_columns: dict[str, int] = {}
         #: column of the 年度目标 heading in a side-by-side goal block.
         self.goal_column = 0
+        #: a table ended inside an indicator table and nothing has come since: Word breaks a
+        #: long table at a page into two tables (the second may repeat the header or not),
+        #: and the indicator rows of the next one continue the same project.
+        self.indicator_table_broke = False
 
     # -- projects ---------------------------------------------------------------------
     def new_project(self, location: Location) -> Project:
@@ -376,6 +380,7 @@ class _Builder:
         text, junk = clean_cell(item.text)
         if not text:
             return
+        self.indicator_table_broke = False
         if looks_like_title(text):
             self.pending_title = text
             self.pending_title_junk = junk
@@ -437,6 +442,7 @@ class _Builder:
         filled = [t for t in texts if t]
         if not filled:
             return
+        resuming, self.indicator_table_broke = self.indicator_table_broke, False
         if self.project is None and self.mode is None and filled == texts[:1]:
             # Before the first project a lone first cell is a heading or a paragraph that a
             # spreadsheet or paste holds as a row ("第一部分", department goal text).
@@ -453,7 +459,7 @@ class _Builder:
                 self.flat_row(row, junk)
             return
         if header is not None:
-            self.on_indicator_header(row, keys, header)
+            self.on_indicator_header(row, keys, header, resuming)
             return
         first_label = next((k for k in keys if k), "")
         if any(k in _CODE_LABELS for k in keys) or (
@@ -538,6 +544,10 @@ class _Builder:
         if self.mode == "indicators":
             self.on_indicator(row, junk)
             return
+        if resuming and self.columns and len(texts) > max(self.columns.values()) and texts[self.columns.get("name", 0)]:
+            self.mode = "indicators"
+            self.on_indicator(row, junk)
+            return
         if _looks_like_headerless_indicator(row):
             project = self.current_project(row.location)
             if self.mode != "indicators" and project.indicators:
@@ -564,18 +574,22 @@ class _Builder:
         text = "".join(parts).strip()
         project.goals_raw = f"{project.goals_raw}\n{text}".strip()
 
-    def on_indicator_header(self, row: Row, keys: list[str], header: dict[str, int]) -> None:
+    def on_indicator_header(self, row: Row, keys: list[str], header: dict[str, int], resuming: bool = False) -> None:
         texts = row.texts
         if "project" in _column_map(keys, _PROJECT_SPELLINGS):
             self.start_flat(header, keys, len(texts))
             return
         project = self.current_project(row.location)
         period = _table_period(texts[:min(header.values())])
-        if self.mode == "indicators" and keys == self.header_keys:
+        # (Compared without trailing empty cells: the two halves of a broken table may
+        # not be equally wide.)
+        filled_keys = keys[:max(i for i, k in enumerate(keys) if k) + 1]
+        if (self.mode == "indicators" or resuming) and filled_keys == self.header_keys:
             # The header row again, as Word repeats it on every page of a long table
-            # and a paste keeps it: the same table goes on.
+            # and a paste keeps it, or at the top of the table's next page: it goes on.
+            self.mode = "indicators"
             return
-        self.header_keys = keys
+        self.header_keys = filled_keys
         if project.indicators and {self.table_period, period} == {"long", "annual"}:
             # 长期 and 年度 tables of one project: the year's indicators are what
             # this budget buys and what is checked; the multi-year ones are set aside.
@@ -869,6 +883,7 @@ def build_document(items: Iterable[Item], file: str | None = None) -> Document:
         elif isinstance(item, TextLine):
             builder.on_text(item)
         elif isinstance(item, TableStart):
+            builder.indicator_table_broke = builder.mode == "indicators"
             if builder.mode in ("indicators", "plan", "budget", "goals"):
                 builder.mode = None
             if item.caption:
