@@ -19,13 +19,14 @@ UNITS: tuple[str, ...] = tuple(
         """% ‰ 万元 亿元 千元 元 元/人 元/年 万人次 人次 万人 人 名 户 家 个 项 次 场 期 座 处 台 套 辆 件 批
         份 篇 册 本 部 条 株 棵 亩 公顷 平方米 平方公里 立方米 万吨 吨 公斤 千克 公里 千米 km 米 个工作日 工作日 天 日
         小时 分钟 周 个月 月 年 学时 课时 分 所 间 张 幅 种 类 门 支 只 头 床 个百分点 百分点 倍
+        起 宗 例 户次 车次 班次 架次 趟 TB GB PB MB 千瓦时 千瓦 兆瓦 kWh kW
         微克/立方米 毫克/立方米 毫克/升 mg/L μg/m3 μg/m³ mg/m3 mg/m³ 分贝 dB
         /10万 /10万人 /万 /万人 /千 /千人 /百万 /1000 /100000""".split(),
         key=len,
         reverse=True,
     )
 )
-TIME_UNITS = frozenset({"个工作日", "工作日", "天", "日", "小时", "分钟", "周", "个月", "月", "年"})
+TIME_UNITS = frozenset({"个工作日", "工作日", "天", "日", "小时", "分钟", "周", "个月", "月", "年", "小时/周"})
 MONEY_UNITS = frozenset({"万元", "亿元", "千元", "元", "元/人", "元/年"})
 
 # (pattern, comparator). Prefix forms come before the number, suffix forms after it.
@@ -51,7 +52,10 @@ _SUFFIX_RE = re.compile(
 _NUMBER = r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?"
 _NUMBER_RE = re.compile(_NUMBER)
 _RANGE_RE = re.compile(rf"^(?P<a>{_NUMBER})\s*%?\s*(?:-|~|至|到|—|–)\s*(?P<b>{_NUMBER})")
-_UNIT_RE = re.compile("^(?:" + "|".join(re.escape(u) for u in UNITS) + ")")
+# A magnitude may precede any unit: 2.1亿人次, 5万亩, 3万户 (万元, 万人次 … are listed too).
+_UNIT_RE = re.compile("^(?:千万|百万|万|亿)?(?:" + "|".join(re.escape(u) for u in UNITS) + ")")
+# Service hours written as days × hours ("7×24小时", "5×8小时"): hours per week.
+_SERVICE_HOURS_RE = re.compile(r"^(?P<days>[1-7])\s*[×xX*＊]\s*(?P<hours>\d{1,2})\s*(?:小时|h)")
 
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMBER_RE = re.compile(r"^(?P<n>[一二两三四五六七八九十]{1,3})(?=[^\d一二两三四五六七八九十]|$)")
@@ -178,6 +182,12 @@ def parse_target(raw: str) -> Target:
                           text=remainder or None)
 
     comparator, rest = _take_prefix(text)
+    hours = _SERVICE_HOURS_RE.match(rest)
+    if hours:
+        return Target(kind=TargetKind.numeric, raw=raw, comparator=comparator or "=",
+                      comparator_implied=comparator is None,
+                      value=float(int(hours.group("days")) * int(hours.group("hours"))), unit="小时/周",
+                      text=rest[hours.end():].strip("，,。.;；、 ") or None)
     m = _RANGE_RE.match(rest)
     value_max: float | None = None
     if m:

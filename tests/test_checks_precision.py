@@ -81,7 +81,7 @@ def _facts(name: str, target: str, level2: str = "数量指标"):
 @pytest.mark.parametrize("name, target, unit, source", [
     ("监督抽检批次", "≥100组", "组", "text"),
     ("指标1免费发放原原种", "550万粒", "万粒", "text"),
-    ("一个存储备份器", "25TB", "TB", "text"),
+    ("一个存储备份器", "25TB", "TB", "value"),
     ("成本控制数(万元)", "63", "万元", "name"),
     ("参与政府决策活动次数", ">10", "次", "name"),
     ("各项工作完成及时率%", "=99", "%", "name"),
@@ -161,6 +161,19 @@ def _reports(code: str, name: str, target: str, level2: str) -> bool:
 ])
 def test_time_unit_mismatch_reads_the_names_head(name, target, reported):
     assert _reports("ZB-M006", name, target, "时效指标") is reported
+
+
+@pytest.mark.parametrize("name, target, reported", [
+    ("路面使用性能指数（PQI）", "≥85", False),
+    ("数据中心PUE值", "≤1.4", False),
+    ("绩效考核得分", "≥90", False),
+    ("年运送乘客量", "≥2.1亿人次", False),
+    ("系统运行保障", "7×24小时", False),
+    ("群众满意度", "≥90", True),
+    ("道路养护里程", "≥85", True),
+])
+def test_indices_magnitudes_and_service_hours_need_no_other_unit(name, target, reported):
+    assert _reports("ZB-M003", name, target, "质量指标") is reported
 
 
 @pytest.mark.parametrize("target, unit", [("≥260樘", "樘"), ("3眼", "眼"), ("≥12栋", "栋"), ("5亿", None)])

@@ -115,6 +115,13 @@ def test_dates_written_with_numbers_and_quarters_are_deadlines(raw, deadline):
     ("≤35微克/立方米", TargetKind.numeric, 35.0, "微克/立方米"),
     ("≤50mg/L", TargetKind.numeric, 50.0, "mg/L"),
     ("≤10/10万", TargetKind.numeric, 10.0, "/10万"),    # a rate per 100,000 people
+    ("≥2.1亿人次", TargetKind.numeric, 2.1, "亿人次"),    # a magnitude before any unit
+    ("≥5万亩", TargetKind.numeric, 5.0, "万亩"),
+    ("≥200TB", TargetKind.numeric, 200.0, "TB"),
+    ("0起", TargetKind.numeric, 0.0, "起"),
+    ("100万", TargetKind.numeric, 100.0, None),          # a magnitude alone is no unit
+    ("7×24小时", TargetKind.numeric, 168.0, "小时/周"),   # service hours: days × hours
+    ("5x8小时", TargetKind.numeric, 40.0, "小时/周"),
 ])
 def test_other_value_forms(raw, kind, value, unit):
     target = parse_target(raw)

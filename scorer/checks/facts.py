@@ -137,6 +137,11 @@ class IndicatorFacts:
     def unit(self) -> str | None:
         return self.unit_and_source[0]
 
+    @cached_property
+    def is_dimensionless(self) -> bool:
+        """An index, coefficient or score: a bare number is its whole value."""
+        return bool(lx.DIMENSIONLESS_NAME_RE.search(unicodedata.normalize("NFKC", self.indicator.name or "")))
+
     @property
     def is_numeric(self) -> bool:
         return self.target.kind == TargetKind.numeric and self.target.value is not None

@@ -148,6 +148,9 @@ IMPLIED_UNITS: dict[str, str] = {
     "批次": "批", "件数": "件", "台数": "台", "项数": "项", "期数": "期",
 }
 IMPLIED_UNIT_NAME_RE = re.compile("(" + "|".join(IMPLIED_UNITS) + ")$")
+#: Quantities without a unit: indices, coefficients and scores ("路面使用性能指数PQI ≥85",
+#: "数据中心PUE ≤1.4", "考核得分 ≥90"). Their bare number is complete.
+DIMENSIONLESS_NAME_RE = re.compile(r"指数|系数|倍数|比值|评分|得分|分值|PUE|PQI|MQI|PCI|RQI|AQI", re.IGNORECASE)
 
 # --- level-1 families used by the coverage check ----------------------------------------
 

@@ -97,13 +97,15 @@ class MissingUnit(_IndicatorCheck):
     suggestion = "在数值后写明单位，如“≥90%”“12期”“5次”；比率写“%”。"
     rationale = (
         "“≥60”“>70”不说明是百分比、个数还是分数，审核和自评时各自理解，无法比较。"
-        "单位写在指标名称括号里（“成本控制数(万元)”）或名称本身就是计数（“参与次数”）时不算缺失。"
+        "单位写在指标名称括号里（“成本控制数(万元)”）、名称本身就是计数（“参与次数”），"
+        "或指标是没有单位的指数、系数、得分（“路面使用性能指数PQI ≥85”“PUE ≤1.4”）时不算缺失。"
     )
     bad = {"name": "群众满意度", "level1": "满意度指标", "level2": "服务对象满意度指标", "target": "≥90"}
     good = {"name": "群众满意度", "level1": "满意度指标", "level2": "服务对象满意度指标", "target": "≥90%"}
 
     def run(self, ind: IndicatorFacts, ctx) -> Iterator[Finding]:
-        if ind.is_numeric and not ind.is_date and ind.unit is None and ind.target.value != 0:
+        if (ind.is_numeric and not ind.is_date and ind.unit is None and ind.target.value != 0
+                and not ind.is_dimensionless):
             raw = ind.indicator.target_raw.strip()
             yield self.hit(ind, evidence=raw, value=raw)
 
