@@ -229,3 +229,14 @@ def test_clean_name_strips_numbering_not_the_name(name, cleaned):
     from scorer.checks.facts import clean_name
 
     assert clean_name(name) == cleaned
+
+
+@pytest.mark.parametrize("target, reported", [
+    ("每季度末前拨付", False),
+    ("按月发放", False),
+    ("每半年报送", False),
+    ("按时完成", True),      # says nothing of when
+    ("按要求完成", True),
+])
+def test_a_schedule_is_a_verifiable_time_target(target, reported):
+    assert _reports("ZB-M002", "补助资金拨付时间", target, "时效指标") is reported

@@ -77,6 +77,8 @@ def test_indicator_content_is_a_description_when_the_table_has_names():
     ("一、完成养护\n二、提升路况", ["完成养护", "提升路况"]),
     ("1.5万亩高标准农田建设", ["1.5万亩高标准农田建设"]),  # a decimal, not a number 1
     ("统一是关键", ["统一是关键"]),
+    ("目标1：2024年6月底前兑付；目标2：公示率100%", ["2024年6月底前兑付", "公示率100%"]),
+    ("1.完成1.5万亩；2.新增2万户；3.2024年6月底前验收", ["完成1.5万亩", "新增2万户", "2024年6月底前验收"]),
 ])
 def test_numbered_goals_lose_the_list_separator(text, goals):
     parsed = split_goals(text)
@@ -121,6 +123,32 @@ def test_2015_template_with_multi_year_and_annual_halves():
     assert not codes & {"ZB-F001", "ZB-F002", "ZB-F007", "ZB-ST011"}
 
 
+def test_self_evaluation_table():
+    """项目支出绩效自评表: the budget block has a column per stage (年初预算数 | 全年预算数 |
+    全年执行数 …) and the goal block 预期目标 | 实际完成情况; the year's adjusted budget and
+    the expected goal are what the indicators answer to."""
+    doc = parse_path(TEMPLATES / "self_evaluation.tsv")
+    (project,) = doc.projects
+    assert (project.budget_total, project.budget_fiscal, project.budget_other) == (1250, 1250, 0)
+    assert [g.text[:6] for g in project.goals] == ["保障城区3座"]
+    assert len(project.indicators) == 10 and project.indicators[0].target_raw == "≥3650万吨"
+    assert not doc.issues  # the 总分 row is the score total, not a stray row
+    codes = {f.code for f in Scorer(Settings()).score_document(doc).all_findings()}
+    assert not codes & {"ZB-F001", "ZB-F002", "ZB-ST011", "ZB-R002"}
+
+
+def test_provincial_fund_table():
+    """省级专项资金绩效目标表: 省级主管部门, a multi-year and a year's budget side by side
+    whose fiscal money is 中央补助 + 省级资金 on rows of their own, and 区域绩效目标 with
+    实施期 and 年度 goals in columns."""
+    doc = parse_path(TEMPLATES / "provincial_fund.tsv")
+    (project,) = doc.projects
+    assert (project.name, project.department) == ("耕地地力保护补贴", "某省农业农村厅")
+    assert (project.budget_total, project.budget_fiscal, project.fund_use) == (186000, 186000, "")
+    assert [g.text[:9] for g in project.goals] == ["2024年6月底前", "补贴发放公开公示率"]
+    assert project.indicators[0].target_raw == "≥5200万亩" and not doc.issues
+
+
 def _blocks(path: Path) -> list:
     """A template file as writer blocks: its heading lines, then one table."""
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -135,7 +163,7 @@ def _summary(doc) -> list:
 
 
 @pytest.mark.parametrize("name", ["project_2021.tsv", "project_2015.tsv", "county_long_and_annual.tsv",
-                                  "department_overall.tsv"])
+                                  "department_overall.tsv", "self_evaluation.tsv"])
 @pytest.mark.parametrize("label_span", [False, True])
 def test_templates_read_the_same_from_docx_and_xlsx(name, label_span, tmp_path):
     """Word and Excel merge the label cells these templates span; the documents read from

@@ -37,6 +37,13 @@ BINARY_OUTCOME_RE = re.compile(
     r"|^(?:达到|评为|获得|保持|不低于)?(?:[A-Ea-e]{1,5}|[一二三四五甲乙丙])[级等](?:以上|及以上)?[。.]?$"
 )
 
+#: A recurring deadline or schedule: 每季度末前拨付, 按月发放, 每半年报送. It says when, every
+#: time, as a date does once ("按时完成" says nothing of when, and is not one).
+SCHEDULE_RE = re.compile(
+    r"^(?:每个?|按)(?:季度|月|半年|年度?|周|旬)(?:末|底|初)?(?:前|内|之前|以内)?"
+    r"(?:完成|拨付|支付|下达|报送|上报|发放|兑付|到位|结算)?[。.]?$"
+)
+
 #: A value that is only a unit or comparator left from the template ("》 亩", "≧ %", "万人").
 PLACEHOLDER_VALUE_RE = re.compile(
     r"^[\s》《>≥≧<≤≦=＝﹦═~*＊]*"

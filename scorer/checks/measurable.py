@@ -24,8 +24,10 @@ def is_placeholder_value(ind: IndicatorFacts) -> bool:
 
 
 def is_verifiable_outcome(ind: IndicatorFacts) -> bool:
-    """Qualitative but checkable: 通过评审, 完成验收, 合格, 合规, 是/否."""
-    return bool(lx.BINARY_OUTCOME_RE.match(re.sub(r"\s+", "", ind.indicator.target_raw)))
+    """Qualitative but checkable: 通过评审, 完成验收, 合格, 合规, 是/否, or a schedule
+    (每季度末前拨付)."""
+    raw = re.sub(r"\s+", "", ind.indicator.target_raw)
+    return bool(lx.BINARY_OUTCOME_RE.match(raw) or lx.SCHEDULE_RE.match(raw))
 
 
 class _IndicatorCheck(Check):

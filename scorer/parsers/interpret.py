@@ -57,27 +57,40 @@ PROJECT_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 _NAME_LABELS = {"项目名称", "专项资金名称", "资金名称", "项目全称"}
 _CODE_LABELS = {"项目编码", "项目代码", "项目编号"}
-_DEPT_LABELS = {"主管部门", "主管部门及代码", "实施单位", "预算单位", "单位名称", "部门名称", "项目单位", "部门(单位)名称",
+_DEPT_LABELS = {"主管部门", "主管部门及代码", "省级主管部门", "主管部门(单位)", "实施单位", "预算单位", "单位名称", "部门名称", "项目单位", "部门(单位)名称",
                 "单位(部门)名称", "部门(单位)"}
 #: The 部门整体支出 table's list of the year's tasks (任务名称 | 主要内容 | 预算金额), which
 #: says what the department's money is for, and its 合计 row, which is the budget.
 _TASK_LABELS = {"年度主要任务", "主要任务", "年度重点工作任务", "重点工作任务", "年度工作任务", "年度重点任务"}
 _TASK_TOTAL = re.compile(r"^(?:金额)?合计|^总计")
 _TOTAL_LABELS = {"预算数", "预算总额", "年度资金总额", "资金总额", "项目预算", "预算金额"}
-_FISCAL_LABELS = {"其中:财政资金", "财政资金", "其中财政资金", "财政拨款", "其中:财政拨款"}
+_FISCAL_LABELS = {"其中:财政资金", "财政资金", "其中财政资金", "财政拨款", "其中:财政拨款", "其中:当年财政拨款",
+                  "当年财政拨款", "财政拨款资金", "其中:财政拨款资金"}
+#: Parts of the fiscal money on rows of their own, added up: 上年结转资金 (a 自评表's fiscal
+#: money carried over from last year), 中央补助 and 省级资金 (a provincial fund's shares).
+_FISCAL_PART_LABELS = {"上年结转资金", "上年结转", "其中:上年结转资金", "结转资金", "中央补助", "其中:中央补助",
+                       "中央财政资金", "其中:中央财政资金", "中央资金", "其中:中央资金", "省级资金", "其中:省级资金",
+                       "省级财政资金", "其中:省级财政资金", "市级资金", "县级资金", "地方财政资金", "其中:地方财政资金"}
 _OTHER_LABELS = {"其他资金", "其中:其他资金", "自有资金"}
 #: Budget field → its labels (a row of label | value, or the headings of a row of amounts).
-_MONEY_LABELS = {"total": _TOTAL_LABELS, "fiscal": _FISCAL_LABELS, "other": _OTHER_LABELS}
+_MONEY_LABELS = {"total": _TOTAL_LABELS, "fiscal": _FISCAL_LABELS, "other": _OTHER_LABELS,
+                 "fiscal_part": _FISCAL_PART_LABELS}
+#: 项目支出绩效自评表: the budget rows have a column per stage (年初预算数 | 全年预算数 |
+#: 全年执行数 | 分值 | 执行率 | 得分). The year's budget is the adjusted one, else the initial.
+_BUDGET_STAGE_HEADINGS = ("全年预算数", "调整后预算数", "全年预算", "年初预算数", "年初预算")
 #: 财预〔2015〕88号's 项目资金 block gives the multi-year amounts, then the year's beside them.
 _MULTI_YEAR_TOTAL_LABELS = {"中期资金总额", "实施期资金总额", "中长期资金总额"}
-_BUDGET_LABELS = _TOTAL_LABELS | _FISCAL_LABELS | _OTHER_LABELS | _MULTI_YEAR_TOTAL_LABELS | {"预算规模及资金用途"}
+_BUDGET_LABELS = (_TOTAL_LABELS | _FISCAL_LABELS | _OTHER_LABELS | _FISCAL_PART_LABELS | _MULTI_YEAR_TOTAL_LABELS
+                  | {"预算规模及资金用途"})
 #: Header rows that say nothing the checks use (项目属性 | 延续项目 | 项目期 | 3年).
 _INFO_LABELS = {"项目属性", "项目期", "项目类型", "项目负责人", "联系电话", "联系人", "项目起止时间", "项目实施期",
-                "填报单位", "项目类别", "项目性质"}
+                "填报单位", "项目类别", "项目性质",
+                # a 自评表 ends with its score total
+                "总分", "合计得分", "自评得分"}
 #: Goal column headings of a side-by-side goal block (中期目标（2016年-2018年） | 年度目标（2016年）).
-_GOAL_COLUMN_HEADING = re.compile(r"^(中期|长期|中长期|实施期|年度)(?:绩效)?目标")
+_GOAL_COLUMN_HEADING = re.compile(r"^(?:(中期|长期|中长期|实施期|年度|预期)(?:绩效)?目标|实际完成情况|实际完成)")
 _FUND_USE_LABELS = {"资金用途", "项目资金用途"}
-_GOAL_LABELS = {"绩效目标", "年度绩效目标", "项目绩效目标", "年度目标", "总体目标", "实施期绩效目标", "年度总体目标",
+_GOAL_LABELS = {"绩效目标", "区域绩效目标", "年度绩效目标", "项目绩效目标", "年度目标", "总体目标", "实施期绩效目标", "年度总体目标",
                 "项目年度绩效目标", "实施期目标"}
 #: Multi-year goals beside the year's (a 长期目标 row under 项目绩效目标): the year's
 #: indicators do not measure them, so they are not the project's goals.
@@ -98,7 +111,9 @@ _UNIT_ROW = re.compile(r"^单位[:：]\s*(?P<unit>\S+)$")
 #: decimal ("1.5万亩"); ① anywhere.
 _GOAL_SPLIT = re.compile(
     r"(?:(?:^|\n|(?<=[。；;]))\s*(?:目标\s*)?"
-    r"(?:[(（](?P<p>\d{1,2}|[一二三四五六七八九十]{1,3})[)）]|(?P<n>\d{1,2})\s*[、.．)）:：](?!\d)"
+    r"(?:[(（](?P<p>\d{1,2}|[一二三四五六七八九十]{1,3})[)）]"
+    # after a period a digit makes a decimal (1.5万亩), unless it starts a year (3.2024年6月底前)
+    r"|(?P<n>\d{1,2})\s*(?:[、)）:：]|[.．](?!\d)|[.．](?=(?:19|20)\d{2}年))"
     r"|(?P<z>[一二三四五六七八九十]{1,3})\s*(?:是|[、:：]))"
     r"|(?P<c>[①-⑳]))\s*"  # circled numbers mark a list item wherever they stand
 )
@@ -128,6 +143,10 @@ def _read_budget(project: Project) -> None:
     """The budget amounts from the cells kept in ``budget_raw``."""
     project.budget_total = parse_amount(project.budget_raw.get("total", ""))
     project.budget_fiscal = parse_amount(project.budget_raw.get("fiscal", ""))
+    parts = [amount for key, raw in project.budget_raw.items()
+             if key.startswith("fiscal+") and (amount := parse_amount(raw)) is not None]
+    if parts:
+        project.budget_fiscal = (project.budget_fiscal or 0.0) + sum(parts)
     project.budget_other = parse_amount(project.budget_raw.get("other", ""))
 
 
@@ -341,6 +360,8 @@ class _Builder:
         self.budget_from = 0
         #: budget field → column, when the amounts are in the row under their headings.
         self.budget_columns: dict[str, int] = {}
+        #: column of the 全年预算数 (or 年初预算数) heading of a 自评表's budget block.
+        self.budget_stage_column: int | None = None
         #: column of the 年度目标 heading in a side-by-side goal block.
         self.goal_column = 0
         #: a table ended inside an indicator table and nothing has come since: Word breaks a
@@ -367,6 +388,7 @@ class _Builder:
         self.pending_unit = ""
         self.mode = None
         self.columns = {}
+        self.budget_stage_column = None
         return project
 
     def current_project(self, location: Location) -> Project:
@@ -477,6 +499,12 @@ class _Builder:
             self.task_columns = {}
             self.mode = "tasks"
             return
+        stage = next((keys.index(h) for h in _BUDGET_STAGE_HEADINGS if h in keys), None)
+        if stage is not None:
+            self.current_project(row.location)
+            self.budget_stage_column = stage
+            self.mode = "budget"
+            return
         if any(k in _BUDGET_LABELS or _base(k) in _BUDGET_LABELS for k in keys):
             self.on_budget(row, [k if k in _BUDGET_LABELS else _base(k) for k in keys])
             return
@@ -503,7 +531,9 @@ class _Builder:
             headings = [i for i, k in enumerate(keys) if i > label_at and _GOAL_COLUMN_HEADING.match(k)]
             if len(rest) >= 2 and len(headings) == len(rest):
                 # 中期目标 | 年度目标 headings: the goals are in the row below, under them.
-                self.goal_column = next((i for i in headings if keys[i].startswith("年度")), headings[-1])
+                # The year's goal; in a 自评表 the 预期目标 beside 实际完成情况.
+                self.goal_column = next((i for prefix in ("年度", "预期") for i in headings if keys[i].startswith(prefix)),
+                                        headings[-1])
                 self.mode = "goal_columns"
                 return
             if not (rest and rest[0][0] in _LONG_TERM_GOAL_LABELS):
@@ -664,6 +694,7 @@ class _Builder:
             "total": _TOTAL_LABELS,
             "fiscal": _FISCAL_LABELS,
             "other": _OTHER_LABELS,
+            "fiscal_part": _FISCAL_PART_LABELS,
             "fund_use": _FUND_USE_LABELS,
         }
         all_labels = set().union(*labels.values()) | {_BUDGET_BLOCK}
@@ -722,9 +753,14 @@ class _Builder:
             annual = next((i for i, k in enumerate(keys) if k in _TOTAL_LABELS), None)
             self.budget_from = annual if multi is not None and annual is not None and annual > multi else 0
         values = self._label_values(row.texts[self.budget_from:], keys[self.budget_from:])
-        for field_name in ("total", "fiscal", "other"):
+        for field_name in ("total", "fiscal", "other", "fiscal_part"):
             if field_name in values:
-                project.budget_raw[field_name] = values[field_name]
+                stage = self.budget_stage_column
+                raw = row.texts[stage] if stage is not None and stage < len(row.texts) else values[field_name]
+                # Each fiscal part under its own label, to be added up (_read_budget).
+                key = field_name if field_name != "fiscal_part" else "fiscal+" + next(
+                    k for k in keys[self.budget_from:] if k in _FISCAL_PART_LABELS).removeprefix("其中:")
+                project.budget_raw[key] = raw
         _read_budget(project)
         for label, field_name in (("total", "budget_total"), ("fiscal", "budget_fiscal"), ("other", "budget_other")):
             raw = project.budget_raw.get(label, "")
