@@ -20,14 +20,16 @@ def test_folder_walk_takes_documents_and_skips_noise(tmp_path):
     root = tmp_path / "dept"
     (root / "sub").mkdir(parents=True)
     (root / ".hidden").mkdir()
-    for name in ("a.docx", "b.XLSX", "sub/c.csv", "sub/d.txt", "e.json", "notes.pdf", "~$a.docx", ".x.csv",
+    for name in ("a.docx", "b.XLSX", "sub/c.csv", "sub/d.txt", "e.json", "g.html", "notes.pdf", "~$a.docx", ".x.csv",
                  ".hidden/f.csv"):
         (root / name).write_bytes(b"x")
     out = root / "out"
     out.mkdir()
-    (out / "report.xlsx").write_bytes(b"x")  # a previous run's report must not become an input
+    (out / "report.xlsx").write_bytes(b"x")  # a previous run's reports must not become inputs
+    (out / "report.html").write_bytes(b"x")
     names = [s.name for s in discover([root], exclude=out)]
-    assert names == ["dept/a.docx", "dept/b.XLSX", "dept/e.json", "dept/sub/c.csv", "dept/sub/d.txt"]
+    # .html: a table Word or WPS saved as a web page (or its clipboard)
+    assert names == ["dept/a.docx", "dept/b.XLSX", "dept/e.json", "dept/g.html", "dept/sub/c.csv", "dept/sub/d.txt"]
 
 
 def test_named_file_is_taken_whatever_its_suffix_and_only_once(tmp_path):

@@ -299,3 +299,15 @@ def test_other_spellings_of_the_indicator_header(header):
     (indicator,) = parse_text(f"{header}\n产出指标\t数量指标\t培训人次\t≥200人次\n", "h.tsv").projects[0].indicators
     assert (indicator.level1, indicator.level2, indicator.name, indicator.target_raw) == \
         ("产出指标", "数量指标", "培训人次", "≥200人次")
+
+
+def test_implementation_content_and_duties_are_read_with_the_fund_use():
+    """项目实施内容 (and a department's 部门职能职责) say what the money does where a template
+    has no 资金用途 row; 立项依据 is read past."""
+    text = ("项目名称\t高标准农田建设\n立项依据\t《全国高标准农田建设规划》\n"
+            "项目实施内容\t新建高标准农田2万亩，实施土地平整、灌溉排水工程。\n"
+            "资金用途\t用于工程建设。\n"
+            "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t新建高标准农田面积\t≥2万亩\n")
+    doc = parse_text(text, "t.tsv")
+    assert doc.projects[0].fund_use == "新建高标准农田2万亩，实施土地平整、灌溉排水工程。\n用于工程建设。"
+    assert not doc.issues

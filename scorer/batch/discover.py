@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 #: Suffixes picked up inside folders and archives (a file named on the command line is
 #: read whatever its suffix; the parser sniffs the format).
-SUFFIXES = frozenset({".docx", ".xlsx", ".csv", ".tsv", ".txt", ".json"})
+SUFFIXES = frozenset({".docx", ".xlsx", ".csv", ".tsv", ".txt", ".json", ".html", ".htm"})
 ARCHIVE_SUFFIX = ".zip"
 
 #: Largest input read at all (a file or one archive member, uncompressed).

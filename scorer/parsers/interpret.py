@@ -84,12 +84,16 @@ _BUDGET_LABELS = (_TOTAL_LABELS | _FISCAL_LABELS | _OTHER_LABELS | _FISCAL_PART_
                   | {"预算规模及资金用途"})
 #: Header rows that say nothing the checks use (项目属性 | 延续项目 | 项目期 | 3年).
 _INFO_LABELS = {"项目属性", "项目期", "项目类型", "项目负责人", "联系电话", "联系人", "项目起止时间", "项目实施期",
-                "填报单位", "项目类别", "项目性质",
+                "填报单位", "项目类别", "项目性质", "立项依据", "项目立项依据", "设立依据",
                 # a 自评表 ends with its score total
                 "总分", "合计得分", "自评得分"}
 #: Goal column headings of a side-by-side goal block (中期目标（2016年-2018年） | 年度目标（2016年）).
 _GOAL_COLUMN_HEADING = re.compile(r"^(?:(中期|长期|中长期|实施期|年度|预期)(?:绩效)?目标|实际完成情况|实际完成)")
 _FUND_USE_LABELS = {"资金用途", "项目资金用途"}
+#: What the money does, in templates without a 资金用途 row (or besides it): read with the
+#: 资金用途, as the context indicators are judged against (ZB-R001, ZB-R003).
+_FUND_CONTEXT_LABELS = {"项目实施内容", "实施内容", "主要实施内容", "项目主要内容", "项目内容", "项目概况", "项目简介",
+                        "部门职能职责", "职能职责", "部门职责", "主要职能", "部门主要职能"}
 _GOAL_LABELS = {"绩效目标", "区域绩效目标", "年度绩效目标", "项目绩效目标", "年度目标", "总体目标", "实施期绩效目标", "年度总体目标",
                 "项目年度绩效目标", "实施期目标"}
 #: Multi-year goals beside the year's (a 长期目标 row under 项目绩效目标): the year's
@@ -544,9 +548,9 @@ class _Builder:
             # 目标2 | … under 绩效目标 | 目标1 | …
             self.add_goal_text(self.current_project(row.location), [(k, t) for k, t in zip(keys, texts) if t])
             return
-        if keys and keys[0] in _FUND_USE_LABELS:
+        if keys and (keys[0] in _FUND_USE_LABELS or keys[0] in _FUND_CONTEXT_LABELS):
             project = self.current_project(row.location)
-            project.fund_use = "\n".join(t for t in texts[1:] if t)
+            project.fund_use = "\n".join(t for t in (project.fund_use, *texts[1:]) if t)
             self.mode = None
             return
         if self.mode == "goal_columns":
