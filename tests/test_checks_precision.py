@@ -240,3 +240,13 @@ def test_clean_name_strips_numbering_not_the_name(name, cleaned):
 ])
 def test_a_schedule_is_a_verifiable_time_target(target, reported):
     assert _reports("ZB-M002", "补助资金拨付时间", target, "时效指标") is reported
+
+
+@pytest.mark.parametrize("name, reported", [
+    ("监测数据有效率", False),   # a standard environmental-monitoring indicator
+    ("设备在线率", False),
+    ("监测数据", True),
+    ("完成率", True),
+])
+def test_technical_rates_are_not_generic(name, reported):
+    assert _reports("ZB-S001", name, "≥90%", "质量指标") is reported

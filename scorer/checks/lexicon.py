@@ -65,6 +65,9 @@ GENERIC_NAME_WORDS: tuple[str, ...] = (
     "显著", "明显", "有效", "良好", "程度", "方面", "各项", "率", "度", "性",
 )
 GENERIC_NAME_RE = re.compile("|".join(sorted(map(re.escape, GENERIC_NAME_WORDS), key=len, reverse=True)))
+#: Rates that name a technical property, made of generic words all the same: 监测数据有效率
+#: (the share of valid monitoring data) is a standard indicator, not a vague one.
+SPECIFIC_RATE_RE = re.compile(r"有效率|获取率|捕获率|完整率|传输率|上传率|在线率|联网率|检出率")
 
 #: A letter (CJK or Latin): a text without one says nothing ("88", "—", "**").
 LETTER_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]")

@@ -29,7 +29,7 @@ def is_generic_name(name: str) -> bool:
         return True
     if canonical_level1(name) is not None and level2 is None:
         return True
-    return not lx.LETTER_RE.search(lx.GENERIC_NAME_RE.sub("", name))
+    return not lx.SPECIFIC_RATE_RE.search(name) and not lx.LETTER_RE.search(lx.GENERIC_NAME_RE.sub("", name))
 
 
 @lru_cache(maxsize=1 << 16)
