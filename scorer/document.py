@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 #: Bumped whenever a field is added, renamed or changes meaning.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class _Model(BaseModel):
@@ -118,6 +118,9 @@ class Project(_Model):
     goals_raw: str = ""
     goals: list[Goal] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
+    #: the indicator table's columns as read (level1, level2, name, description, target_raw,
+    #: basis …); empty when the input did not say (no header row, or JSON of schema 1.0).
+    indicator_columns: list[str] = Field(default_factory=list)
     junk: list[str] = Field(default_factory=list)
     location: Location = Field(default_factory=Location)
 

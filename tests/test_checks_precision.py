@@ -250,3 +250,15 @@ def test_a_schedule_is_a_verifiable_time_target(target, reported):
 ])
 def test_technical_rates_are_not_generic(name, reported):
     assert _reports("ZB-S001", name, "≥90%", "质量指标") is reported
+
+
+def test_empty_basis_is_reported_only_where_the_table_has_a_basis_column():
+    from scorer.parsers import parse_text
+
+    head = "项目名称\t道路养护\n一级指标\t二级指标\t三级指标\t指标值{basis}\n"
+    row = "产出指标\t数量指标\t日常养护里程\t≥120公里{basis}\n"
+    without = parse_text(head.format(basis="") + row.format(basis=""), "a.tsv")
+    with_empty = parse_text(head.format(basis="\t指标值确定依据") + row.format(basis="\t"), "b.tsv")
+    assert without.projects[0].indicator_columns == ["level1", "level2", "name", "target_raw"]
+    codes = lambda doc: {f.code for f in Scorer(Settings(select=["ZB-ST009"])).score_document(doc).all_findings()}
+    assert codes(without) == set() and codes(with_empty) == {"ZB-ST009"}

@@ -20,3 +20,14 @@ def test_document_json_round_trip(seed_docs):
         again = Document.model_validate_json(doc.model_dump_json())
         assert again == doc
         assert again.schema_version == SCHEMA_VERSION
+
+
+def test_documents_of_the_previous_schema_still_load():
+    """1.1 added ``Project.indicator_columns``; a 1.0 document reads with it empty."""
+    from scorer.parsers import parse_text
+
+    old = json.loads((SCHEMA_FILE.parent / "document-1.0.json").read_text(encoding="utf-8"))
+    assert "indicator_columns" not in old["$defs"]["Project"]["properties"]
+    data = {"schema_version": "1.0", "projects": [{"name": "道路养护", "indicators": [{"name": "日常养护里程"}]}]}
+    doc = parse_text(json.dumps(data, ensure_ascii=False), "old.json")
+    assert doc.projects[0].indicator_columns == [] and doc.projects[0].indicators[0].name == "日常养护里程"

@@ -311,3 +311,17 @@ def test_implementation_content_and_duties_are_read_with_the_fund_use():
     doc = parse_text(text, "t.tsv")
     assert doc.projects[0].fund_use == "新建高标准农田2万亩，实施土地平整、灌溉排水工程。\n用于工程建设。"
     assert not doc.issues
+
+
+def test_department_table_with_duty_and_activity_columns():
+    """部门整体支出 tables that file indicators under 职责 | 活动 columns: the duties and
+    activities are what the money does (资金用途, once each), not part of every row; the table
+    has no basis column, so no basis is asked for."""
+    doc = parse_path(TEMPLATES / "department_duties_activities.tsv")
+    (project,) = doc.projects
+    lines = project.fund_use.split("\n")
+    assert {"促进就业", "就业创业补贴发放", "职业技能培训"} <= set(lines) and len(lines) == len(set(lines))
+    assert project.indicators[1].name == "发放创业担保贷款" and project.indicators[1].description == ""
+    assert "basis" not in project.indicator_columns and not doc.issues
+    codes = {f.code for f in Scorer(Settings()).score_document(doc).all_findings()}
+    assert "ZB-ST009" not in codes

@@ -273,8 +273,12 @@ class EmptyBasis(_ProjectCheck):
             "indicators": [{"name": "监测报告数量", "target": "12份", "basis": "计划标准：年度监测方案"}]}
 
     def run(self, project: ProjectFacts, ctx) -> Iterator[Finding]:
-        # Without the header block and with no basis anywhere, the input had no basis column.
-        if not project.has_header and not any(i.indicator.basis.strip() for i in ctx.document.indicators()):
+        # A table without a basis column (the 2015 template, many 自评表 and 部门整体 tables)
+        # does not ask for one; without a header row to say so, no basis anywhere in the
+        # document and no project header block mean the same.
+        columns = project.project.indicator_columns
+        if "basis" not in columns and (columns or not project.has_header and not any(
+                i.indicator.basis.strip() for i in ctx.document.indicators())):
             return
         yield from _project_or_rows(self, project, [i for i in project.indicators if not i.indicator.basis.strip()])
 

@@ -46,6 +46,10 @@ INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
     # 核心绩效指标表: 指标性质 | 指标值 | 度量单位); the value is read with them.
     "comparator": ("指标性质", "比较符", "运算符", "指标值符号", "计算符号"),
     "unit": ("度量单位", "计量单位", "指标单位", "单位(计量)"),
+    # 部门整体支出 tables file indicators under the department's duties and activities: what
+    # the money does, read into the 资金用途 (once each) rather than onto every row.
+    "duty": ("职责", "部门职责", "职能职责", "履职内容"),
+    "activity": ("活动", "活动名称", "工作活动", "重点工作", "工作任务"),
 }
 PROJECT_COLUMNS: dict[str, tuple[str, ...]] = {
     "project": ("项目名称", "project_name", "专项资金名称"),
@@ -640,6 +644,7 @@ class _Builder:
             project = self.new_project(row.location)
         self.table_period = period
         self.columns = header
+        project.indicator_columns = list(header)
         self.header_width = len(texts)
         self.header_blank = {i for i, t in enumerate(texts) if not t}
         self.mode = "indicators"
@@ -848,6 +853,11 @@ class _Builder:
             ind.level2, ind.level2_inherited = prev.level2, True
         ind.target = parse_target(ind.target_raw)
         project.indicators.append(ind)
+        lines = project.fund_use.split("\n") if project.fund_use else []
+        for text in (values.get("duty", ""), values.get("activity", "")):
+            if text and text not in lines:
+                lines.append(text)
+        project.fund_use = "\n".join(lines)
 
     # -- flat tables (one indicator per row, project in a column) ----------------------
     def start_flat(self, columns: dict[str, int], keys: list[str], width: int) -> None:
@@ -879,6 +889,7 @@ class _Builder:
             project.budget_total = parse_amount(project.budget_raw["total"])
             project.fund_use = get(self.flat_columns, "fund_use")
             project.goals_raw = get(self.flat_columns, "goals")
+            project.indicator_columns = list(columns)
             self.flat_projects[key] = project
             self.mode = "flat"
         values = {f: get(self.columns, f) for f in self.columns}
