@@ -262,3 +262,15 @@ def test_empty_basis_is_reported_only_where_the_table_has_a_basis_column():
     assert without.projects[0].indicator_columns == ["level1", "level2", "name", "target_raw"]
     codes = lambda doc: {f.code for f in Scorer(Settings(select=["ZB-ST009"])).score_document(doc).all_findings()}
     assert codes(without) == set() and codes(with_empty) == {"ZB-ST009"}
+
+
+@pytest.mark.parametrize("plan, message", [
+    ({3: "25", 6: "25", 10: "25", 12: "25"}, "各期合计 100%，最后一期（12月底）只有 25%"),   # shares, never falling
+    ({3: "20", 6: "35", 10: "20", 12: "25"}, "10月底的 20% 小于之前的 35%；各期合计 100%"),  # shares with a fall
+    ({3: "20", 6: "55", 10: "75", 12: "100"}, None),                                       # cumulative
+    ({3: "50", 6: "50", 10: "", 12: ""}, None),                                            # stops short: ZB-F005's
+])
+def test_plan_of_per_period_shares(plan, message):
+    spec = {"project": {"plan": plan}, "indicators": []}
+    found = Scorer(Settings(select=["ZB-F004"])).score_document(build_example(spec)).all_findings()
+    assert [message in f.message for f in found] == ([True] if message else [])

@@ -110,20 +110,26 @@ class PlanNotCumulative(_ProjectCheck):
     suggestion = "每个月底填截至当时累计支出占预算的百分比，逐月不减，最后一期为 100%。"
     rationale = (
         "支出计划按累计口径填报，后一期不能小于前一期。出现下降多半是把各期支出比例当成累计"
-        "比例填了（如 20、35、20、25，合计 100）。"
+        "比例填了（如 20、35、20、25，合计 100）；各期不降但合计正好 100、最后一期不到 100（25、25、25、25）也是。"
     )
     bad = {"project": {"plan": {3: "20", 6: "35", 10: "20", 12: "25"}}, "indicators": []}
     good = {"project": {"plan": {3: "20", 6: "55", 10: "75", 12: "100"}}, "indicators": []}
 
     def run(self, project: ProjectFacts, ctx) -> Iterator[Finding]:
         filled = _filled(project)
+        shares = len(filled) >= 2 and abs(sum(v for _, v in filled) - 100) <= _CLOSE
         for (_, previous), (month, value) in zip(filled, filled[1:], strict=False):
             if value < previous - _CLOSE:
-                total = sum(v for _, v in filled)
-                note = "；各期合计 100%，像是按期分配比例而非累计比例" if abs(total - 100) <= _CLOSE else ""
+                note = "；各期合计 100%，像是按期分配比例而非累计比例" if shares else ""
                 yield self.hit(project, evidence=_plan_text(project), month=month, value=value,
                                previous=previous, note=note)
                 return
+        if shares and len(filled) >= 3 and filled[-1][1] < 100 - _CLOSE:
+            # Never falling, yet adding up to 100 and ending short of it (25、25、25、25; with
+            # two periods, 50、50 may as well be a plan that stops half-way: ZB-F005's).
+            month, value = filled[-1]
+            yield self.hit(project, evidence=_plan_text(project), month=month, value=value,
+                           message="资金支出计划各期合计 100%，最后一期（{month}月底）只有 {value:g}%：像是按期分配比例而非累计比例")
 
 
 @register
