@@ -274,3 +274,13 @@ def test_plan_of_per_period_shares(plan, message):
     spec = {"project": {"plan": plan}, "indicators": []}
     found = Scorer(Settings(select=["ZB-F004"])).score_document(build_example(spec)).all_findings()
     assert [message in f.message for f in found] == ([True] if message else [])
+
+
+@pytest.mark.parametrize("name, target, reported", [
+    ("软件缺陷修复率", "达标", True),     # a share was asked for
+    ("项目验收合格率", "合格", True),
+    ("项目验收情况", "合格", False),      # not a rate: the outcome is the target
+    ("软件缺陷修复率", "≥95%", False),
+])
+def test_rate_with_a_yes_no_outcome(name, target, reported):
+    assert _reports("ZB-M005", name, target, "质量指标") is reported

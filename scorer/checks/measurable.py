@@ -152,10 +152,15 @@ class PercentNameNonPercentValue(_IndicatorCheck):
 
     def run(self, ind: IndicatorFacts, ctx) -> Iterator[Finding]:
         unit, source = ind.unit_and_source
+        raw = ind.indicator.target_raw.strip()
         if ind.is_percent_name and ind.is_numeric and not ind.is_date and unit and source != "name":
             if unit not in self._PERCENT_LIKE:
-                raw = ind.indicator.target_raw.strip()
                 yield self.hit(ind, evidence=raw, name=ind.indicator.name, value=raw, unit=unit)
+        elif ind.is_percent_name and ind.target.kind == TargetKind.qualitative and is_verifiable_outcome(ind):
+            # "软件缺陷修复率 | 达标": a yes/no outcome where a share was asked for (a vague
+            # one is ZB-M002's).
+            yield self.hit(ind, evidence=raw, name=ind.indicator.name, value=raw,
+                           message="「{name}」是比率类指标，指标值「{value}」却不是百分比")
 
 
 @register
