@@ -284,3 +284,13 @@ def test_plan_of_per_period_shares(plan, message):
 ])
 def test_rate_with_a_yes_no_outcome(name, target, reported):
     assert _reports("ZB-M005", name, target, "质量指标") is reported
+
+
+@pytest.mark.parametrize("name", ["重大安全责任事故", "安全生产事故发生次数", "设施长效运维机制"])
+def test_safety_and_upkeep_indicators_fit_any_fund(name):
+    from scorer.semantic.frequency import common_by_rule
+
+    spec = {"project": {"name": "国省干线公路养护工程", "goals": ["完成国省干线公路养护120公里"]},
+            "indicators": [{"name": name, "level1": "效益指标", "level2": "社会效益指标", "target": "0起"}]}
+    assert not Scorer(Settings(select=["ZB-R001"])).score_document(build_example(spec)).all_findings()
+    assert common_by_rule(name)  # nor does the relevance model judge it (ZB-R003)

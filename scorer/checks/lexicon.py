@@ -180,11 +180,18 @@ MATCH_STOPWORDS: frozenset[str] = frozenset(
     组织 推进 落实 做好 严格 全面 持续 不断 进一步 基本 正常 顺利 及时 认可 得到 产生 反映 考察 主要""".split()
 )
 
+#: Indicators any project that builds or runs something may carry, whatever it is for:
+#: safety (重大安全责任事故, 安全生产事故发生数) and the long-term mechanism that keeps it
+#: running (设施长效运维机制).
+OPERATING_COMMON_RE = re.compile(r"安全(?:责任|生产)?事故|安全生产|长效(?:运维|管理|运行|管护)?机制")
+
 #: Indicators every project may carry, which no goal needs to mention (issue 5 calls them
-#: legitimate common indicators): satisfaction, fund execution, timeliness, acceptance.
+#: legitimate common indicators): satisfaction, fund execution, timeliness, acceptance,
+#: safety and upkeep.
 COMMON_INDICATOR_RE = re.compile(
     r"满意|(?:资金|预算|经费|补助|补贴)?(?:支付|拨付|到位|执行|使用|发放|兑付)(?:及时)?率|及时率|按时完成率|"
-    r"按期完成率|完成率|合格率|达标率|通过率|响应率|在线率|完好率|运行率|成本|预算|节支|采购"
+    r"按期完成率|完成率|合格率|达标率|通过率|响应率|在线率|完好率|运行率|成本|预算|节支|采购|"
+    + OPERATING_COMMON_RE.pattern
 )
 
 #: Description cells that only note the indicator's direction (a column some templates

@@ -97,8 +97,9 @@ def sub_words(word: str) -> tuple[str, ...]:
 
 
 def common_by_rule(name: str) -> bool:
-    """Satisfaction and fund-execution indicators, which every fund may carry."""
-    return bool(lx.SATISFACTION_RE.search(name) or lx.STANDARD_DEFINITION_RE.search(name))
+    """Satisfaction, fund-execution, safety and upkeep indicators, which every fund may carry."""
+    return bool(lx.SATISFACTION_RE.search(name) or lx.STANDARD_DEFINITION_RE.search(name)
+                or lx.OPERATING_COMMON_RE.search(name))
 
 
 def fund_neutral(name: str) -> bool:
