@@ -325,3 +325,12 @@ def test_department_table_with_duty_and_activity_columns():
     assert "basis" not in project.indicator_columns and not doc.issues
     codes = {f.code for f in Scorer(Settings()).score_document(doc).all_findings()}
     assert "ZB-ST009" not in codes
+
+
+def test_filer_line_gives_the_department_and_the_unit():
+    """"填报单位（盖章）：…　　单位：万元" above the table is who filed it, not the title."""
+    lines = (TEMPLATES / "project_2021.tsv").read_text(encoding="utf-8").splitlines()
+    text = "\n".join([lines[0], "填报单位（盖章）：某县交通运输局\u3000\u3000\u3000\u3000单位：万元", *lines[2:]]) + "\n"
+    doc = parse_text(text, "filed.tsv")
+    assert doc.department == "某县交通运输局" and doc.title != text.splitlines()[1]
+    assert doc.projects[0].unit == "万元"

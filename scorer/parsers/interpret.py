@@ -115,6 +115,10 @@ _TITLE_NUMBER = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[�
 _DEPT_ROW = re.compile(r"^(?:\d{3,}\s*)?(?P<name>\S{2,40}?(?:局|委|委员会|院|厅|办|办公室|中心|站|所|队|会|部|处|馆|校|学校|政府))$")
 _DEPT_CODE = re.compile(r"^\d{3,}\s*|\s*[(（]?\d{3,}[)）]?$")
 _UNIT_ROW = re.compile(r"^单位[:：]\s*(?P<unit>\S+)$")
+#: The line above a table naming who filed it, often with the unit at its end:
+#: "填报单位（盖章）：某区文化体育和旅游局　　　单位：万元".
+_FILER_LINE = re.compile(r"^(?:填报|编制|申报|报送)单位(?:名称)?(?:[(（](?:盖章|公章)[)）])?[\s\u3000]*[:：][\s\u3000]*"
+                         r"(?P<name>[^\s\u3000]+?)(?:[\s\u3000]*单位[\s\u3000]*[:：][\s\u3000]*(?P<unit>\S+))?[\s\u3000]*$")
 #: A goal's number where a line or sentence starts: 1、 2. 3） (4) 一是 二、 目标1：, not a
 #: decimal ("1.5万亩"); ① anywhere.
 _GOAL_SPLIT = re.compile(
@@ -411,6 +415,14 @@ class _Builder:
         if not text:
             return
         self.indicator_table_broke = False
+        filer = _FILER_LINE.match(text)
+        if filer:
+            self.pending_department = filer.group("name")
+            if not self.seen_table and not self.doc.department:
+                self.doc.department = filer.group("name")
+            if filer.group("unit"):
+                self.pending_unit = filer.group("unit")
+            return
         if looks_like_title(text):
             self.pending_title = text
             self.pending_title_junk = junk
