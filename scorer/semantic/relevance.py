@@ -161,9 +161,22 @@ class EmbeddedPairs:
 def pair_texts(pairs: Sequence[RelevancePair], extra: Sequence[str] = ()) -> dict[str, int]:
     """Every distinct text :func:`embed_pairs` encodes for ``pairs``, with its row."""
     texts: dict[str, int] = {}
-    for t in (t for p in pairs for t in (p.text, *p.project.texts, *p.sibling_texts, p.project.unit)):
-        if t:
-            texts.setdefault(t, len(texts))
+    # A project's texts and its indicators' names are the same for each of its rows: taken
+    # once per project (per distinct sibling list), not once per row.
+    projects: set[int] = set()
+    sibling_lists: set[tuple[str, ...]] = set()
+    for p in pairs:
+        group: list[str] = [p.text]
+        if id(p.project) not in projects:
+            projects.add(id(p.project))
+            group += p.project.texts
+        if p.siblings not in sibling_lists:
+            sibling_lists.add(p.siblings)
+            group += p.sibling_texts
+        group.append(p.project.unit)
+        for t in group:
+            if t:
+                texts.setdefault(t, len(texts))
     for t in extra:
         texts.setdefault(t, len(texts))
     return texts
@@ -180,11 +193,18 @@ def embed_pairs(pairs: Sequence[RelevancePair], embedder: Embedder, extra: Seque
     def rows(strings: Sequence[str]) -> np.ndarray:
         return np.stack([vectors[texts[t]] if t else zero for t in strings]) if strings else empty
 
-    contexts = [rows(p.project.texts) for p in pairs]
+    # One matrix per project and per sibling list, shared by its rows (read-only).
+    contexts: dict[int, np.ndarray] = {}
+    siblings: dict[tuple[str, ...], np.ndarray] = {}
+    for p in pairs:
+        if id(p.project) not in contexts:
+            contexts[id(p.project)] = rows(p.project.texts)
+        if p.siblings not in siblings:
+            siblings[p.siblings] = rows(p.sibling_texts)
     return EmbeddedPairs(
-        list(pairs), rows([p.text for p in pairs]), rows([p.project.texts[0] for p in pairs]), contexts,
-        _lexical(pairs), [rows(p.sibling_texts) for p in pairs], rows([p.project.unit for p in pairs]),
-        {t: vectors[texts[t]] for t in extra},
+        list(pairs), rows([p.text for p in pairs]), rows([p.project.texts[0] for p in pairs]),
+        [contexts[id(p.project)] for p in pairs], _lexical(pairs), [siblings[p.siblings] for p in pairs],
+        rows([p.project.unit for p in pairs]), {t: vectors[texts[t]] for t in extra},
     )
 
 
