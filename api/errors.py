@@ -63,6 +63,16 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body(code, message, detail), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 
+    @app.exception_handler(RecursionError)
+    async def _nested(_: Request, exc: RecursionError) -> JSONResponse:
+        # A JSON body nested thousands deep ([[[[…) is bad input, not a bug.
+        return JSONResponse(error_body("invalid_request", "请求格式不正确", "JSON nested too deeply"), status_code=422)
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(_: Request, exc: OverflowError) -> JSONResponse:
+        # An id or index beyond what the database stores (99999999999999999999999).
+        return JSONResponse(error_body("invalid_request", "请求格式不正确", "a number is too large"), status_code=422)
+
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         # A bug, not the user's fault: log it with the trace, answer without one.

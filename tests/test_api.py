@@ -84,6 +84,9 @@ def test_feedback_stored(client):
     assert r.status_code == 201 and r.json()["status"] == "stored"
     _assert_error(client.post("/v1/feedback", json={"document_sha256": "a" * 64, "kind": "level_corrected"}), 422)
     _assert_error(client.post("/v1/feedback", json={"kind": "nonsense"}), 422, "invalid_request")
+    # a number beyond what the database holds is bad input too, not a server error
+    _assert_error(client.post("/v1/feedback", json={"document_sha256": "a" * 64, "kind": "false_positive",
+                                                    "project_index": 10 ** 23}), 422, "invalid_request")
 
 
 @pytest.mark.parametrize(
@@ -97,6 +100,11 @@ def test_feedback_stored(client):
         (b"<table><tr><td>x</td></tr></table>", "text/html", 422, "unparsable"),
         (b"a,b", "application/pdf", 415, "unsupported_media_type"),
         (b"a,b", "", 415, "unsupported_media_type"),
+        (b"[" * 100_000 + b"]" * 100_000, "application/json", 422, "unparsable"),    # nested too deeply
+        (b'{"text": "' + b"[" * 100_000 + b'", "a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+         "application/json", 422, "unparsable"),
+        ('{"text": "项目名称 道路养护", "name": 5}'.encode(), "application/json", 422, "invalid_request"),
+        (b'{"text": ["a"]}', "application/json", 422, "invalid_request"),
     ],
 )
 def test_bad_input_is_a_json_4xx(client, body, content_type, status, code):

@@ -27,6 +27,10 @@ def test_folder_walk_takes_documents_and_skips_noise(tmp_path):
     out.mkdir()
     (out / "report.xlsx").write_bytes(b"x")  # a previous run's reports must not become inputs
     (out / "report.html").write_bytes(b"x")
+    earlier = root / "sub" / "上次结果"  # an earlier run's output folder: reports, not submissions
+    earlier.mkdir()
+    for name in ("results.jsonl", "report.xlsx", "report.html", "analysis.json"):
+        (earlier / name).write_bytes(b"x")
     names = [s.name for s in discover([root], exclude=out)]
     # .html: a table Word or WPS saved as a web page (or its clipboard)
     assert names == ["dept/a.docx", "dept/b.XLSX", "dept/e.json", "dept/g.html", "dept/sub/c.csv", "dept/sub/d.txt"]

@@ -163,6 +163,7 @@ def test_a_worker_bounds_the_embedding_cache_in_memory(monkeypatch):
     (["{empty}", "--out", "{out}", "--backend", "spark"], "unknown --backend"),
     (["{empty}", "--out", "{out}", "--jobs", "0"], "--jobs must be at least 1"),
     (["{seed}", "--out", "{out}", "--config", "{bad_config}"], "bad.toml: select"),
+    (["{seed}", "--out", "{bad_config}"], "is a file; give a folder"),
 ])
 def test_usage_errors_exit_2_with_one_line(tmp_path, args, message):
     empty = tmp_path / "empty"

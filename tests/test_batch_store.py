@@ -74,6 +74,21 @@ def test_a_damaged_line_in_the_middle_is_skipped_never_cut(tmp_path):
         assert results.read_bytes().startswith(b"not json\n")
 
 
+def test_bad_bytes_in_a_line_are_skipped_when_indexing_and_reading(tmp_path):
+    with ResultStore(tmp_path) as store:
+        store.append(_outcome(1))
+        second = store.append(_outcome(2))
+    results = tmp_path / RESULTS_FILE
+    data = bytearray(results.read_bytes())
+    data[second.offset + 10] = 0xFF  # damaged after it was indexed
+    results.write_bytes(bytes(data))
+    with ResultStore(tmp_path) as store:
+        assert [r.name for r in store.records(store.entries())] == ["1.csv"]
+    (tmp_path / INDEX_FILE).unlink()  # and when the index is rebuilt from the results
+    with ResultStore(tmp_path) as store:
+        assert list(store.latest) == ["/in/1.csv"]
+
+
 def test_one_writer_at_a_time(tmp_path):
     with ResultStore(tmp_path) as writer:
         writer.append(_outcome(1))

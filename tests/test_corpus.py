@@ -135,3 +135,15 @@ def test_check_command_on_a_missing_file(tmp_path: Path):
     result = runner.invoke(app, ["corpus", "check", str(tmp_path / "nope.tsv")])
     assert result.exit_code == 2
     assert "No such file" in result.output
+
+
+def test_old_mac_line_endings_and_deep_json_lines(tmp_path: Path):
+    """Excel for Mac's "CSV (Macintosh)" ends lines with \\r alone; a JSON line nested
+    thousands deep is a bad line like any other, not a crash."""
+    mac = tmp_path / "mac.tsv"
+    mac.write_bytes("\r".join([HEADER, tsv_row(), tsv_row(name="受益人口")]).encode("utf-8"))
+    assert [r.line for r in read_corpus([mac]).rows] == [2, 3]
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text("[" * 100_000 + "\n", encoding="utf-8")
+    corpus = read_corpus([deep])
+    assert not corpus.rows and "nested too deeply" in corpus.problems[0].message

@@ -249,3 +249,18 @@ def test_export_rejects_a_tampered_result(client, api_result):
     assert err["detail"].startswith("projects.0.grade")
     err = _assert_error(client.post("/v1/export/xlsx", json=[api_result, broken]), 422, "invalid_result")
     assert err["detail"].startswith("1.projects.0.grade")
+
+
+def test_control_characters_from_json_never_reach_the_workbook(seed_docs):
+    """Word's soft line break (\\x0b) and a bell (\\x07) in a JSON document: the reader drops
+    them as the text readers do, and the workbook (sheet names, hyperlinks) stays valid XML
+    even for a stored result that still carries them."""
+    from scorer.parsers import parse_text
+
+    data = seed_docs[SEED_000.name].model_copy(update={"department": "某市\x0b生态环境局\x07"}).model_dump_json()
+    doc = parse_text(data, "ctrl.json")
+    assert doc.department == "某市生态环境局"
+    result = score_document(seed_docs[SEED_000.name].model_copy(update={"department": "某市\x0b生态环境局"}))
+    buffer = io.BytesIO()
+    write_annotated_workbook([result], buffer)
+    assert "某市生态环境局" in load_workbook(io.BytesIO(buffer.getvalue())).sheetnames

@@ -199,6 +199,8 @@ def _decoded_lines(data: bytes, file: str, problems: list[Problem]) -> Iterator[
     """(1-based line number, text) for every line that decodes; the others are reported."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if b"\r" in data and b"\n" not in data:
+        data = data.replace(b"\r", b"\n")  # old Mac line endings (Excel for Mac's "CSV (Macintosh)")
     for number, raw in enumerate(data.split(b"\n"), start=1):
         raw = raw.removesuffix(b"\r")
         try:
@@ -225,6 +227,10 @@ def _records(
                 obj = json.loads(text)
             except json.JSONDecodeError as exc:
                 problems.append(Problem(file, number, "fields", f"not a JSON object: {exc.msg}"))
+                yield number, None
+                continue
+            except RecursionError:
+                problems.append(Problem(file, number, "fields", "not a JSON object: nested too deeply"))
                 yield number, None
                 continue
             if not isinstance(obj, dict):

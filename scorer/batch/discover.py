@@ -161,11 +161,20 @@ def archive_sources(path: Path, label: str) -> list[Source]:
     return sources
 
 
+#: What marks a folder as a batch's output (its result store): an earlier run's --out
+#: inside an input folder holds reports, not submissions.
+OUTPUT_MARKER = "results.jsonl"
+
+
 def _walk(root: Path, exclude: Path | None) -> Iterator[Path]:
-    """Files under ``root`` in sorted order; hidden folders, symlinked folders and
-    ``exclude`` (the batch's own output folder) are not entered."""
+    """Files under ``root`` in sorted order; hidden folders, symlinked folders,
+    ``exclude`` (the batch's own output folder) and any other batch output folder are not
+    entered."""
     for folder, dirs, files in os.walk(root, followlinks=False):
         here = Path(folder)
+        if here != root and OUTPUT_MARKER in files:
+            dirs[:] = []
+            continue
         dirs[:] = sorted(d for d in dirs if not _skipped_name(d)
                          and (exclude is None or (here / d).resolve() != exclude))
         for name in sorted(files):

@@ -14,6 +14,7 @@ One process writes a store at a time (an exclusive lock on ``.lock``).
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
@@ -29,6 +30,7 @@ try:  # POSIX only; elsewhere two concurrent writers are the user's to avoid.
 except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
+log = logging.getLogger("zhibiao.batch")
 RESULTS_FILE = "results.jsonl"
 INDEX_FILE = "index.jsonl"
 LOCK_FILE = ".lock"
@@ -155,11 +157,11 @@ class ResultStore:
         covered = 0
         if not self.index_path.exists():
             return 0, size == 0
-        with self.index_path.open(encoding="utf-8") as fh:
+        with self.index_path.open(encoding="utf-8", errors="replace") as fh:
             for raw in fh:
                 try:
                     entry = Entry(**json.loads(raw))
-                except (json.JSONDecodeError, TypeError):
+                except (ValueError, TypeError):
                     return covered, False  # a half-written last line; the scan redoes it
                 if entry.offset + entry.length > size:
                     self.latest.clear()
@@ -179,8 +181,8 @@ class ResultStore:
                 try:
                     entry = _entry_of(json.loads(raw), offset, len(raw))
                     self.latest[entry.id] = entry
-                except (json.JSONDecodeError, KeyError, TypeError):
-                    pass  # a whole but damaged line (edited by hand): skipped, never cut
+                except (ValueError, KeyError, TypeError):  # JSONDecodeError, UnicodeDecodeError
+                    pass  # a whole but damaged line (edited by hand, bad bytes): skipped, never cut
                 offset += len(raw)
         return offset
 
@@ -225,7 +227,15 @@ class ResultStore:
         with self.results_path.open("rb") as fh:
             for entry in entries:
                 fh.seek(entry.offset)
-                yield Record.from_line(fh.read(entry.length))
+                try:
+                    record = Record.from_line(fh.read(entry.length))
+                except (ValueError, KeyError, TypeError) as exc:  # bad JSON or bytes, wrong shape
+                    # A line damaged after it was indexed (edited by hand): the reports go
+                    # on without it, and say so in the log.
+                    log.warning("%s: skipped the damaged result of %s at byte %d (%s)", self.results_path,
+                                entry.name, entry.offset, type(exc).__name__)
+                    continue
+                yield record
 
     def close(self) -> None:
         for fh in (self._results, self._index, self._lock):

@@ -53,6 +53,8 @@ def register(app: typer.Typer) -> None:
             raise fail(f"unknown --backend '{backend}' (expected one of: {', '.join(BACKENDS)})")
         if jobs < 1:
             raise fail("--jobs must be at least 1")
+        if out.exists() and not out.is_dir():
+            raise fail(f"--out {out} is a file; give a folder for results.jsonl and the reports")
         with user_errors():
             # A broken config would fail every file: refuse it up front instead.
             for raw in inputs:

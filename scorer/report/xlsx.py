@@ -159,7 +159,8 @@ class SheetNames:
         self._count += 1
         n, meta = self._count, result.document
         stem = Path(meta.source).stem if meta.source else ""
-        base = _SHEET_FORBIDDEN.sub("_", meta.department or meta.title or stem or f"文档{n}")
+        base = _SHEET_FORBIDDEN.sub("_", ILLEGAL_CHARACTERS_RE.sub("", meta.department or meta.title or stem)
+                                    or f"文档{n}")
         base = base.strip().strip("'").strip() or f"文档{n}"
         name, k = base[:_SHEET_MAX], 1
         while name.casefold() in self._taken:  # Excel compares sheet names case-insensitively
