@@ -6,6 +6,8 @@ writes a new version; it never touches the current model (promotion is separate)
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +26,18 @@ log = logging.getLogger("zhibiao.api")
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "indicators.tsv"
 #: Its label corrections (docs/corpus.md), which the shipped model was trained with.
 DEFAULT_CORRECTIONS = DEFAULT_CORPUS.with_name("corrections.tsv")
+
+
+def _alive(pid: Any) -> bool:
+    if not isinstance(pid, int):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process with that id
+    return True
 
 
 class ModelAdmin:
@@ -45,6 +59,19 @@ class ModelAdmin:
             self.corrections = [] if corpus else [DEFAULT_CORRECTIONS]
         self.margin = margin
         self._lock = threading.Lock()
+        self._fail_orphaned_jobs()
+
+    def _fail_orphaned_jobs(self) -> None:
+        """Jobs left queued or running by a server process of this host that is gone
+        (killed, crashed): they will never finish, so say so instead of "running" forever.
+        A job of a live process (another worker) is left alone."""
+        host = socket.gethostname()
+        with self.db.session() as session:
+            for job in session.query(Job).filter(Job.status.in_(("queued", "running"))):
+                owner = job.params or {}
+                if owner.get("host") == host and not _alive(owner.get("pid")):
+                    job.status, job.finished_at = "failed", datetime.now(UTC)
+                    job.error = "interrupted: the server stopped before the job finished; the live model is unchanged"
 
     @staticmethod
     def family(task: str) -> ModelFamily:
@@ -76,8 +103,12 @@ class ModelAdmin:
     # -- training -----------------------------------------------------------------------
     def start_training(self, task: str = LEVEL.name) -> int:
         family = self.family(task)
+        if self._lock.locked():
+            raise APIError(409, "training_busy", "已有训练任务在运行，请等它结束后再提交",
+                           "one training job at a time per server process")
         with self.db.session() as session:
-            params: dict[str, Any] = {"task": family.name, "corpus": [str(p) for p in self.corpus]}
+            params: dict[str, Any] = {"task": family.name, "corpus": [str(p) for p in self.corpus],
+                                      "host": socket.gethostname(), "pid": os.getpid()}
             if family is LEVEL:
                 params["corrections"] = [str(p) for p in self.corrections]
             job = Job(kind="train", status="queued", params=params)

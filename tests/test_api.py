@@ -259,3 +259,25 @@ def test_relevance_model_admin(admin_client, monkeypatch):
     after = admin_client.get("/v1/models", params={"task": "relevance"}).json()
     assert status["result"]["version"] in {v["version"] for v in after["versions"]}
     assert after["current"] == listing["current"]  # training never changes the live model
+
+
+def test_a_job_orphaned_by_a_dead_server_is_marked_failed(tmp_path):
+    """A training job whose server process died (kill -9) would say "running" forever; the
+    next start of the server marks it failed. A job of a live process is left alone."""
+    import os
+    import socket
+
+    from api.db import Database, Job
+    from api.model_admin import ModelAdmin
+
+    db = Database(f"sqlite:///{tmp_path / 'jobs.db'}")
+    db.migrate()
+    dead = 2 ** 22 + 12345  # above the default pid_max: no such process
+    with db.session() as session:
+        for pid in (dead, os.getpid()):
+            session.add(Job(kind="train", status="running", params={"host": socket.gethostname(), "pid": pid}))
+    ModelAdmin(db, None, None)
+    with db.session() as session:
+        jobs = {job.params["pid"]: (job.status, job.error) for job in session.query(Job)}
+    assert jobs[dead][0] == "failed" and "interrupted" in jobs[dead][1]
+    assert jobs[os.getpid()] == ("running", None)
