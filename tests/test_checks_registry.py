@@ -129,3 +129,17 @@ def test_environment_fills_what_the_file_leaves(monkeypatch):
 def test_rules_doc_is_up_to_date():
     current = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert current == rules_markdown(REGISTRY), "run: python scripts/gen_rules_doc.py"
+
+
+@pytest.mark.parametrize("selector", ["ZB-MOO2", "ZZZ", "ZB-M9"])
+def test_a_selector_that_picks_no_check_is_refused(selector):
+    """A typo would select nothing and give every document full marks."""
+    from pydantic import ValidationError
+
+    from scorer.config import Settings
+
+    with pytest.raises(ValidationError, match="no check has the code or prefix"):
+        Settings(select=[selector])
+    with pytest.raises(ValidationError, match="no check has the code or prefix"):
+        Settings(ignore=[selector])
+    assert Settings(select=["ZB-M002", "STRUCT", "ZB-S"], ignore=["ZB-ST009"]).select == ["ZB-M002", "STRUCT", "ZB-S"]

@@ -126,3 +126,12 @@ def test_rules_list_explain_and_json():
     family = json.loads(runner.invoke(app, ["rules", "FIN", "--format", "json"]).output)
     assert [r["code"] for r in family] == [f"ZB-F00{i}" for i in range(1, 8)]
     assert runner.invoke(app, ["rules", "ZB-Q999"]).exit_code == 2
+
+
+def test_one_unreadable_file_among_many_does_not_hide_the_others(tmp_path):
+    junk = tmp_path / "junk.docx"
+    junk.write_bytes(b"\x00\x01 not a document")
+    result = score(str(SEED_000), str(junk), "--no-models", "-f", "json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["document"]["source"].endswith(SEED_000.name)  # the readable file is scored
+    assert "junk.docx" in result.stderr and "Traceback" not in result.output

@@ -12,7 +12,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from scorer.cli.common import check_format, read_document, user_errors
+from scorer.cli.common import EXIT_USAGE, check_format, fail, read_document, user_errors
+from scorer.parsers import ParseError
 from scorer.findings import Severity
 from scorer.pipeline import ScorerPool
 from scorer.report import render_json, render_text
@@ -67,14 +68,30 @@ def register(app: typer.Typer) -> None:
         if fail_on not in FAIL_ON:
             raise typer.BadParameter(f"expected one of: {', '.join(FAIL_ON)}", param_hint="--fail-on")
         results = []
+        failed: list[str] = []
         with user_errors():
             scorers = ScorerPool(config, _split(select), _split(ignore), use_models=models)
             for source in files:
-                doc = read_document(source, input_format)
+                if len(files) == 1:
+                    doc = read_document(source, input_format)
+                else:
+                    # One unreadable file among many: say which, and score the others.
+                    try:
+                        doc = read_document(source, input_format)
+                    except ParseError as exc:
+                        failed.append(exc.describe())
+                        continue
+                    except OSError as exc:
+                        failed.append(f"{source}: {exc.strerror or exc}")
+                        continue
                 results.append(scorers.for_source(source).score_document(doc))
-        if format == "json":
+        if results and format == "json":
             typer.echo(render_json(results))
-        else:
+        elif results:
             render_text(results, Console(soft_wrap=True, highlight=False))
+        for message in failed:
+            fail(message)  # printed; the exit comes once every file is done
+        if failed:
+            raise typer.Exit(EXIT_USAGE)
         if should_fail(results, fail_on):
             raise typer.Exit(EXIT_FINDINGS)
