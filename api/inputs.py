@@ -19,7 +19,9 @@ TEXT_MEDIA = {
     "text/html": "html",
     "application/json": "json",
 }
-UPLOAD_SUFFIXES = {".docx", ".xlsx", ".csv", ".txt", ".tsv", ".json", ".html", ".htm"}
+#: .doc/.xls are taken so that the parser can say what to do with them (save as .docx/.xlsx),
+#: and an .xls that is really an .xlsx is read.
+UPLOAD_SUFFIXES = {".docx", ".xlsx", ".csv", ".txt", ".tsv", ".json", ".html", ".htm", ".doc", ".xls"}
 
 
 def media_type(content_type: str | None) -> str:
@@ -70,7 +72,7 @@ def document_from_upload(data: bytes, filename: str | None, limit: int) -> Docum
     name = filename or "upload"
     suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if suffix not in UPLOAD_SUFFIXES:
-        raise APIError(415, "unsupported_media_type", "不支持的文件类型，请上传 .docx、.xlsx、.csv、.txt 或 .json",
+        raise APIError(415, "unsupported_media_type", "不支持的文件类型，请上传 .docx、.xlsx、.csv、.tsv、.txt、.html 或 .json",
                        f"got '{suffix or name}'")
     check_zip_size(data, limit, name)
     return parse_bytes(data, name)

@@ -140,6 +140,10 @@ def test_upload_unsupported_suffix_and_corrupt_docx(client):
     _assert_error(client.post("/v1/score/file", files={"file": ("a.pdf", b"%PDF", "application/pdf")}), 415)
     err = _assert_error(client.post("/v1/score/file", files={"file": ("a.docx", b"PK\x03\x04junk", "x")}), 422)
     assert "a.docx" in err["detail"]
+    # an old Word file is taken, to be told what to do with it
+    err = _assert_error(client.post("/v1/score/file", files={"file": ("旧.doc", b"\xd0\xcf\x11\xe0" + b"\0" * 600, "x")}),
+                        422)
+    assert "save as .docx" in err["detail"]
 
 
 def test_unknown_route_and_method(client):

@@ -20,7 +20,7 @@ def test_folder_walk_takes_documents_and_skips_noise(tmp_path):
     root = tmp_path / "dept"
     (root / "sub").mkdir(parents=True)
     (root / ".hidden").mkdir()
-    for name in ("a.docx", "b.XLSX", "sub/c.csv", "sub/d.txt", "e.json", "g.html", "notes.pdf", "~$a.docx", ".x.csv",
+    for name in ("a.docx", "b.XLSX", "sub/c.csv", "sub/d.txt", "e.json", "g.html", "old.doc", "notes.pdf", "~$a.docx", ".x.csv",
                  ".hidden/f.csv"):
         (root / name).write_bytes(b"x")
     out = root / "out"
@@ -33,7 +33,9 @@ def test_folder_walk_takes_documents_and_skips_noise(tmp_path):
         (earlier / name).write_bytes(b"x")
     names = [s.name for s in discover([root], exclude=out)]
     # .html: a table Word or WPS saved as a web page (or its clipboard)
-    assert names == ["dept/a.docx", "dept/b.XLSX", "dept/e.json", "dept/g.html", "dept/sub/c.csv", "dept/sub/d.txt"]
+    # .doc: taken to be reported as failed with what to do, not passed over in silence
+    assert names == ["dept/a.docx", "dept/b.XLSX", "dept/e.json", "dept/g.html", "dept/old.doc", "dept/sub/c.csv",
+                     "dept/sub/d.txt"]
 
 
 def test_named_file_is_taken_whatever_its_suffix_and_only_once(tmp_path):

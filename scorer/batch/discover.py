@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 #: Suffixes picked up inside folders and archives (a file named on the command line is
-#: read whatever its suffix; the parser sniffs the format).
-SUFFIXES = frozenset({".docx", ".xlsx", ".csv", ".tsv", ".txt", ".json", ".html", ".htm"})
+#: read whatever its suffix; the parser sniffs the format). Old .doc/.xls files are taken
+#: too, so that the batch lists them as failed with what to do (save as .docx/.xlsx)
+#: instead of passing over them in silence.
+SUFFIXES = frozenset({".docx", ".xlsx", ".csv", ".tsv", ".txt", ".json", ".html", ".htm", ".doc", ".xls"})
 ARCHIVE_SUFFIX = ".zip"
 
 #: Largest input read at all (a file or one archive member, uncompressed).
