@@ -22,6 +22,11 @@ def test_level_correction_round_trip(tmp_path, monkeypatch):
                                               "code": "ZB-ST013", "indicator": record,
                                               "level1": "产出指标", "level2": "数量指标"})
         assert r.status_code == 201
+        # a correction that could never be exported is refused, not stored
+        for bad in ({"indicator": None}, {"level1": "胡说", "level2": "八道"}):
+            body = {"document_sha256": "b" * 64, "kind": "level_corrected", "indicator": record,
+                    "level1": "产出指标", "level2": "数量指标", **bad}
+            assert client.post("/v1/feedback", json=body).status_code == 422
         client.post("/v1/feedback", json={"document_sha256": "b" * 64, "kind": "finding_wrong",
                                           "code": "ZB-M002", "indicator": record})
     out, wrong = tmp_path / "corrections.tsv", tmp_path / "wrong.tsv"

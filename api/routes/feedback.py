@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import APIError
+from scorer.taxonomy import canonicalise
 
 router = APIRouter(prefix="/v1/feedback", tags=["feedback"])
 
@@ -41,10 +42,24 @@ class FeedbackIn(BaseModel):
     comment: str | None = Field(default=None, max_length=2000)
 
 
+def _check_level_correction(item: FeedbackIn) -> None:
+    """A correction becomes a corpus row (``zhibiao feedback export``): it needs the
+    indicator it corrects and levels of the taxonomy, or it would be stored and never used."""
+    if not (item.level1 or item.level2):
+        raise APIError(422, "invalid_request", "层级更正需要填写正确的一级或二级指标", "level1/level2 missing")
+    if item.indicator is None or not item.indicator.level3.strip():
+        raise APIError(422, "invalid_request", "层级更正需要附上所更正的指标（indicator.level3 等）",
+                       "indicator missing: the correction is exported as a corpus row")
+    label = canonicalise(item.level1, item.level2)
+    unknown = [v for v, known in ((item.level1, label.level1), (item.level2, label.level2)) if v and known is None]
+    if unknown:
+        raise APIError(422, "invalid_request", "更正后的层级不在指标体系中", f"unknown level: {', '.join(unknown)}")
+
+
 @router.post("", status_code=201, summary="反馈：误报或层级更正")
 async def add_feedback(request: Request, item: FeedbackIn) -> dict:
-    if item.kind == "level_corrected" and not (item.level1 or item.level2):
-        raise APIError(422, "invalid_request", "层级更正需要填写正确的一级或二级指标", "level1/level2 missing")
+    if item.kind == "level_corrected":
+        _check_level_correction(item)
     data = item.model_dump()
     data["indicator"] = item.indicator.model_dump() if item.indicator else None
     feedback_id = await run_in_threadpool(request.app.state.service.add_feedback, data)
