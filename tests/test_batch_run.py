@@ -164,13 +164,17 @@ def test_a_worker_bounds_the_embedding_cache_in_memory(monkeypatch):
     (["{empty}", "--out", "{out}", "--jobs", "0"], "--jobs must be at least 1"),
     (["{seed}", "--out", "{out}", "--config", "{bad_config}"], "bad.toml: select"),
     (["{seed}", "--out", "{bad_config}"], "is a file; give a folder"),
+    (["{seed}", "--out", "{out}", "--config", "{typo_config}"], "no check has the code or prefix ZB-MOO2"),
 ])
 def test_usage_errors_exit_2_with_one_line(tmp_path, args, message):
     empty = tmp_path / "empty"
     empty.mkdir()
     bad = tmp_path / "bad.toml"
     bad.write_text("select = 3\n", encoding="utf-8")
-    values = {"out": str(tmp_path / "out"), "empty": str(empty), "seed": str(SEED_000), "bad_config": str(bad)}
+    typo = tmp_path / "typo.toml"
+    typo.write_text('select = ["ZB-MOO2"]\n', encoding="utf-8")
+    values = {"out": str(tmp_path / "out"), "empty": str(empty), "seed": str(SEED_000), "bad_config": str(bad),
+              "typo_config": str(typo)}
     result = _batch(*(a.format(**values) for a in args))
     assert result.exit_code == 2, result.output
     assert message in result.stderr and "Traceback" not in result.output

@@ -147,3 +147,10 @@ def test_old_mac_line_endings_and_deep_json_lines(tmp_path: Path):
     deep.write_text("[" * 100_000 + "\n", encoding="utf-8")
     corpus = read_corpus([deep])
     assert not corpus.rows and "nested too deeply" in corpus.problems[0].message
+
+
+def test_check_command_on_a_corpus_without_rows(tmp_path: Path):
+    for text in ("", HEADER + "\n"):
+        empty = write(tmp_path / "empty.tsv", *([HEADER] if text else []))
+        result = runner.invoke(app, ["corpus", "check", str(empty)])
+        assert result.exit_code == 2 and "no indicator rows" in result.output

@@ -334,3 +334,13 @@ def test_filer_line_gives_the_department_and_the_unit():
     doc = parse_text(text, "filed.tsv")
     assert doc.department == "某县交通运输局" and doc.title != text.splitlines()[1]
     assert doc.projects[0].unit == "万元"
+
+
+@pytest.mark.parametrize("text", [
+    "项目名称\t道路养护\n一级指标\t二级指标\t三级指标\t指标值确定依据\n产出指标\t数量指标\t养护里程\t计划标准\n",
+    "项目名称,一级指标,二级指标,三级指标\n道路养护,产出指标,数量指标,养护里程\n",
+])
+def test_an_indicator_header_without_a_value_column_is_reported(text):
+    doc = parse_text(text, "t.csv" if "," in text else "t.tsv")
+    assert doc.indicators and doc.indicators[0].target_raw == ""
+    assert [i.severity for i in doc.issues if "no value column" in i.message] == ["warning"]

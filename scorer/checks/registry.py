@@ -191,7 +191,12 @@ class Registry:
 
     def select(self, settings: Settings) -> list[Check]:
         """Instances of the checks ``settings`` select and do not ignore, each with its
-        configured severity (the most specific matching override wins)."""
+        configured severity (the most specific matching override wins). A selector
+        that picks no check is refused: a typo (ZB-MOO2) would give every document full
+        marks."""
+        unknown = [s for s in (*settings.select, *settings.ignore) if s != "ALL" and not self.matching(s)]
+        if unknown:
+            raise ValueError(f"no check has the code or prefix {', '.join(unknown)} (see zhibiao rules)")
         chosen = []
         for cls in self:
             if not any(selector_matches(s, cls) for s in settings.select):

@@ -19,6 +19,7 @@ from scorer.batch.reports import ANALYSIS_JSON, REPORT_HTML, REPORT_XLSX, write_
 from scorer.batch.runner import BACKENDS, BackendError, RunOptions, run_batch
 from scorer.batch.store import RESULTS_FILE, ResultStore, StoreError
 from scorer.batch.worker import ScoreOptions
+from scorer.checks import REGISTRY
 from scorer.cli.common import err_console, fail, user_errors
 from scorer.config import load_settings
 
@@ -58,7 +59,7 @@ def register(app: typer.Typer) -> None:
         with user_errors():
             # A broken config would fail every file: refuse it up front instead.
             for raw in inputs:
-                load_settings(config, near=Path(raw))
+                REGISTRY.select(load_settings(config, near=Path(raw))[0])
             sources = discover(inputs, exclude=out)
         if not sources:
             raise fail(f"no input files found (looked for {', '.join(sorted(SUFFIXES))} and .zip)")

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from scorer.cli.common import EXIT_USAGE, user_errors
+from scorer.cli.common import EXIT_USAGE, fail, user_errors
 from scorer.cli.models import CorrectionFiles, Format, check_output_format
 
 corpus_app = typer.Typer(name="corpus", help="Check labeled indicator corpora and audit their labels.", no_args_is_help=True)
@@ -62,6 +62,8 @@ def check(
         console.print(_counts_table("largest sources", s["top_sources"]))
     if corpus.errors and not skip_bad:
         raise typer.Exit(EXIT_USAGE)
+    if not corpus.rows:
+        raise fail(f"{', '.join(map(str, files))}: no indicator rows (an empty corpus, or a header alone)")
 
 
 @corpus_app.command("audit")

@@ -496,7 +496,7 @@ class _Builder:
         header = _indicator_columns(keys)
         if self.mode == "flat":
             if header is not None:
-                self.start_flat(header, keys, len(texts))
+                self.start_flat(header, keys, len(texts), row.location)
             else:
                 self.flat_row(row, junk)
             return
@@ -627,7 +627,7 @@ class _Builder:
     def on_indicator_header(self, row: Row, keys: list[str], header: dict[str, int], resuming: bool = False) -> None:
         texts = row.texts
         if "project" in _column_map(keys, _PROJECT_SPELLINGS):
-            self.start_flat(header, keys, len(texts))
+            self.start_flat(header, keys, len(texts), row.location)
             return
         project = self.current_project(row.location)
         period = _table_period(texts[:min(header.values())])
@@ -657,6 +657,7 @@ class _Builder:
         self.table_period = period
         self.columns = header
         project.indicator_columns = list(header)
+        self.check_value_column(header, row.location)
         self.header_width = len(texts)
         self.header_blank = {i for i, t in enumerate(texts) if not t}
         self.mode = "indicators"
@@ -872,7 +873,13 @@ class _Builder:
         project.fund_use = "\n".join(lines)
 
     # -- flat tables (one indicator per row, project in a column) ----------------------
-    def start_flat(self, columns: dict[str, int], keys: list[str], width: int) -> None:
+    def check_value_column(self, columns: dict[str, int], location: Location) -> None:
+        if "target_raw" not in columns:
+            self.issue("the indicator header has no value column (指标值 / 目标值): every indicator's value is "
+                       "read as empty", location, severity="warning")
+
+    def start_flat(self, columns: dict[str, int], keys: list[str], width: int, location: Location) -> None:
+        self.check_value_column(columns, location)
         self.mode = "flat"
         self.columns = columns
         self.flat_columns = _column_map(keys, _PROJECT_SPELLINGS)
