@@ -59,12 +59,10 @@ def document_from_body(body: bytes, content_type: str | None, limit: int) -> Doc
                            "JSON nested too deeply to be a document or a paste") from None
         if isinstance(payload, dict) and "projects" not in payload and "text" in payload:
             for key in ("text", "name", "format"):
-                if payload.get(key) is not None and not isinstance(payload[key], str):
+                if (key == "text" or payload.get(key) is not None) and not isinstance(payload.get(key), str):
                     raise APIError(422, "invalid_request", "请求格式不正确",
                                    f"{key}: expected a string, got {type(payload[key]).__name__}")
-            if isinstance(payload.get("text"), str):
-                return parse_bytes(payload["text"].encode("utf-8"), payload.get("name") or "paste",
-                                   payload.get("format"))
+            return parse_bytes(payload["text"].encode("utf-8"), payload.get("name") or "paste", payload.get("format"))
     return parse_bytes(body, "paste", TEXT_MEDIA[mt])
 
 

@@ -105,6 +105,7 @@ def test_feedback_stored(client):
          "application/json", 422, "unparsable"),
         ('{"text": "项目名称 道路养护", "name": 5}'.encode(), "application/json", 422, "invalid_request"),
         (b'{"text": ["a"]}', "application/json", 422, "invalid_request"),
+        (b'{"text": null}', "application/json", 422, "invalid_request"),
     ],
 )
 def test_bad_input_is_a_json_4xx(client, body, content_type, status, code):
