@@ -250,3 +250,10 @@ def test_a_local_cluster_runs_the_same_tasks(tmp_path, synth_docs, backend, modu
     with ResultStore(tmp_path / "loky") as store:
         run_batch(discover([docs]), store, RunOptions(jobs=1, score=ScoreOptions(use_models=False)))
         assert sorted(e.indicators for e in store.entries()) == indicators
+
+
+def test_report_on_results_without_a_readable_line_is_an_error(tmp_path):
+    (tmp_path / "results.jsonl").write_text("garbage\nmore garbage\n", encoding="utf-8")
+    result = runner.invoke(app, ["report", str(tmp_path)])
+    assert result.exit_code == 2 and "no readable results" in result.output
+    assert not (tmp_path / "report.xlsx").exists()

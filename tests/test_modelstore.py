@@ -193,3 +193,12 @@ def test_user_errors_are_one_line_and_exit_2(store: ModelStore):
     assert tampered.exit_code == 2 and "refusing to load a modified model" in tampered.output
     assert "Traceback" not in tampered.output
     assert models_cli(store, "rollback").exit_code == 2
+
+
+@pytest.mark.parametrize("args, message", [
+    (["models", "list", "--models-dir", "/nonexistent/models"], "no such folder"),
+    (["train", "--corpus", "corpus/indicators.tsv", "--skip-bad", "--cv-folds", "1"], "--cv-folds must be 0"),
+])
+def test_model_commands_refuse_what_cannot_be_meant(args, message):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output

@@ -105,6 +105,8 @@ def register(app: typer.Typer) -> None:
         except StoreError as exc:
             raise fail(str(exc)) from None
         target = out or folder
+        if not store.entries():
+            raise fail(f"{store.results_path}: no readable results (every line is damaged, or none was written)")
         with user_errors():
             analysis = write_reports(store, target, use_models=models)
         typer.echo(f"{analysis.documents} document(s), {analysis.failed} failed; reports: {_report_paths(target)}")

@@ -68,6 +68,8 @@ def list_versions(models_dir: ModelsDir = None, task: Task = LEVEL.name, format:
     with store_errors():
         family = model_family(task)
         store = open_store(models_dir, family)
+        if models_dir is not None and not Path(models_dir).is_dir():
+            raise fail(f"--models-dir {models_dir}: no such folder")
         registry = store.read_registry()
     rows = sorted(registry.versions.items(), reverse=True)
     if format == "json":

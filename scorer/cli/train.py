@@ -54,6 +54,8 @@ def register(app: typer.Typer) -> None:
             return _train_relevance(corpus, out, skip_bad, seed, cv_folds, held_out, format)
         if held_out:
             raise fail("--held-out applies to --task relevance only")
+        if cv_folds == 1 or cv_folds < 0:
+            raise fail("--cv-folds must be 0 (no cross-validation) or at least 2")
         from training.train import TrainConfig, train
 
         with store_errors():
