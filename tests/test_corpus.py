@@ -154,3 +154,12 @@ def test_check_command_on_a_corpus_without_rows(tmp_path: Path):
         empty = write(tmp_path / "empty.tsv", *([HEADER] if text else []))
         result = runner.invoke(app, ["corpus", "check", str(empty)])
         assert result.exit_code == 2 and "no indicator rows" in result.output
+
+
+@pytest.mark.parametrize("encoding, named", [("gbk", "GBK/GB18030"), ("utf-16", "UTF-16")])
+def test_a_corpus_in_another_encoding_is_one_problem(tmp_path: Path, encoding, named):
+    path = tmp_path / "c.tsv"
+    path.write_bytes("\n".join([HEADER, tsv_row(), tsv_row(name="受益人口")]).encode(encoding))
+    corpus = read_corpus([path])
+    assert [(p.line, p.code) for p in corpus.problems] == [(1, "encoding")] and not corpus.rows
+    assert named in corpus.problems[0].message

@@ -195,12 +195,41 @@ def _sniff(path: Path, first_line: str) -> str:
     return "jsonl" if first_line.lstrip().startswith("{") else "csv"
 
 
+def _other_encoding(data: bytes) -> str | None:
+    """The encoding a file that is not UTF-8 is in (UTF-16 with its mark, or GB18030, which
+    Excel and WPS on Chinese Windows write), or None for UTF-8 or a few damaged lines."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        pass
+    lines = data.split(b"\n")
+    bad = 0
+    for line in lines:
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad += 1
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    return "GBK/GB18030" if bad * 2 > len(lines) else None
+
+
 def _decoded_lines(data: bytes, file: str, problems: list[Problem]) -> Iterator[tuple[int, str]]:
     """(1-based line number, text) for every line that decodes; the others are reported."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\r" in data and b"\n" not in data:
         data = data.replace(b"\r", b"\n")  # old Mac line endings (Excel for Mac's "CSV (Macintosh)")
+    encoding = _other_encoding(data)
+    if encoding:
+        # A whole file in another encoding is one problem, not one per line.
+        problems.append(Problem(file, 1, "encoding", f"not UTF-8: the file reads as {encoding}; save it as UTF-8"))
+        return
     for number, raw in enumerate(data.split(b"\n"), start=1):
         raw = raw.removesuffix(b"\r")
         try:
