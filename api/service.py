@@ -56,6 +56,15 @@ class Service:
                         payload: dict[str, Any]) -> None:
         summary = {"department": payload["department"]["score"], "grade": payload["department"]["grade"],
                    "projects": len(payload["projects"]), "counts": payload.get("counts")}
+        self._store(content, filename, media_type, summary)
+
+    def keep_failed_submission(self, content: bytes, filename: str | None, media_type: str | None,
+                               error: str) -> None:
+        """A submission that could not be read is kept too, with why: nothing a user
+        submitted is lost, and the maintainers see which layouts the parser still misses."""
+        self._store(content, filename, media_type, {"error": error})
+
+    def _store(self, content: bytes, filename: str | None, media_type: str | None, summary: dict[str, Any]) -> None:
         with self.db.session() as session:
             session.add(Submission(sha256=hashlib.sha256(content).hexdigest(), filename=filename,
                                    media_type=media_type, content=content, result_summary=summary))

@@ -286,3 +286,23 @@ def test_a_job_orphaned_by_a_dead_server_is_marked_failed(tmp_path):
         jobs = {job.params["pid"]: (job.status, job.error) for job in session.query(Job)}
     assert jobs[dead][0] == "failed" and "interrupted" in jobs[dead][1]
     assert jobs[os.getpid()] == ("running", None)
+
+
+def test_a_submission_that_cannot_be_read_is_kept_with_why(client):
+    """Nothing a user submitted is lost: an unreadable paste or upload is stored with the
+    parser's message, as a scored one is with its summary."""
+    import hashlib
+
+    from sqlalchemy import select
+
+    from api.db import Submission
+
+    body = "这不是一张表：没有指标，只有一句话。".encode()
+    _assert_error(client.post("/v1/score", content=body, headers={"Content-Type": "text/plain"}), 422, "unparsable")
+    upload = b"PK\x03\x04broken docx"
+    _assert_error(client.post("/v1/score/file", files={"file": ("坏.docx", upload, "x")}), 422)
+    with client.app.state.service.db.session() as session:
+        kept = {row.sha256: row for row in session.scalars(select(Submission))}
+        for content in (body, upload):
+            row = kept[hashlib.sha256(content).hexdigest()]
+            assert row.content == content and row.result_summary["error"]

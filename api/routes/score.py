@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from api.inputs import document_from_body, document_from_upload, media_type
+from scorer.parsers import ParseError
 
 router = APIRouter(prefix="/v1", tags=["score"])
 
@@ -33,7 +34,11 @@ async def score(request: Request) -> dict[str, Any]:
     limit = request.app.state.settings.max_unzipped_bytes
 
     def work() -> dict[str, Any]:
-        doc = document_from_body(body, content_type, limit)
+        try:
+            doc = document_from_body(body, content_type, limit)
+        except ParseError as exc:
+            service.keep_failed_submission(body, None, media_type(content_type), exc.describe())
+            raise
         return service.score(doc, body, None, media_type(content_type))
 
     return await run_in_threadpool(work)
@@ -46,7 +51,11 @@ async def score_file(request: Request, file: UploadFile = File(...)) -> dict[str
     limit = request.app.state.settings.max_unzipped_bytes
 
     def work() -> dict[str, Any]:
-        doc = document_from_upload(data, file.filename, limit)
+        try:
+            doc = document_from_upload(data, file.filename, limit)
+        except ParseError as exc:
+            service.keep_failed_submission(data, file.filename, file.content_type, exc.describe())
+            raise
         return service.score(doc, data, file.filename, file.content_type)
 
     return await run_in_threadpool(work)
