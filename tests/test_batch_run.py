@@ -257,3 +257,16 @@ def test_report_on_results_without_a_readable_line_is_an_error(tmp_path):
     result = runner.invoke(app, ["report", str(tmp_path)])
     assert result.exit_code == 2 and "no readable results" in result.output
     assert not (tmp_path / "report.xlsx").exists()
+
+
+def test_ctrl_c_while_the_reports_are_written_says_how_to_rebuild_them(tmp_path, monkeypatch):
+    import scorer.cli.batch as cli_batch
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_batch, "write_reports", interrupted)
+    out = tmp_path / "out"
+    result = _batch(str(SEED_000), "--out", str(out), "--no-models")
+    assert result.exit_code == 130
+    assert f"zhibiao report {out}" in result.stderr and (out / "results.jsonl").stat().st_size > 0

@@ -78,7 +78,12 @@ def register(app: typer.Typer) -> None:
                 err_console.print(f"interrupted: {summary.ok + summary.failed} finished file(s) are kept in "
                                   f"{out / RESULTS_FILE}; run the same command again to continue.")
                 raise typer.Exit(EXIT_INTERRUPTED)
-            analysis = write_reports(store, out, store.entries(summary.ids), use_models=models, jobs=jobs)
+            try:
+                analysis = write_reports(store, out, store.entries(summary.ids), use_models=models, jobs=jobs)
+            except KeyboardInterrupt:
+                err_console.print(f"interrupted while writing the reports: every result is kept in "
+                                  f"{out / RESULTS_FILE}; rebuild the reports with: zhibiao report {out}", soft_wrap=True)
+                raise typer.Exit(EXIT_INTERRUPTED) from None
         typer.echo(f"{len(sources)} file(s): {summary.ok} scored, {summary.unchanged} unchanged, "
                    f"{summary.failed} failed · {summary.indicators:,} indicators scored in {summary.seconds:.1f} s")
         typer.echo(f"{analysis.documents} document(s), {len(analysis.departments)} department(s); "
