@@ -145,6 +145,8 @@ def test_upload_unsupported_suffix_and_corrupt_docx(client):
     err = _assert_error(client.post("/v1/score/file", files={"file": ("旧.doc", b"\xd0\xcf\x11\xe0" + b"\0" * 600, "x")}),
                         422)
     assert "save as .docx" in err["detail"]
+    two = [("file", ("a.csv", b"x", "text/csv")), ("file", ("b.csv", b"y", "text/csv"))]
+    _assert_error(client.post("/v1/score/file", files=two), 422, "invalid_request")
 
 
 def test_unknown_route_and_method(client):

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, File, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
+from api.errors import APIError
 from api.inputs import document_from_body, document_from_upload, media_type
 from scorer.parsers import ParseError
 
@@ -47,6 +48,11 @@ async def score(request: Request) -> dict[str, Any]:
 @router.post("/score/file", summary="上传文件审核（.docx/.xlsx/.csv/.txt/.json）")
 async def score_file(request: Request, file: UploadFile = File(...)) -> dict[str, Any]:
     service = request.app.state.service
+    uploads = (await request.form()).getlist("file")  # parsed once already, for ``file``
+    if len(uploads) > 1:
+        # One document per request: keeping the first and dropping the rest would lose them.
+        raise APIError(422, "invalid_request", "一次只能上传一个文件", f"got {len(uploads)} 'file' fields; send one per request "
+                       "(or a .zip of them to zhibiao batch)")
     data = await file.read()
     limit = request.app.state.settings.max_unzipped_bytes
 
