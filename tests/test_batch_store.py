@@ -84,9 +84,16 @@ def test_bad_bytes_in_a_line_are_skipped_when_indexing_and_reading(tmp_path):
     results.write_bytes(bytes(data))
     with ResultStore(tmp_path) as store:
         assert [r.name for r in store.records(store.entries())] == ["1.csv"]
-    (tmp_path / INDEX_FILE).unlink()  # and when the index is rebuilt from the results
+        assert [r.name for r in store.records(store.entries())] == ["1.csv"]  # a second pass, as the reports make
+        assert [e.id for e in store.forget_damaged()] == ["/in/2.csv"]  # the next run scores it again
     with ResultStore(tmp_path) as store:
         assert list(store.latest) == ["/in/1.csv"]
+        store.append(_outcome(3))  # the index still takes new entries after the rewrite
+    with ResultStore(tmp_path) as store:
+        assert sorted(store.latest) == ["/in/1.csv", "/in/3.csv"]
+    (tmp_path / INDEX_FILE).unlink()  # and when the index is rebuilt from the results
+    with ResultStore(tmp_path) as store:
+        assert sorted(store.latest) == ["/in/1.csv", "/in/3.csv"]
 
 
 def test_one_writer_at_a_time(tmp_path):

@@ -110,6 +110,8 @@ class ResultStore:
         self.index_path = self.dir / INDEX_FILE
         #: source id → its newest entry.
         self.latest: dict[str, Entry] = {}
+        #: entries whose line could not be read back (damaged after it was indexed).
+        self.damaged: list[Entry] = []
         self._lock = None
         if readonly:
             if not self.results_path.is_file():
@@ -144,7 +146,10 @@ class ResultStore:
         if end < size:
             with self.results_path.open("r+b") as fh:
                 fh.truncate(end)
-        # Only the newest entry per source matters, so a repaired index is just those.
+        self._write_index()
+
+    def _write_index(self) -> None:
+        # Only the newest entry per source matters, so a rewritten index is just those.
         tmp = self.index_path.with_suffix(".tmp")
         with tmp.open("w", encoding="utf-8") as fh:
             for entry in self.entries():
@@ -234,8 +239,26 @@ class ResultStore:
                     # on without it, and say so in the log.
                     log.warning("%s: skipped the damaged result of %s at byte %d (%s)", self.results_path,
                                 entry.name, entry.offset, type(exc).__name__)
+                    self.damaged.append(entry)
                     continue
                 yield record
+
+    def forget_damaged(self) -> list[Entry]:
+        """Drop the damaged entries :meth:`records` met from the index, so that the next
+        run scores their files again instead of counting them unchanged. The lines stay in
+        results.jsonl (never cut). Returns what was forgotten."""
+        if self._index is None:
+            raise StoreError("the store was opened read-only")
+        # (Every pass over the records meets the same damaged lines: once each.)
+        gone = list({e.id: e for e in self.damaged if self.latest.get(e.id) == e}.values())
+        if gone:
+            for entry in gone:
+                del self.latest[entry.id]
+            self._index.close()
+            self._write_index()
+            self._index = self.index_path.open("a", encoding="utf-8")
+        self.damaged = []
+        return gone
 
     def close(self) -> None:
         for fh in (self._results, self._index, self._lock):

@@ -84,6 +84,9 @@ def register(app: typer.Typer) -> None:
                 err_console.print(f"interrupted while writing the reports: every result is kept in "
                                   f"{out / RESULTS_FILE}; rebuild the reports with: zhibiao report {out}", soft_wrap=True)
                 raise typer.Exit(EXIT_INTERRUPTED) from None
+            for entry in store.forget_damaged():
+                err_console.print(f"{entry.name}: its stored result is damaged and was left out of the reports; "
+                                  "the next run scores it again", soft_wrap=True)
         typer.echo(f"{len(sources)} file(s): {summary.ok} scored, {summary.unchanged} unchanged, "
                    f"{summary.failed} failed · {summary.indicators:,} indicators scored in {summary.seconds:.1f} s")
         typer.echo(f"{analysis.documents} document(s), {len(analysis.departments)} department(s); "
