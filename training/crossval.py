@@ -49,6 +49,13 @@ def out_of_fold(
     return proba, labels, fold_of
 
 
+def confidence(model: Any, X: list, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(confidence, agreed with the label, name-word coverage) of ``model``'s prediction
+    for each row: what the disagreement thresholds are calibrated and checked on."""
+    proba = model.predict_proba(X)
+    return proba.max(axis=1), model.classes_[proba.argmax(axis=1)] == y, model.name_word_coverage(X)
+
+
 def out_of_fold_confidence(
     data: LabeledSet, make: Factory, folds: int = 5, seeds: Sequence[int] = (0,)
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -57,15 +64,10 @@ def out_of_fold_confidence(
     are calibrated on. Coverage is measured against the vocabulary of the fold's model,
     which is what a new document meets."""
     X, y = data.X, data.y
-    confidence, agreed, coverage = [], [], []
-    for seed in seeds:
-        for model, test in fold_models(data, make, folds, seed):
-            rows = [X[i] for i in test]
-            proba = model.predict_proba(rows)
-            confidence.append(proba.max(axis=1))
-            agreed.append(model.classes_[proba.argmax(axis=1)] == y[test])
-            coverage.append(model.name_word_coverage(rows))
-    return np.concatenate(confidence), np.concatenate(agreed), np.concatenate(coverage)
+    parts = [confidence(model, [X[i] for i in test], y[test])
+             for seed in seeds for model, test in fold_models(data, make, folds, seed)]
+    confidences, agreed, coverage = zip(*parts)
+    return np.concatenate(confidences), np.concatenate(agreed), np.concatenate(coverage)
 
 
 def cv_summary(data: LabeledSet, estimators: dict[str, Factory], folds: int = 5, seed: int = 0) -> dict[str, Any]:

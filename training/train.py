@@ -27,7 +27,7 @@ from scorer.modelstore.card import library_versions, render_markdown
 from scorer.modelstore.store import BASELINE, MODEL, ModelStore
 from scorer.taxonomy import PRIMARY_LEVEL1
 from training.corpus import Corpus, load_corpus
-from training.crossval import cv_summary, out_of_fold_confidence
+from training.crossval import confidence, cv_summary, out_of_fold_confidence
 from training.documents import evaluate_documents
 from training.dataset import MIN_DOCUMENTS, LabeledSet, group_id, grouped_split, learnable
 from training.evaluate import evaluate_models
@@ -89,9 +89,8 @@ def calibrate_disagreement(model: LevelClassifier, make: Any, train_set: Labeled
     seeds = [config.seed + k for k in range(config.calibration_repeats)]
     policy = calibrate_policy(*out_of_fold_confidence(train_set, make, CALIBRATION_FOLDS, seeds),
                               target_precision=config.target_precision)
-    proba = model.predict_proba(test_set.X)
-    agreed = model.classes_[proba.argmax(axis=1)] == test_set.y
-    above = proba.max(axis=1) >= policy.limits(model.name_word_coverage(test_set.X))
+    held_out_confidence, agreed, coverage = confidence(model, test_set.X, test_set.y)
+    above = held_out_confidence >= policy.limits(coverage)
     reached = [t.threshold for t in policy.thresholds if t.reached]
     return {
         # The least confidence any disagreement needs: the best-known band's threshold.

@@ -72,18 +72,15 @@ def register(app: typer.Typer) -> None:
         with user_errors():
             scorers = ScorerPool(config, _split(select), _split(ignore), use_models=models)
             for source in files:
-                if len(files) == 1:
+                # An unreadable file is named once every file is done: the others are scored.
+                try:
                     doc = read_document(source, input_format)
-                else:
-                    # One unreadable file among many: say which, and score the others.
-                    try:
-                        doc = read_document(source, input_format)
-                    except ParseError as exc:
-                        failed.append(exc.describe())
-                        continue
-                    except OSError as exc:
-                        failed.append(f"{source}: {exc.strerror or exc}")
-                        continue
+                except ParseError as exc:
+                    failed.append(exc.describe())
+                    continue
+                except OSError as exc:
+                    failed.append(str(exc))
+                    continue
                 results.append(scorers.for_source(source).score_document(doc))
         if results and format == "json":
             typer.echo(render_json(results))

@@ -866,11 +866,11 @@ class _Builder:
             ind.level2, ind.level2_inherited = prev.level2, True
         ind.target = parse_target(ind.target_raw)
         project.indicators.append(ind)
-        lines = project.fund_use.split("\n") if project.fund_use else []
-        for text in (values.get("duty", ""), values.get("activity", "")):
-            if text and text not in lines:
-                lines.append(text)
-        project.fund_use = "\n".join(lines)
+        context = [t for t in (values.get("duty", ""), values.get("activity", "")) if t]
+        if context:  # only tables with 职责 | 活动 columns: every other row leaves the fund use alone
+            lines = project.fund_use.split("\n") if project.fund_use else []
+            lines += [t for t in dict.fromkeys(context) if t not in lines]
+            project.fund_use = "\n".join(lines)
 
     # -- flat tables (one indicator per row, project in a column) ----------------------
     def check_value_column(self, columns: dict[str, int], location: Location) -> None:
