@@ -5,6 +5,7 @@ stack trace, never a 500 for bad input."""
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -34,8 +35,29 @@ _HTTP_CODES = {
 }
 
 
+#: An absolute file-system path (POSIX, or Windows with a drive letter) of two parts or
+#: more, such as a model store, a corpus file or a temporary upload; not the API's own
+#: routes (/v1/...).
+_PATH_RE = re.compile(r"(?<![\w.:/])(?:[A-Za-z]:\\|/(?!v\d+/))(?:[^\s/\\'\"<>:,;()]+[/\\])+[^\s/\\'\"<>:,;()]*")
+
+
+def _last_part(match: re.Match) -> str:
+    parts = [p for p in re.split(r"[/\\]", match.group(0)) if p]
+    return parts[-1] if parts else "…"
+
+
+def public_text(text: str | None) -> str | None:
+    """``text`` with every absolute path cut to its last part: messages from the model
+    store or the parsers name files by their full path, which the server's operator
+    needs in the log but a client must not learn (where the service and its data live)."""
+    if not text:
+        return text
+    return _PATH_RE.sub(_last_part, text)
+
+
 def error_body(code: str, message: str, detail: str | None = None, location: dict | None = None) -> dict:
-    return {"error": {"code": code, "message": message, "detail": detail, "location": location}}
+    return {"error": {"code": code, "message": public_text(message), "detail": public_text(detail),
+                      "location": location}}
 
 
 def install_error_handlers(app: FastAPI) -> None:

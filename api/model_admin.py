@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from api.db import Database, Job
-from api.errors import APIError
+from api.errors import APIError, public_text
 from scorer.modelstore.current import default_models_dir
 from scorer.modelstore.families import LEVEL, RELEVANCE, ModelFamily, model_family
 from scorer.modelstore.gate import DEFAULT_MARGIN, PromotionRefused, promote_gated
@@ -161,7 +161,7 @@ class ModelAdmin:
             if job is None:
                 raise APIError(404, "job_not_found", f"没有编号为 {job_id} 的任务")
             return {"id": job.id, "kind": job.kind, "status": job.status, "result": job.result,
-                    "error": job.error, "created_at": job.created_at.isoformat(),
+                    "error": public_text(job.error), "created_at": job.created_at.isoformat(),
                     "finished_at": job.finished_at.isoformat() if job.finished_at else None}
 
     # -- promotion ----------------------------------------------------------------------

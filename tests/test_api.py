@@ -308,3 +308,27 @@ def test_a_submission_that_cannot_be_read_is_kept_with_why(client):
         for content in (body, upload):
             row = kept[hashlib.sha256(content).hexdigest()]
             assert row.content == content and row.result_summary["error"]
+
+
+def test_errors_name_files_without_server_paths(admin_client):
+    """A model store error names the file, as the log does, but not where the server
+    keeps it: a client learns nothing of the machine's layout."""
+    from pathlib import Path
+
+    from api.errors import public_text
+
+    key = {"X-API-Key": "s3cret"}
+    models = Path(admin_client.app.state.settings.models_dir)
+    version = sorted(v["version"] for v in admin_client.get("/v1/models").json()["versions"])[0]
+    artifact = models / version / "model.joblib"
+    original = artifact.read_bytes()
+    artifact.write_bytes(original + b"tampered")
+    try:
+        r = admin_client.post(f"/v1/models/{version}/promote", params={"force": True}, headers=key)
+    finally:
+        artifact.write_bytes(original)
+    _assert_error(r, 404, "model_error")
+    detail = r.json()["error"]["detail"]
+    assert "model.joblib" in detail and "does not match" in detail
+    assert str(models) not in r.text and "/tmp" not in r.text
+    assert public_text(r"读取 C:\data\zhibiao\corpus.tsv 失败；见 GET /v1/rules") == "读取 corpus.tsv 失败；见 GET /v1/rules"
