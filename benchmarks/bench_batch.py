@@ -65,7 +65,7 @@ class ModelTimer:
     #: The entry points of the embedder, the level classifier and the relevance model
     #: (``judge``: features from the vectors, then its classifier).
     METHODS = ("encode", "predict", "predict_proba", "predict_levels", "decision_function", "transform", "judge",
-               "judge_embedded", "mismatch_probability")
+               "judge_embedded", "mismatch_probability", "name_word_coverage")
 
     def __init__(self) -> None:
         self.seconds = 0.0

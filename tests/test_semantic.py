@@ -242,3 +242,26 @@ def test_shipped_thresholds_were_calibrated_on_the_labeled_pairs():
     assert thresholds.near.pairs == len(pairs) and thresholds.near.precision >= 0.9
     assert thresholds.semantic_threshold(HashingEmbedder().model_id) is not None
     assert thresholds.semantic_threshold("no-such-model") is None
+
+
+def test_per_object_memo_computes_once_and_forgets_dead_objects():
+    import gc
+
+    from scorer.semantic.memo import PerObject
+
+    class Doc:
+        pass
+
+    memo: PerObject[Doc, int] = PerObject()
+    calls = []
+    keep = Doc()
+    assert memo.get(keep, lambda d: calls.append(d) or 1) == 1
+    assert memo.get(keep, lambda d: calls.append(d) or 2) == 1 and len(calls) == 1
+    for _ in range(5):  # batches of projects scored one after another by a long-running service
+        batch = [Doc() for _ in range(1000)]
+        for i, doc in enumerate(batch):
+            memo.get(doc, lambda d, i=i: i)
+        del batch
+        gc.collect()
+    assert memo.has(keep) and memo.get(keep, lambda d: 3) == 1
+    assert len(memo._entries) <= 1000 + 1  # the dead batches are dropped, never 5000 entries

@@ -7,6 +7,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from scorer.cli.main import app
@@ -22,6 +24,7 @@ from scorer.semantic.relevance import (
     bare_name,
     embed_pairs,
     indicator_text,
+    top_k_stable,
     unjudged,
 )
 from tests.conftest import ROOT
@@ -346,3 +349,16 @@ def test_relevance_training_input_errors_are_one_line(tmp_path, monkeypatch):
     assert unknown.exit_code == 2 and "unknown model task 'embedder'" in unknown.output
     level_only = runner.invoke(app, ["train", "--corpus", str(CORPUS), "--held-out", str(EVAL_SET), "--out", out])
     assert level_only.exit_code == 2 and "--held-out applies to --task relevance only" in level_only.output
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 12), st.integers(1, 30), st.integers(0, 32), st.integers(0, 2**32 - 1))
+def test_top_k_is_the_stable_sort_cut_to_k(rows, columns, k, seed):
+    """The neighbour search's partial sort picks what a full stable sort would, ties
+    (a corpus repeats indicators word for word) and excluded rows (-inf) included."""
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(0, 4, (rows, columns)) / 3 if seed % 2 else rng.random((rows, columns))
+    scores[rng.random((rows, columns)) < 0.2] = -np.inf
+    k = min(k, columns)
+    expected = np.argsort(-scores, axis=1, kind="stable")[:, :k]
+    assert np.array_equal(top_k_stable(scores, k), expected)

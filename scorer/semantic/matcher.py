@@ -91,16 +91,20 @@ class EmbeddingGoalMatcher:
         self.model = model
         self.version = str(getattr(model, "version", "") or "")
         self._judgements: PerObject[ProjectFacts, ProjectJudgement] = PerObject()
+        #: a project's rows and pairs: the prefetch stage takes their texts, then judges them.
+        self._pairs: PerObject[ProjectFacts, tuple[list[IndicatorFacts], list[RelevancePair]]] = PerObject()
         model.check_embedder(embedder)
 
     def warm_up(self) -> None:
         self.embedder.encode(["预热"], "query")
 
-    @staticmethod
-    def _rows_and_pairs(project: ProjectFacts) -> tuple[list[IndicatorFacts], list[RelevancePair]]:
-        rows = [i for i in project.indicators if i.indicator.name.strip()]
-        context = project_context(project)
-        return rows, [indicator_pair(project, i, context) for i in rows]
+    def _rows_and_pairs(self, project: ProjectFacts) -> tuple[list[IndicatorFacts], list[RelevancePair]]:
+        def build(facts: ProjectFacts) -> tuple[list[IndicatorFacts], list[RelevancePair]]:
+            rows = [i for i in facts.indicators if i.indicator.name.strip()]
+            context = project_context(facts)
+            return rows, [indicator_pair(facts, i, context) for i in rows]
+
+        return self._pairs.get(project, build)
 
     def embedding_texts(self, doc: DocumentFacts) -> list[str]:
         """Every text the judgements of ``doc``'s projects will encode (for one

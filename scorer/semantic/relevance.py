@@ -229,6 +229,28 @@ FEATURES: tuple[str, ...] = (
 )
 
 
+def top_k_stable(scores: np.ndarray, k: int) -> np.ndarray:
+    """``np.argsort(-scores, axis=1, kind="stable")[:, :k]``: each row's k highest, ties
+    by column. Stable because the corpus repeats indicators word for word, and equal
+    cosines must pick the same neighbours however the products were computed. Only the k
+    candidates are sorted (a full sort of pairs × reference rows was most of a batch's
+    neighbour search); a row with more ties at its k-th value than places left is sorted
+    in full."""
+    n, m = scores.shape
+    if k <= 0 or n == 0:
+        return np.zeros((n, max(k, 0)), dtype=np.intp)
+    if k >= m:
+        return np.argsort(-scores, axis=1, kind="stable")[:, :k]
+    candidates = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    values = np.take_along_axis(scores, candidates, axis=1)
+    order = np.take_along_axis(candidates, np.lexsort((candidates, -values), axis=1), axis=1)
+    kth = values.min(axis=1)
+    tied = np.flatnonzero((scores >= kth[:, None]).sum(axis=1) > k)
+    if len(tied):
+        order[tied] = np.argsort(-scores[tied], axis=1, kind="stable")[:, :k]
+    return order
+
+
 class RelevanceFeatures(BaseEstimator, TransformerMixin):
     """Features of :class:`EmbeddedPairs`; ``fit`` keeps the positive pairs as reference."""
 
@@ -267,10 +289,7 @@ class RelevanceFeatures(BaseEstimator, TransformerMixin):
     def _neighbours(self, X: EmbeddedPairs, own: np.ndarray, host: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         sims = X.indicator @ self.ref_indicator_.T
         sims[self._same_documents(self.ref_codes_, own, host)] = -np.inf
-        k = min(self.n_neighbors, sims.shape[1])
-        # Stable: the corpus repeats indicators word for word, and equal cosines must pick
-        # the same neighbours however the products were computed.
-        order = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+        order = top_k_stable(sims, min(self.n_neighbors, sims.shape[1]))
         return order, np.take_along_axis(sims, order, axis=1)
 
     def _codes(self, X: EmbeddedPairs) -> tuple[np.ndarray, np.ndarray]:
