@@ -48,8 +48,12 @@ def document_from_body(body: bytes, content_type: str | None, limit: int) -> Doc
         raise APIError(415, "unsupported_media_type",
                        "不支持的内容类型，请提交 JSON、纯文本、TSV、CSV 或 HTML 表格",
                        f"got '{mt or 'none'}'; expected one of {', '.join(TEXT_MEDIA)}")
-    if mt == "application/json" and body.lstrip().startswith(b"{") and b'"text"' in body[:200]:
-        # {"text": "...", "format": "tsv"}: a paste wrapped in JSON by another system.
+    # A .docx/.xlsx sent as the raw body is sniffed by the parser: the same limit as an upload.
+    check_zip_size(body, limit, "paste")
+    if mt == "application/json" and body.lstrip().startswith(b"{"):
+        # {"text": "...", "format": "tsv"}: a paste wrapped in JSON by another system. Told
+        # from a document by its keys, not by where "text" sits in the bytes (json.dumps
+        # escapes Chinese, and a long name pushes "text" far from the start).
         try:
             payload = json.loads(body)
         except json.JSONDecodeError:
@@ -64,6 +68,15 @@ def document_from_body(body: bytes, content_type: str | None, limit: int) -> Doc
                                    f"{key}: expected a string, got {type(payload[key]).__name__}")
             return parse_bytes(payload["text"].encode("utf-8"), payload.get("name") or "paste", payload.get("format"))
     return parse_bytes(body, "paste", TEXT_MEDIA[mt])
+
+
+def check_indicator_count(doc: Document, limit: int) -> None:
+    """Refuse a document with more than ``limit`` indicators (413): one request should not
+    hold the server for minutes; a province's tables go through ``zhibiao batch``."""
+    count = sum(len(project.indicators) for project in doc.projects)
+    if count > limit:
+        raise APIError(413, "too_large", f"表格过大：共 {count} 个指标，一次最多审核 {limit} 个；请分批提交，"
+                       "或用命令行 zhibiao batch 批量审核", f"{count} indicators > ZHIBIAO_MAX_INDICATORS={limit}")
 
 
 def document_from_upload(data: bytes, filename: str | None, limit: int) -> Document:

@@ -8,6 +8,8 @@ import hashlib
 import logging
 from typing import Any
 
+from sqlalchemy import select
+
 from api.db import Database, Feedback, Submission
 from api.model_admin import ModelAdmin
 from api.settings import Settings
@@ -68,6 +70,14 @@ class Service:
         with self.db.session() as session:
             session.add(Submission(sha256=hashlib.sha256(content).hexdigest(), filename=filename,
                                    media_type=media_type, content=content, result_summary=summary))
+
+    def submitted(self, sha256: str) -> tuple[int, dict[str, Any]] | None:
+        """The id and result summary of the latest submission with this content hash."""
+        with self.db.session() as session:
+            row = session.execute(select(Submission.id, Submission.result_summary)
+                                  .where(Submission.sha256 == sha256)
+                                  .order_by(Submission.id.desc()).limit(1)).first()
+            return None if row is None else (row.id, row.result_summary or {})
 
     def add_feedback(self, item: dict[str, Any]) -> int:
         with self.db.session() as session:

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     max_request_bytes: int = 20 * 1024 * 1024
     #: Largest uncompressed size of an uploaded .docx/.xlsx (zip bomb guard).
     max_unzipped_bytes: int = 200 * 1024 * 1024
+    #: Most indicators scored in one request: a pasted table past it gets 413 and a pointer
+    #: to ``zhibiao batch`` (a department has hundreds; 16,000 rows took ~35 s and 2 GB).
+    max_indicators: int = 10_000
     #: Models directory (versioned classifier artifacts); empty means the packaged default.
     models_dir: str = ""
     #: Corpus file(s) a training job reads, comma-separated; empty means the bundled corpus.

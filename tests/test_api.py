@@ -61,6 +61,13 @@ def test_score_document_json_and_wrapped_text(client):
     wrapped = client.post("/v1/score", json={"text": SEED_000.read_text(encoding="utf-8")})
     assert wrapped.status_code == 200
     assert wrapped.json()["department"]["score"] == r.json()["department"]["score"]
+    # As Python's json.dumps writes it: Chinese escaped, "text" far from the start.
+    body = json.dumps({"name": "某县交通运输局2024年农村公路养护项目绩效目标表" * 3,
+                       "text": SEED_000.read_text(encoding="utf-8")}).encode()
+    assert body.index(b'"text"') > 200
+    escaped = client.post("/v1/score", content=body, headers={"Content-Type": "application/json"})
+    assert escaped.status_code == 200, escaped.text
+    assert escaped.json()["department"]["score"] == r.json()["department"]["score"]
 
 
 def test_score_file_upload(client):
@@ -77,16 +84,34 @@ def test_rules_catalog(client):
 
 
 def test_feedback_stored(client):
+    scored = client.post("/v1/score", content=SEED_000.read_bytes(), headers={"Content-Type": "text/plain"}).json()
+    sha = scored["document"]["sha256"]
     r = client.post("/v1/feedback", json={
-        "document_sha256": "a" * 64, "kind": "finding_wrong", "code": "ZB-M002", "project_index": 0,
+        "document_sha256": sha, "kind": "finding_wrong", "code": "ZB-M002", "project_index": 0,
         "indicator_index": 1, "indicator": {"level1": "产出指标", "level3": "通过专家评审", "target_value": "通过评审"},
     })
     assert r.status_code == 201 and r.json()["status"] == "stored"
-    _assert_error(client.post("/v1/feedback", json={"document_sha256": "a" * 64, "kind": "level_corrected"}), 422)
+    _assert_error(client.post("/v1/feedback", json={"document_sha256": sha, "kind": "level_corrected"}), 422)
     _assert_error(client.post("/v1/feedback", json={"kind": "nonsense"}), 422, "invalid_request")
     # a number beyond what the database holds is bad input too, not a server error
-    _assert_error(client.post("/v1/feedback", json={"document_sha256": "a" * 64, "kind": "false_positive",
+    _assert_error(client.post("/v1/feedback", json={"document_sha256": sha, "kind": "false_positive",
                                                     "project_index": 10 ** 23}), 422, "invalid_request")
+
+
+@pytest.mark.parametrize(("change", "code", "says"), [
+    ({"document_sha256": "a" * 64}, "unknown_document", "请先提交审核"),
+    ({"code": "ZB-X999"}, "invalid_request", "ZB-X999"),
+    ({"project_index": 999}, "invalid_request", "没有第 1000 个"),
+])
+def test_feedback_about_nothing_scored_is_refused(client, change, code, says):
+    """Feedback becomes retraining data: it must name a document this service scored, a
+    check it has and a project of that document."""
+    sha = client.post("/v1/score", content=SEED_000.read_bytes(), headers={"Content-Type": "text/plain"}).json()
+    body = {"document_sha256": sha["document"]["sha256"], "kind": "finding_wrong", "code": "ZB-M002",
+            "project_index": 0, **change}
+    r = client.post("/v1/feedback", json=body)
+    _assert_error(r, 422, code)
+    assert says in r.json()["error"]["message"]
 
 
 @pytest.mark.parametrize(
@@ -125,6 +150,28 @@ def test_request_too_large(client):
     _assert_error(client.post("/v1/score", content=big, headers={"Content-Type": "text/plain"}), 413, "too_large")
 
 
+def test_too_many_indicators_is_413_and_kept(tmp_path):
+    """A paste of thousands of rows would hold the server for minutes: past the limit it
+    is refused with the count and where to go instead, and the submission is kept."""
+    from sqlalchemy import select
+
+    from api.db import Submission
+
+    settings = Settings(data_dir=tmp_path, max_indicators=50)
+    lines = [f"产出指标\t数量指标\t新建农村公路里程{i}\t≥{i}公里\n" for i in range(60)]
+    rows = "".join(lines).encode()
+    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+        err = _assert_error(c.post("/v1/score", content=rows, headers={"Content-Type": "text/plain"}), 413, "too_large")
+        assert "60 个指标" in err["message"] and "zhibiao batch" in err["message"]
+        upload = c.post("/v1/score/file", files={"file": ("rows.tsv", rows, "text/tab-separated-values")})
+        _assert_error(upload, 413, "too_large")
+        under = "".join(lines[:50]).encode()
+        assert c.post("/v1/score", content=under, headers={"Content-Type": "text/plain"}).status_code == 200
+        with c.app.state.service.db.session() as session:
+            kept = session.scalars(select(Submission.result_summary)).all()
+    assert sum("ZHIBIAO_MAX_INDICATORS" in (summary or {}).get("error", "") for summary in kept) == 2
+
+
 def _zip_bomb() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
@@ -135,6 +182,9 @@ def _zip_bomb() -> bytes:
 def test_upload_decompressing_past_limit(client):
     r = client.post("/v1/score/file", files={"file": ("bomb.docx", _zip_bomb(), "application/octet-stream")})
     _assert_error(r, 413, "too_large")
+    # The same archive as a raw body, which the parser would sniff as a .docx.
+    for route in ("/v1/score", "/v1/parse"):
+        _assert_error(client.post(route, content=_zip_bomb(), headers={"Content-Type": "text/plain"}), 413, "too_large")
 
 
 def test_upload_unsupported_suffix_and_corrupt_docx(client):

@@ -1,18 +1,24 @@
 """The reviewer page in a real browser: Debian chromium through Playwright against a live
 server. A seed table is pasted as a browser would paste cells copied from Word, reviewed,
-and the rows must carry the findings the API returned; markup in cells stays text; the
-误报 button stores feedback; 导出 Excel downloads a workbook. A screenshot of the review
-is kept in test-artifacts/browser/review.png."""
+and the rows must carry the findings the API returned, each finding's cell marked as the
+exported workbook marks it; markup in cells stays text; the 误报 button stores feedback;
+导出 Excel downloads a workbook, and only while the page shows a result that a review
+just returned (not after 清空 or a failed review); the same file can be chosen twice; the
+models are named in Chinese; /docs works with no internet. A screenshot of the review is
+kept in test-artifacts/browser/review.png."""
 
 from __future__ import annotations
 
 import html
+import re
 import warnings
 
 import pytest
 from openpyxl import load_workbook
 
-from scorer.report.xlsx import SUMMARY_SHEET
+import api.main
+from scorer.report.xlsx import FIELDS, SUMMARY_SHEET, offending_field
+from scorer.results import ScoredDocument
 from tests.browser.harness import ARTIFACTS, has_cjk_font, launch_chromium, live_server, needs_chromium
 from tests.conftest import SEED_001
 from tests.test_parsers_html import _seed_as_clipboard_html
@@ -22,6 +28,11 @@ pytestmark = [pytest.mark.browser, needs_chromium]
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 #: tr.sev-* backgrounds from app.css, as getComputedStyle reports them.
 ROW_BACKGROUND = {"error": "rgb(253, 236, 234)", "warning": "rgb(255, 244, 229)", "info": "rgb(234, 242, 253)"}
+#: td.hit-* backgrounds: the exported workbook's CELL_FILL for the cell a finding is about.
+CELL_BACKGROUND = {"error": "rgb(244, 166, 160)", "warning": "rgb(255, 204, 128)", "info": "rgb(179, 209, 245)"}
+#: How the page names each model_versions key.
+MODEL_LABELS = {"level_classifier": "层级模型", "relevance_model": "相关性模型", "embedder": "句向量模型",
+                "goal_matcher:combined": "目标匹配模型（综合）"}
 
 # A real paste: the page receives a ClipboardEvent whose DataTransfer holds what a
 # browser puts on the clipboard for copied cells, HTML and plain text.
@@ -45,6 +56,27 @@ READ_RESULTS_JS = """() => [...document.querySelectorAll("#results article.proje
     background: getComputedStyle(tr).backgroundColor,
   })),
 }))"""
+
+# Per indicator row, the six field cells (columns 2-7): which findings each is marked with.
+READ_CELLS_JS = """() => [...document.querySelectorAll("#results article.project")].map((a) =>
+  [...a.querySelectorAll("table.indicators tbody tr")].map((tr) => [...tr.cells].slice(1, 7).map((td) => ({
+    field: td.dataset.field,
+    codes: td.dataset.codes ? td.dataset.codes.split(" ") : [],
+    cls: td.className,
+    title: td.title,
+    background: getComputedStyle(td).backgroundColor,
+    outline: getComputedStyle(td).outlineStyle,
+  }))))"""
+
+# What 清空 and a failed review must leave: nothing shown, nothing to export.
+READ_EMPTY_JS = """() => ({
+  projects: document.querySelectorAll("#results > *").length,
+  summaryHidden: document.querySelector("#summary").hidden,
+  exportDisabled: document.querySelector("#export").disabled,
+})"""
+EMPTY = {"projects": 0, "summaryHidden": True, "exportDisabled": True}
+
+SMALL_TABLE = "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t完成率\t≥60\n"
 
 SCRIPT_CELL = "<script>alert(1)</script>"
 IMG_CELL = '"><img src=x onerror=alert(2)>'
@@ -79,6 +111,7 @@ def browser_page(tmp_path_factory):
 
         page.on("dialog", on_dialog)
         page.goto(base + "/")
+        page.base_url = base
         yield page, dialogs
         context.close()
         browser.close()
@@ -94,9 +127,21 @@ def _paste_and_review(page, clipboard_html: str, text: str) -> dict:
     return response.json()
 
 
-def test_pasted_seed_is_reviewed_in_place(browser_page):
+def _small_table_html() -> str:
+    rows = [line.split("\t") for line in SMALL_TABLE.splitlines()]
+    return "<table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows) + "</table>"
+
+
+@pytest.fixture(scope="module")
+def seed_review(browser_page) -> dict:
+    """Seed 001 pasted and reviewed once; the tests that read it run before the page shows another."""
+    page, _ = browser_page
+    return _paste_and_review(page, _seed_as_clipboard_html(SEED_001), SEED_001.read_text(encoding="utf-8"))
+
+
+def test_pasted_seed_is_reviewed_in_place(browser_page, seed_review):
     page, dialogs = browser_page
-    result = _paste_and_review(page, _seed_as_clipboard_html(SEED_001), SEED_001.read_text(encoding="utf-8"))
+    result = seed_review
 
     # The API's answer for this paste, anchored to what a reviewer knows about seed 001.
     first = result["projects"][0]["indicators"][0]
@@ -129,6 +174,61 @@ def test_pasted_seed_is_reviewed_in_place(browser_page):
     assert dialogs == []
 
 
+def test_finding_cells_are_marked_as_in_the_workbook(browser_page, seed_review):
+    """Each finding marks the cell it is about (the one the xlsx export fills and comments),
+    with the stronger fill of its worst severity and the messages in the cell's tooltip."""
+    page, _ = browser_page
+    doc = ScoredDocument.model_validate(seed_review)
+    shown = page.evaluate(READ_CELLS_JS)
+    marked = 0
+    for project, rows in zip(doc.projects, shown, strict=True):
+        for ind, cells in zip(project.indicators, rows, strict=True):
+            expected: dict[str, list] = {}
+            for f in ind.findings:
+                field = offending_field(f, ind)
+                if field is not None:
+                    expected.setdefault(field, []).append(f)
+            assert [c["field"] for c in cells] == list(FIELDS)
+            for field, cell in zip(FIELDS, cells, strict=True):
+                hits = expected.get(field, [])
+                assert cell["codes"] == [f.code for f in hits], (project.name, ind.name, field)
+                if not hits:
+                    assert "hit" not in cell["cls"].split() and cell["title"] == ""
+                    continue
+                marked += 1
+                worst = _worst([{"severity": f.severity.value} for f in hits])
+                assert cell["cls"].split() == ["hit", f"hit-{worst}"]
+                assert cell["background"] == CELL_BACKGROUND[worst] and cell["outline"] == "solid"
+                for f in hits:
+                    assert f"{f.code} {f.severity.label}：{f.message}" in cell["title"]
+    assert marked > 20
+
+    # Anchors: 完成率 / ≥60 of project 1. The 指标值 cell carries ZB-M003 (no unit), the
+    # name cell ZB-S001 (too vague); neither finding marks the other cell.
+    row = page.locator('article[data-project="0"] tbody tr').first
+    target, name = row.locator('td[data-field="target"]'), row.locator('td[data-field="name"]')
+    assert target.inner_text() == "≥60" and "ZB-M003" in target.get_attribute("data-codes").split()
+    assert "数值「≥60」缺少计量单位" in target.get_attribute("title")
+    assert name.inner_text() == "完成率" and "ZB-S001" in name.get_attribute("data-codes").split()
+    assert "ZB-M003" not in name.get_attribute("data-codes").split()
+
+
+def test_model_versions_are_named_in_chinese(browser_page, seed_review):
+    page, _ = browser_page
+    versions = seed_review["model_versions"]
+    assert versions, "the live server loaded no model"
+    header = page.locator("#model-version")
+    text = header.inner_text()
+    assert text.startswith("模型：")
+    assert not re.search(r"[A-Za-z]", text), text  # no raw key or id in the visible text
+    title = header.get_attribute("title")
+    for key, version in versions.items():
+        if key in MODEL_LABELS:
+            assert MODEL_LABELS[key] in text
+        assert f"{key} = {version}" in title  # the raw ids stay in the tooltip
+        assert header.locator(f'[data-model="{key}"]').get_attribute("title") == f"{key} = {version}"
+
+
 def test_false_positive_button_stores_feedback(browser_page):
     page, _ = browser_page
     button = page.locator('article[data-project="0"] tbody tr').first.locator("button.wrong").first
@@ -155,6 +255,79 @@ def test_export_downloads_the_annotated_workbook(browser_page, tmp_path):
     ws = wb.worksheets[1]
     comments = [c.comment.text for row in ws.iter_rows() for c in row if c.comment and c.value == "≥60"]
     assert any("ZB-M003" in text for text in comments)
+
+
+def test_clear_disables_export(browser_page):
+    page, _ = browser_page
+    _paste_and_review(page, _small_table_html(), SMALL_TABLE)
+    assert page.locator("#export").is_enabled()
+    page.click("#clear")
+    assert page.evaluate(READ_EMPTY_JS) == EMPTY
+    # Only a new review that succeeds brings 导出 back.
+    _paste_and_review(page, _small_table_html(), SMALL_TABLE)
+    assert page.locator("#export").is_enabled()
+
+
+def test_failed_review_clears_the_old_result(browser_page):
+    page, _ = browser_page
+    _paste_and_review(page, _small_table_html(), SMALL_TABLE)
+    assert page.evaluate(READ_EMPTY_JS) != EMPTY
+    page.evaluate(PASTE_JS, ["", "hello world"])
+    with page.expect_response(lambda r: r.url.endswith("/v1/score")) as scored:
+        page.click("#submit")
+    assert scored.value.status == 422
+    page.wait_for_selector("#status.error")
+    assert "无法解析" in page.locator("#status").inner_text()
+    assert page.evaluate(READ_EMPTY_JS) == EMPTY
+
+
+def test_same_file_can_be_chosen_again(browser_page, tmp_path):
+    page, _ = browser_page
+    table = tmp_path / "small.csv"
+    table.write_text(SMALL_TABLE.replace("\t", ","), encoding="utf-8")
+    for _ in range(2):  # choose, review, 清空; then the same file again
+        with page.expect_response(lambda r: r.url.endswith("/v1/score/file")) as scored:
+            page.set_input_files("#file", str(table))
+        assert scored.value.status == 200
+        page.wait_for_selector("#status:has-text('审核完成')")
+        assert page.locator("#export").is_enabled()
+        assert page.locator("#paste").inner_text().startswith("文件：small.csv")
+        page.click("#clear")
+        assert page.eval_on_selector("#file", "input => input.value") == ""
+        assert page.evaluate(READ_EMPTY_JS) == EMPTY
+
+
+def test_docs_work_without_internet(browser_page):
+    """/docs loads nothing from outside: any request off the server is refused, as on an
+    intranet, and the page still shows the API's endpoints."""
+    page, _ = browser_page
+    docs = page.context.new_page()
+    outside: list[str] = []
+
+    def only_local(route) -> None:
+        if route.request.url.startswith(page.base_url + "/"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    docs.route("**/*", only_local)
+    try:
+        docs.goto(page.base_url + "/docs")
+        if api.main.swagger_ui_assets() is not None:
+            docs.wait_for_selector(".opblock")
+            paths = docs.eval_on_selector_all(".opblock-summary-path", "ps => ps.map((p) => p.dataset.path)")
+        else:
+            docs.wait_for_selector("#endpoints tbody tr")
+            paths = docs.eval_on_selector_all("#endpoints tbody tr", "trs => trs.map((tr) => tr.dataset.path)")
+        assert {"/v1/score", "/v1/score/file", "/v1/export/xlsx"} <= set(paths)
+        # The page /docs falls back to without Swagger UI's package renders the same list.
+        docs.goto(page.base_url + "/static/docs.html")
+        docs.wait_for_selector('#endpoints tbody tr[data-path="/v1/score"]')
+        assert docs.locator('a[href="/openapi.json"]').count() == 1
+        assert outside == []
+    finally:
+        docs.close()
 
 
 def test_markup_in_cells_is_shown_as_text(browser_page):

@@ -60,6 +60,7 @@ from scorer.semantic.relevance import (
     TfidfRelevanceBaseline,
     embed_pairs,
     relevance_pipeline,
+    sibling_names,
     unjudged,
 )
 from training.corpus import REQUIRED_COLUMNS, Corpus, CorpusRow, load_corpus
@@ -106,7 +107,9 @@ def row_pairs(rows: Sequence[CorpusRow]) -> list[RelevancePair]:
         f = row.fields
         goals = tuple(g.strip() for g in f.get("goals", "").split(GOAL_SEPARATOR.strip()) if g.strip())
         project = ProjectContext(f["project_name"], f.get("fund_use", ""), goals, f["department"])
-        siblings = tuple(t for i, t in texts[_project_key(row)] if i != index)
+        native = texts[_project_key(row)]
+        position = next((k for k, (i, _) in enumerate(native) if i == index), -1)
+        siblings = sibling_names([t for _, t in native], position)
         pairs.append(RelevancePair(f["level3"], f["description"], project, f.get("indicator_source") or row.group,
                                    row.group, siblings))
     return pairs

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import APIError
+from scorer.checks.registry import REGISTRY
 from scorer.taxonomy import canonicalise
 
 router = APIRouter(prefix="/v1/feedback", tags=["feedback"])
@@ -56,11 +57,33 @@ def _check_level_correction(item: FeedbackIn) -> None:
         raise APIError(422, "invalid_request", "更正后的层级不在指标体系中", f"unknown level: {', '.join(unknown)}")
 
 
+def _check_reference(item: FeedbackIn, submitted: tuple[int, dict] | None) -> int:
+    """Feedback is about a document this service scored, a check it has and a project the
+    document has: anything else would reach the retraining data unchecked. Returns the
+    submission's id."""
+    if submitted is None:
+        raise APIError(422, "unknown_document", "没有这份文件的审核记录：请先提交审核，再对审核结果反馈",
+                       "document_sha256 matches no submission (POST /v1/score first)")
+    submission_id, summary = submitted
+    if "error" in summary:
+        raise APIError(422, "unknown_document", "这份文件未能读取，没有可反馈的审核结果", summary["error"])
+    if item.code is not None and REGISTRY.get(item.code) is None:
+        raise APIError(422, "invalid_request", f"没有编号为 {item.code} 的检查规则", "see GET /v1/rules")
+    projects = summary.get("projects")
+    if item.project_index is not None and isinstance(projects, int) and item.project_index >= projects:
+        raise APIError(422, "invalid_request", f"这份文件只有 {projects} 个项目，没有第 {item.project_index + 1} 个",
+                       f"project_index {item.project_index} out of range (0-{projects - 1})")
+    return submission_id
+
+
 @router.post("", status_code=201, summary="反馈：误报或层级更正")
 async def add_feedback(request: Request, item: FeedbackIn) -> dict:
+    service = request.app.state.service
+    submission_id = _check_reference(item, await run_in_threadpool(service.submitted, item.document_sha256))
     if item.kind == "level_corrected":
         _check_level_correction(item)
     data = item.model_dump()
     data["indicator"] = item.indicator.model_dump() if item.indicator else None
-    feedback_id = await run_in_threadpool(request.app.state.service.add_feedback, data)
+    data["submission_id"] = submission_id
+    feedback_id = await run_in_threadpool(service.add_feedback, data)
     return {"id": feedback_id, "status": "stored"}

@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import APIError
-from api.inputs import document_from_body, document_from_upload, media_type
+from api.inputs import check_indicator_count, document_from_body, document_from_upload, media_type
 from scorer.parsers import ParseError
 
 router = APIRouter(prefix="/v1", tags=["score"])
@@ -27,19 +27,31 @@ _BODY_DOC = {
 }
 
 
+def _check_size(service: Any, doc: Any, limit: int, content: bytes, filename: str | None,
+                media_type_: str | None) -> None:
+    """A document over the indicator limit is refused (413) and kept with why, as an
+    unreadable one is: nothing submitted is lost."""
+    try:
+        check_indicator_count(doc, limit)
+    except APIError as exc:
+        service.keep_failed_submission(content, filename, media_type_, exc.detail or exc.message)
+        raise
+
+
 @router.post("/score", openapi_extra=_BODY_DOC, summary="审核一份绩效目标表")
 async def score(request: Request) -> dict[str, Any]:
     service = request.app.state.service
     body = await request.body()
     content_type = request.headers.get("content-type")
-    limit = request.app.state.settings.max_unzipped_bytes
+    settings = request.app.state.settings
 
     def work() -> dict[str, Any]:
         try:
-            doc = document_from_body(body, content_type, limit)
+            doc = document_from_body(body, content_type, settings.max_unzipped_bytes)
         except ParseError as exc:
             service.keep_failed_submission(body, None, media_type(content_type), exc.describe())
             raise
+        _check_size(service, doc, settings.max_indicators, body, None, media_type(content_type))
         return service.score(doc, body, None, media_type(content_type))
 
     return await run_in_threadpool(work)
@@ -54,14 +66,15 @@ async def score_file(request: Request, file: UploadFile = File(...)) -> dict[str
         raise APIError(422, "invalid_request", "一次只能上传一个文件", f"got {len(uploads)} 'file' fields; send one per request "
                        "(or a .zip of them to zhibiao batch)")
     data = await file.read()
-    limit = request.app.state.settings.max_unzipped_bytes
+    settings = request.app.state.settings
 
     def work() -> dict[str, Any]:
         try:
-            doc = document_from_upload(data, file.filename, limit)
+            doc = document_from_upload(data, file.filename, settings.max_unzipped_bytes)
         except ParseError as exc:
             service.keep_failed_submission(data, file.filename, file.content_type, exc.describe())
             raise
+        _check_size(service, doc, settings.max_indicators, data, file.filename, file.content_type)
         return service.score(doc, data, file.filename, file.content_type)
 
     return await run_in_threadpool(work)

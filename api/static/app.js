@@ -7,6 +7,19 @@ const $ = (sel) => document.querySelector(sel);
 const SEVERITY_RANK = { error: 3, warning: 2, info: 1 };
 const SEVERITY_LABEL = { error: "错误", warning: "警告", info: "提示" };
 const DIMENSION_LABEL = { S: "具体", M: "可衡量", A: "可实现", R: "相关", T: "有时限" };
+// The indicator fields shown as table columns 2-7, in order (scorer/report/xlsx.py FIELDS).
+const FIELDS = ["level1", "level2", "name", "description", "target", "basis"];
+// Which cell a finding most likely means when its evidence fits several, by category: the
+// same order as the exported workbook (scorer/report/xlsx.py _FIELD_PREFERENCE).
+const TARGET_FIRST = ["target", "name", "description", "basis", "level2", "level1"];
+const FIELD_PREFERENCE = {
+  M: TARGET_FIRST, A: TARGET_FIRST, T: TARGET_FIRST,
+  STRUCT: ["level1", "level2", "name", "basis", "target", "description"],
+};
+const DEFAULT_PREFERENCE = ["name", "description", "target", "basis", "level2", "level1"];
+// model_versions keys as a reviewer reads them; the raw ids stay in the tooltip.
+const MODEL_LABEL = { level_classifier: "层级模型", relevance_model: "相关性模型", embedder: "句向量模型" };
+const MATCHER_LABEL = { combined: "综合", embeddings: "向量", auto: "自动", keywords: "关键词" };
 
 const state = { payload: null, result: null };
 
@@ -101,10 +114,13 @@ async function submit() {
   }
   setStatus("审核中……");
   $("#submit").disabled = true;
+  // The result on screen no longer matches the input: nothing exports it from here on.
+  $("#export").disabled = true;
   try {
     const response = await postScore(payload);
     const body = await response.json().catch(() => null);
     if (!response.ok) {
+      clearResults();
       setStatus(errorText(body, `请求失败（${response.status}）`), true);
       return;
     }
@@ -115,14 +131,24 @@ async function submit() {
     setStatus(`审核完成：${body.projects.length} 个项目，${n} 条问题。`);
     $("#export").disabled = false;
   } catch (err) {
+    clearResults();
     setStatus(`无法连接服务：${err}`, true);
   } finally {
     $("#submit").disabled = false;
   }
 }
 
+// Forget the shown result: the projects, the summary and what 导出 would send.
+function clearResults() {
+  state.result = null;
+  $("#export").disabled = true;
+  $("#results").replaceChildren();
+  $("#summary").replaceChildren();
+  $("#summary").hidden = true;
+}
+
 async function exportXlsx() {
-  if (!state.result) return;
+  if (!state.result || $("#export").disabled) return;
   const response = await fetch("/v1/export/xlsx", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
@@ -234,6 +260,30 @@ function findingItem(finding, project, indicator) {
   );
 }
 
+// The indicator field a finding is about, found from its evidence as the exported
+// workbook does (scorer/report/xlsx.py offending_field): the cell equal to it, else the
+// cell containing it; null if neither.
+function offendingField(finding, ind) {
+  const values = Object.fromEntries(FIELDS.map((f) => [f, String(ind[f] ?? "").trim()]));
+  const evidence = String(finding.evidence ?? "").trim();
+  const order = FIELD_PREFERENCE[finding.category] || DEFAULT_PREFERENCE;
+  const equal = order.find((f) => values[f] === evidence);
+  if (equal) return equal;
+  return evidence ? order.find((f) => values[f].includes(evidence)) || null : null;
+}
+
+// One indicator cell; the cell a finding is about gets its worst severity's stronger
+// colour and the findings' messages as its tooltip, like the workbook's cell comment.
+function fieldCell(ind, field, hits) {
+  if (!hits || !hits.length) return el("td", { "data-field": field }, ind[field]);
+  const sev = worst(hits);
+  const title = hits.map((f) => `${f.code} ${SEVERITY_LABEL[f.severity]}：${f.message}` +
+    (f.suggestion ? `\n建议：${f.suggestion}` : "")).join("\n");
+  return el("td", {
+    class: `hit hit-${sev}`, "data-field": field, "data-codes": hits.map((f) => f.code).join(" "), title,
+  }, ind[field]);
+}
+
 function gradeBadge(grade) {
   return el("span", { class: `grade grade-${grade || ""}` }, grade || "");
 }
@@ -280,10 +330,14 @@ function renderProject(project) {
     const sev = worst(ind.findings);
     const tr = el("tr", { class: sev ? `sev-${sev}` : "sev-none", "data-indicator": i });
     const list = el("ul", { class: "findings" }, ...(ind.findings || []).map((f) => findingItem(f, project, ind)));
+    const byField = {};
+    for (const f of ind.findings || []) {
+      const field = offendingField(f, ind);
+      if (field) (byField[field] = byField[field] || []).push(f);
+    }
     tr.append(
       el("td", {}, ind.location && ind.location.row ? ind.location.row : i + 1),
-      el("td", {}, ind.level1), el("td", {}, ind.level2), el("td", {}, ind.name),
-      el("td", {}, ind.description), el("td", {}, ind.target), el("td", {}, ind.basis),
+      ...FIELDS.map((field) => fieldCell(ind, field, byField[field])),
       el("td", { class: "smart" }, smartCell(ind.smart)),
       el("td", { class: "score" }, ind.score ?? ""),
       el("td", {}, list),
@@ -301,13 +355,30 @@ function render(result) {
   if (docFindings.length) {
     results.prepend(el("ul", { class: "findings document-findings" }, ...docFindings.map((f) => findingItem(f, {}, null))));
   }
-  $("#model-version").textContent = versionText(result);
+  showVersions(result.model_versions);
 }
 
-function versionText(result) {
-  const versions = result.model_versions || {};
-  const parts = Object.entries(versions).map(([k, v]) => `${k} ${v}`);
-  return parts.length ? `模型：${parts.join("，")}` : "";
+function modelLabel(key) {
+  if (MODEL_LABEL[key]) return MODEL_LABEL[key];
+  if (key.startsWith("goal_matcher:")) {
+    const name = key.slice("goal_matcher:".length);
+    return `目标匹配模型（${MATCHER_LABEL[name] || name}）`;
+  }
+  return "其他模型";
+}
+
+// The header names the models in Chinese; the raw ids (key = version) are in the tooltips.
+function showVersions(versions) {
+  const entries = Object.entries(versions || {});
+  const node = $("#model-version");
+  node.title = entries.map(([k, v]) => `${k} = ${v}`).join("\n");
+  if (!entries.length) {
+    node.replaceChildren();
+    return;
+  }
+  const labels = entries.map(([k, v]) =>
+    el("span", { class: "model", "data-model": k, title: `${k} = ${v}` }, modelLabel(k)));
+  node.replaceChildren("模型：", ...labels.flatMap((label, i) => (i ? ["、", label] : [label])));
 }
 
 // -- wiring ------------------------------------------------------------------------------
@@ -328,19 +399,24 @@ function init() {
     paste.classList.remove("dragover");
     if (e.dataTransfer.files.length) useFile(e.dataTransfer.files[0]);
   });
-  $("#file").addEventListener("change", (e) => { if (e.target.files.length) useFile(e.target.files[0]); });
+  $("#file").addEventListener("change", (e) => {
+    const file = e.target.files[0];
+    // Emptied at once so that choosing the same file again fires another change.
+    e.target.value = "";
+    if (file) useFile(file);
+  });
   $("#submit").addEventListener("click", submit);
   $("#export").addEventListener("click", exportXlsx);
   $("#clear").addEventListener("click", () => {
     paste.replaceChildren();
     state.payload = null;
-    $("#results").replaceChildren();
-    $("#summary").hidden = true;
+    $("#file").value = "";
+    clearResults();
     setStatus("");
   });
   fetch("/readyz").then((r) => r.json()).then((body) => {
     const versions = body.model_versions || {};
-    $("#model-version").textContent = versionText({ model_versions: versions });
+    showVersions(versions);
   }).catch(() => {});
 }
 

@@ -120,15 +120,18 @@ class IndicatorDoesNotFitFund(Check):
     def _rows_and_pairs(doc: DocumentFacts) -> tuple[list[tuple[ProjectFacts, IndicatorFacts]], list[Any]]:
         """The judged rows and their pairs, built once per document (the prefetch stage
         asks for their texts before the check runs)."""
-        from scorer.semantic.matcher import indicator_pair, project_context
+        from scorer.semantic.matcher import indicator_pairs, project_context
 
         def build(facts: DocumentFacts) -> tuple[list[tuple[ProjectFacts, IndicatorFacts]], list[Any]]:
-            rows: list[tuple[ProjectFacts, IndicatorFacts]] = [
-                (project, ind) for project in facts.projects if _has_context(project)
-                for ind in project.indicators if ind.indicator.name.strip() and not ind.is_satisfaction
-            ]
-            contexts = {id(project): project_context(project) for project, _ in rows}
-            return rows, [indicator_pair(project, ind, contexts[id(project)]) for project, ind in rows]
+            rows: list[tuple[ProjectFacts, IndicatorFacts]] = []
+            pairs: list[Any] = []
+            for project in facts.projects:
+                if not _has_context(project):
+                    continue
+                judged = [i for i in project.indicators if i.indicator.name.strip() and not i.is_satisfaction]
+                rows += [(project, ind) for ind in judged]
+                pairs += indicator_pairs(project, judged, project_context(project))
+            return rows, pairs
 
         return _pairs.get(doc, build)
 

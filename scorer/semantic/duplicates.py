@@ -267,7 +267,9 @@ class _Grouping:
         self.near = _UnionFind(len(nodes))
         self.all = _UnionFind(len(nodes))
         for a, b in near_pairs(self.shingles, near_at) if len(nodes) > 1 else ():
-            if jaccard(self.shingles[a], self.shingles[b]) >= near_at:
+            # A pair already joined through others changes no group: not verified again
+            # (a table of near-copies has candidates quadratic in its rows).
+            if self.near.find(a) != self.near.find(b) and jaccard(self.shingles[a], self.shingles[b]) >= near_at:
                 self.near.union(a, b)
                 self.all.union(a, b)
         self.vectors = vectors

@@ -5,8 +5,8 @@ comparisons. Both indexes here are locality-sensitive hashes: texts that are ali
 in a shared bucket with high probability, only texts sharing a bucket become candidates,
 and every candidate is then verified exactly by the caller.
 
-- :func:`near_pairs`: MinHash over character shingles with datasketch's LSH, for
-  near-copies (Jaccard similarity of the shingle sets).
+- :func:`near_pairs`: MinHash over character shingles (datasketch's signatures and band
+  sizes), for near-copies (Jaccard similarity of the shingle sets).
 - :class:`CosineLSH`: random-hyperplane signatures (SimHash) in bands, for embedding
   cosine. e5 puts every pair of Chinese phrases at cosine 0.8-0.9, so hyperplanes through
   the origin would put nearly everything in one bucket; the vectors are centred on their
@@ -27,8 +27,9 @@ from scorer.threads import one_blas_thread
 
 #: MinHash permutations: 64 keeps the estimate within ~0.06 of the true Jaccard.
 NUM_PERM = 64
-#: A bucket this full says "these texts share common words", not "these are copies";
-#: it is skipped in that band (the others still pair its true copies).
+#: A bucket this full says "these texts share common words", not "these are copies": the
+#: cosine index skips it in that band (the others still pair its true copies), the
+#: near-copy index links its members in a chain.
 MAX_BUCKET = 256
 
 
@@ -57,24 +58,38 @@ EXACT_NEAR_LIMIT = 2000
 
 
 def near_pairs(shingle_sets: Sequence[frozenset[str]], threshold: float, seed: int = 1) -> set[tuple[int, int]]:
-    """Index pairs (i < j) whose shingle Jaccard may reach ``threshold``."""
+    """Index pairs (i < j) whose shingle Jaccard may reach ``threshold``.
+
+    Above :data:`EXACT_NEAR_LIMIT` texts: MinHash signatures (datasketch) cut into
+    datasketch's bands, each band's equal slices a bucket. A bucket fuller than
+    :data:`MAX_BUCKET` is linked member to next member instead of all pairs: a table of
+    thousands of rows that differ by a number (新建农村公路里程1, 2, …) shares every
+    bucket, and all pairs were quadratic in time and memory; the chain still joins a run
+    of copies into one cluster, each link verified by the caller."""
     if len(shingle_sets) <= EXACT_NEAR_LIMIT:
         return exact_near_pairs(shingle_sets, threshold)
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import MinHash
 
-    candidate_at = max(0.2, threshold - CANDIDATE_MARGIN)
-    lsh = MinHashLSH(threshold=candidate_at, num_perm=NUM_PERM, params=_lsh_bands(candidate_at, NUM_PERM))
+    bands, rows = _lsh_bands(max(0.2, threshold - CANDIDATE_MARGIN), NUM_PERM)
     encoded = [[s.encode("utf-8") for s in sorted(shingles)] for shingles in shingle_sets]
-    hashes = MinHash.bulk(encoded, num_perm=NUM_PERM, seed=seed)
-    pairs: set[tuple[int, int]] = set()
-    with lsh.insertion_session() as session:
-        for i, mh in enumerate(hashes):
-            session.insert(i, mh, check_duplication=False)
-    for i, mh in enumerate(hashes):
-        for j in lsh.query(mh):
-            if j != i:
-                pairs.add((min(i, j), max(i, j)))
-    return pairs
+    signatures = np.stack([mh.hashvalues for mh in MinHash.bulk(encoded, num_perm=NUM_PERM, seed=seed)])
+    n = len(signatures)
+    keys = np.unique(np.concatenate([
+        _bucket_pair_keys(_band_codes(signatures[:, band * rows : (band + 1) * rows]), n, full="chain")
+        for band in range(bands)
+    ]))
+    first, second = np.divmod(keys, n)
+    return set(zip(first.tolist(), second.tolist()))
+
+
+def _band_codes(values: np.ndarray) -> np.ndarray:
+    """One int64 per row for a band's slice of MinHash values (FNV-style, wrapping): equal
+    slices always share a code, unequal ones almost never (and callers verify)."""
+    code = np.full(len(values), 14695981039346656037, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for column in values.astype(np.uint64).T:
+            code = (code ^ column) * np.uint64(1099511628211)
+    return code.view(np.int64)
 
 
 def exact_near_pairs(shingle_sets: Sequence[frozenset[str]], threshold: float) -> set[tuple[int, int]]:
@@ -178,9 +193,10 @@ def cosine_pairs(vectors: np.ndarray, threshold: float) -> list[tuple[int, int, 
 _VERIFY_CHUNK = 16_384
 
 
-def _bucket_pair_keys(codes: np.ndarray, n: int) -> np.ndarray:
-    """``i * n + j`` for every pair i < j sharing a code, skipping buckets of one and
-    buckets fuller than :data:`MAX_BUCKET`; vectorised per bucket size."""
+def _bucket_pair_keys(codes: np.ndarray, n: int, full: str = "skip") -> np.ndarray:
+    """``i * n + j`` for every pair i < j sharing a code, skipping buckets of one;
+    vectorised per bucket size. A bucket fuller than :data:`MAX_BUCKET` is skipped
+    (``full="skip"``) or gives only its consecutive members (``full="chain"``)."""
     order = np.argsort(codes, kind="stable")
     sorted_codes = codes[order]
     starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
@@ -191,6 +207,8 @@ def _bucket_pair_keys(codes: np.ndarray, n: int) -> np.ndarray:
         members = order[first[:, None] + np.arange(size)]  # ascending within a bucket (stable sort)
         a, b = np.triu_indices(size, 1)
         keys.append((members[:, a] * n + members[:, b]).ravel())
+    if full == "chain":
+        for start, size in zip(starts[sizes > MAX_BUCKET].tolist(), sizes[sizes > MAX_BUCKET].tolist()):
+            members = order[start : start + size].astype(np.int64)
+            keys.append(members[:-1] * n + members[1:])
     return np.concatenate(keys)
-
-

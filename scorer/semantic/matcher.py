@@ -39,6 +39,7 @@ from scorer.semantic.relevance import (
     embed_pairs,
     generic_pair,
     pair_texts,
+    sibling_names,
 )
 
 log = logging.getLogger("zhibiao.semantic")
@@ -49,10 +50,17 @@ def project_context(project: ProjectFacts) -> ProjectContext:
     return ProjectContext(p.name, p.fund_use, tuple(g.text for g in p.goals), p.department)
 
 
-def indicator_pair(project: ProjectFacts, indicator: IndicatorFacts, context: ProjectContext) -> RelevancePair:
-    """The indicator in ``context``, with the names of the project's other indicators."""
-    siblings = tuple(o.indicator.name for o in project.indicators if o.index != indicator.index and o.indicator.name)
-    return RelevancePair(indicator.indicator.name, indicator.indicator.description, context, siblings=siblings)
+def indicator_pairs(project: ProjectFacts, indicators: Sequence[IndicatorFacts],
+                    context: ProjectContext) -> list[RelevancePair]:
+    """Each of ``indicators`` (rows of ``project``) in ``context``, with the names of the
+    project's other indicators (:func:`~scorer.semantic.relevance.sibling_names`); the
+    project's names are listed once, not once per row."""
+    named = [o for o in project.indicators if o.indicator.name]
+    names = [o.indicator.name for o in named]
+    position = {o.index: k for k, o in enumerate(named)}
+    return [RelevancePair(i.indicator.name, i.indicator.description, context,
+                          siblings=sibling_names(names, position.get(i.index, -1)))
+            for i in indicators]
 
 
 def usual_kinds(verdict: RelevanceVerdict) -> str:
@@ -101,8 +109,7 @@ class EmbeddingGoalMatcher:
     def _rows_and_pairs(self, project: ProjectFacts) -> tuple[list[IndicatorFacts], list[RelevancePair]]:
         def build(facts: ProjectFacts) -> tuple[list[IndicatorFacts], list[RelevancePair]]:
             rows = [i for i in facts.indicators if i.indicator.name.strip()]
-            context = project_context(facts)
-            return rows, [indicator_pair(facts, i, context) for i in rows]
+            return rows, indicator_pairs(facts, rows, project_context(facts))
 
         return self._pairs.get(project, build)
 

@@ -114,6 +114,22 @@ class RelevancePair:
         return tuple(bare_name(s) for s in self.siblings)
 
 
+#: A row is compared with at most this many of its project's other rows, those nearest to
+#: it in the table. Real projects have 3–40 indicators (the corpus at most 16), and the
+#: sibling features are a mean and a maximum; without a window a pasted table of 16,000
+#: rows built 16,000 sibling lists of 16,000 names each (3 GB, quadratic time).
+SIBLING_WINDOW = 60
+
+
+def sibling_names(names: Sequence[str], index: int, window: int = SIBLING_WINDOW) -> tuple[str, ...]:
+    """``names`` without ``names[index]``, cut to the ``window`` nearest it in the table
+    (as many before as after it where the table allows)."""
+    if len(names) - 1 <= window:
+        return tuple(n for i, n in enumerate(names) if i != index)
+    start = min(max(0, index - window // 2), len(names) - window - 1)
+    return tuple(names[i] for i in range(start, start + window + 1) if i != index)
+
+
 def indicator_text(name: str, description: str) -> str:
     """The indicator as one text: its name, and its description when that says more (a
     bare 完成率 is defined by its description: "…完成研究任务的项目…的比例")."""
@@ -130,6 +146,25 @@ def _content_words(text: str) -> frozenset[str]:
     return content_words(text)
 
 
+class SiblingVectors:
+    """Per pair, its siblings' vectors, as rows of one table of the encoded texts: a
+    matrix per pair (60 siblings × 384 floats) cost 92 KB a row, 1.5 GB for a pasted
+    table of 16,000 rows; the rows are gathered when a pair is read."""
+
+    def __init__(self, table: np.ndarray, rows: list[np.ndarray]) -> None:
+        self.table = table
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i: int) -> np.ndarray:
+        return self.table[self.rows[i]]
+
+    def subset(self, index: Sequence[int]) -> SiblingVectors:
+        return SiblingVectors(self.table, [self.rows[i] for i in index])
+
+
 @dataclass
 class EmbeddedPairs:
     """Pairs with their texts encoded (once per distinct text); what the pipeline takes."""
@@ -141,8 +176,8 @@ class EmbeddedPairs:
     contexts: list[np.ndarray]
     #: shared content words: count (capped at 3) and share of the indicator's words.
     lexical: np.ndarray
-    #: per pair, the vectors of its siblings (possibly none).
-    siblings: list[np.ndarray]
+    #: per pair, the vectors of its siblings (possibly none), gathered when read.
+    siblings: SiblingVectors
     #: per pair, the department's vector (zeros when the table names none).
     department: np.ndarray
     #: vectors of extra texts encoded in the same call (a matcher's goals).
@@ -154,7 +189,7 @@ class EmbeddedPairs:
     def subset(self, index: Sequence[int]) -> EmbeddedPairs:
         index = list(index)
         return EmbeddedPairs([self.pairs[i] for i in index], self.indicator[index], self.project_name[index],
-                             [self.contexts[i] for i in index], self.lexical[index], [self.siblings[i] for i in index],
+                             [self.contexts[i] for i in index], self.lexical[index], self.siblings.subset(index),
                              self.department[index])
 
 
@@ -193,17 +228,21 @@ def embed_pairs(pairs: Sequence[RelevancePair], embedder: Embedder, extra: Seque
     def rows(strings: Sequence[str]) -> np.ndarray:
         return np.stack([vectors[texts[t]] if t else zero for t in strings]) if strings else empty
 
-    # One matrix per project and per sibling list, shared by its rows (read-only).
+    # One matrix per project, shared by its rows (read-only); siblings as rows of the
+    # encoded table (the last row zeros, for an empty text).
     contexts: dict[int, np.ndarray] = {}
-    siblings: dict[tuple[str, ...], np.ndarray] = {}
+    table = np.vstack([vectors, zero[None, :]])
+    sibling_rows: dict[tuple[str, ...], np.ndarray] = {}
     for p in pairs:
         if id(p.project) not in contexts:
             contexts[id(p.project)] = rows(p.project.texts)
-        if p.siblings not in siblings:
-            siblings[p.siblings] = rows(p.sibling_texts)
+        if p.siblings not in sibling_rows:
+            sibling_rows[p.siblings] = np.asarray([texts[t] if t else len(vectors) for t in p.sibling_texts],
+                                                  dtype=np.int64)
     return EmbeddedPairs(
         list(pairs), rows([p.text for p in pairs]), rows([p.project.texts[0] for p in pairs]),
-        [contexts[id(p.project)] for p in pairs], _lexical(pairs), [siblings[p.siblings] for p in pairs],
+        [contexts[id(p.project)] for p in pairs], _lexical(pairs),
+        SiblingVectors(table, [sibling_rows[p.siblings] for p in pairs]),
         rows([p.project.unit for p in pairs]), {t: vectors[texts[t]] for t in extra},
     )
 
