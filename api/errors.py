@@ -68,7 +68,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ParseError)
     async def _parse_error(_: Request, exc: ParseError) -> JSONResponse:
         loc = exc.location.model_dump(exclude_none=True)
-        return JSONResponse(error_body("unparsable", "无法解析提交的内容：" + exc.message, exc.describe(), loc),
+        return JSONResponse(error_body("unparsable", exc.chinese(), exc.describe(), loc),
                             status_code=422)
 
     @app.exception_handler(RequestValidationError)

@@ -59,7 +59,7 @@ def document_from_body(body: bytes, content_type: str | None, limit: int) -> Doc
         except json.JSONDecodeError:
             payload = None
         except RecursionError:
-            raise APIError(422, "unparsable", "无法解析提交的内容：JSON 嵌套过深",
+            raise APIError(422, "unparsable", "无法读取：JSON 嵌套过深，不是 zhibiao 文档，也不是 {\"text\": 粘贴内容}",
                            "JSON nested too deeply to be a document or a paste") from None
         if isinstance(payload, dict) and "projects" not in payload and "text" in payload:
             for key in ("text", "name", "format"):

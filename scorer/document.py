@@ -44,6 +44,17 @@ class Location(_Model):
             parts.append(f"cell {self.cell}")
         return ":".join(parts[:1]) + ("" if len(parts) == 1 else " " + ", ".join(parts[1:]))
 
+    def label_zh(self) -> str:
+        """`` 预算表.xlsx（工作表 Sheet1，第 3 行，第 2 格）``, for Chinese messages; the
+        file by its last part ("paste" for a paste, which says nothing to a reviewer)."""
+        name = (self.file or "").replace("\\", "/").rsplit("/", 1)[-1]
+        name = "" if name in ("", "paste", "-", "<input>", "<stdin>") else f" {name}"
+        parts = [f"表格 {self.table}" if self.table is not None else "",
+                 f"第 {self.row} 行" if self.row is not None else "",
+                 f"第 {self.cell} 格" if self.cell is not None else ""]
+        inside = "，".join(p for p in parts if p)
+        return name + (f"（{inside}）" if inside else "")
+
 
 class TargetKind(str, Enum):
     numeric = "numeric"  # ≥95%, 20座, ≤30日

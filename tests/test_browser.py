@@ -277,7 +277,9 @@ def test_failed_review_clears_the_old_result(browser_page):
         page.click("#submit")
     assert scored.value.status == 422
     page.wait_for_selector("#status.error")
-    assert "无法解析" in page.locator("#status").inner_text()
+    status = page.locator("#status")
+    assert "没有找到指标表" in status.inner_text() and "expected" not in status.inner_text()
+    assert "expected" in status.get_attribute("title")  # the technical detail, for a tooltip
     assert page.evaluate(READ_EMPTY_JS) == EMPTY
 
 

@@ -42,7 +42,7 @@ def codes(output: str) -> set[str]:
 def test_text_report_is_linter_style_with_summary():
     result = score(str(SEED_001))
     assert result.exit_code == 1  # seed 001 has errors (blank targets, <10 satisfaction)
-    assert f"{SEED_001}:16:1114: ZB-A003 错误 「群众满意度」越高越好" in result.output
+    assert f"{SEED_001}:1114: 项目16 ZB-A003 错误 「群众满意度」越高越好" in result.output
     assert "部门得分" in result.output and "汇总" in result.output
     assert "ZB-M001" in result.output and "个错误" in result.output
 

@@ -37,16 +37,18 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-function setStatus(text, isError = false) {
+function setStatus(text, isError = false, title = "") {
   const status = $("#status");
   status.textContent = text;
+  status.title = title;
   status.classList.toggle("error", isError);
 }
 
-function errorText(body, fallback) {
+// The message is the reviewer's (Chinese, says where and what was expected); the
+// technical detail (English, for whoever runs the service) goes in the tooltip.
+function showError(body, fallback) {
   const err = body && body.error;
-  if (!err) return fallback;
-  return err.detail ? `${err.message}（${err.detail}）` : err.message;
+  setStatus(err ? err.message : fallback, true, (err && err.detail) || "");
 }
 
 // -- input ------------------------------------------------------------------------------
@@ -121,7 +123,7 @@ async function submit() {
     const body = await response.json().catch(() => null);
     if (!response.ok) {
       clearResults();
-      setStatus(errorText(body, `请求失败（${response.status}）`), true);
+      showError(body, `请求失败（${response.status}）`);
       return;
     }
     state.payload = payload;
@@ -156,7 +158,7 @@ async function exportXlsx() {
   });
   if (!response.ok) {
     const body = await response.json().catch(() => null);
-    setStatus(errorText(body, "导出失败"), true);
+    showError(body, "导出失败");
     return;
   }
   const url = URL.createObjectURL(await response.blob());
@@ -186,7 +188,7 @@ async function sendFeedback(button, body, doneText) {
     button.disabled = true;
   } else {
     const data = await response.json().catch(() => null);
-    setStatus(errorText(data, "反馈失败"), true);
+    showError(data, "反馈失败");
   }
 }
 

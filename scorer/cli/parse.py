@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
         files: Annotated[list[str], typer.Argument(help="Files to parse; '-' reads a pasted table from stdin.")],
         format: Annotated[str, typer.Option("--format", "-f", help="Output: json or table.")] = "json",
         input_format: Annotated[
-            str | None, typer.Option("--input-format", help="Override sniffing: cells, tsv, csv, json, docx, xlsx.")
+            str | None, typer.Option("--input-format", help="Override sniffing: cells, tsv, csv, html, json, docx, xlsx.")
         ] = None,
     ) -> None:
         """Parse 绩效目标表 files (.txt, pasted TSV, .docx, .xlsx, .csv, .json) and print the model."""

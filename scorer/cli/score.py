@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option("--config", help="zhibiao.toml or pyproject.toml to use instead of searching.")
         ] = None,
         input_format: Annotated[
-            str | None, typer.Option("--input-format", help="Override sniffing: cells, tsv, csv, json, docx, xlsx.")
+            str | None, typer.Option("--input-format", help="Override sniffing: cells, tsv, csv, html, json, docx, xlsx.")
         ] = None,
         models: Annotated[
             bool, typer.Option("--models/--no-models", help="Run the model-backed checks (level classifier).")

@@ -44,14 +44,16 @@ def sniff_format(data: bytes | str, name: str | None = None) -> str:
             if b"xl/" in head:
                 return "xlsx"
             raise ParseError("zip archive that is neither .docx nor .xlsx", Location(file=name),
-                             expected=".docx or .xlsx")
+                             expected=".docx or .xlsx", zh="这个压缩文件既不是 .docx 也不是 .xlsx")
         if data.startswith(b"\xd0\xcf\x11\xe0"):
             if suffix in (".docx", ".xlsx"):
                 # Word and Excel wrap a password-protected .docx/.xlsx in the old OLE container.
                 raise ParseError(f"this {suffix} is password-protected (or an old .doc/.xls renamed)",
-                                 Location(file=name), expected=f"a {suffix} saved without a password")
+                                 Location(file=name), expected=f"a {suffix} saved without a password",
+                                 zh=f"这个 {suffix} 文件设有密码（或是改了后缀的旧版 .doc/.xls）：请另存为不加密的 {suffix}")
             raise ParseError("legacy .doc/.xls (OLE) files are not supported", Location(file=name),
-                             expected="save as .docx or .xlsx first")
+                             expected="save as .docx or .xlsx first",
+                             zh="不支持旧版 .doc/.xls 文件：请在 Word/Excel/WPS 中另存为 .docx 或 .xlsx 后再提交")
         text, _ = decode(data, name)
     else:
         text = data
@@ -93,9 +95,10 @@ def parse_text(text: str, name: str | None = None, format: str | None = None) ->
     """Parse text already decoded (a paste, stdin)."""
     fmt = format or sniff_format(text, name)
     if fmt in BINARY_FORMATS:
-        raise ParseError(f"format {fmt} needs the file's bytes, not text", Location(file=name))
+        raise ParseError(f"format {fmt} needs the file's bytes, not text", Location(file=name),
+                         zh=f"{fmt} 格式需要上传文件本身，不能粘贴文字")
     if not text.strip():
-        raise ParseError("the input is empty", Location(file=name), expected="a 绩效目标表")
+        raise ParseError("the input is empty", Location(file=name), expected="a 绩效目标表", zh="内容为空")
     data = text.encode("utf-8")
     if fmt == "json":
         return _finish(read_json(text, name), fmt, data, name)
@@ -106,13 +109,14 @@ def parse_text(text: str, name: str | None = None, format: str | None = None) ->
     elif fmt in ("tsv", "csv"):
         items = read_delimited(text, name, "\t" if fmt == "tsv" else ",")
     else:
-        raise ParseError(f"unknown format '{fmt}'", Location(file=name), expected=", ".join(FORMATS))
+        raise ParseError(f"unknown format '{fmt}'", Location(file=name), expected=", ".join(FORMATS),
+                         zh=f"未知的格式 {fmt}（可用：{'、'.join(FORMATS)}）")
     return _finish(build_document(items, name), fmt, data, name)
 
 
 def parse_bytes(data: bytes, name: str | None = None, format: str | None = None) -> Document:
     if not data.strip():
-        raise ParseError("the input is empty", Location(file=name), expected="a 绩效目标表")
+        raise ParseError("the input is empty", Location(file=name), expected="a 绩效目标表", zh="内容为空")
     fmt = format or sniff_format(data, name)
     if fmt in BINARY_FORMATS:
         return _finish(build_document(_binary_reader(fmt)(data, name), name), fmt, data, name)
@@ -127,9 +131,9 @@ def parse_path(path: str | Path, format: str | None = None) -> Document:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ParseError("file not found", Location(file=str(path))) from None
+        raise ParseError("file not found", Location(file=str(path)), zh="文件不存在") from None
     except IsADirectoryError:
-        raise ParseError("is a directory, not a file", Location(file=str(path))) from None
+        raise ParseError("is a directory, not a file", Location(file=str(path)), zh="这是文件夹，不是文件") from None
     except PermissionError:
-        raise ParseError("permission denied", Location(file=str(path))) from None
+        raise ParseError("permission denied", Location(file=str(path)), zh="没有读取权限") from None
     return parse_bytes(data, str(path), format)

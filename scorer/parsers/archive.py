@@ -31,13 +31,15 @@ def open_archive(data: bytes, file: str | None, kind: str) -> zipfile.ZipFile:
         members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
         raise ParseError(f"corrupt or truncated {kind} file ({exc})", Location(file=file),
-                         expected=f"a {kind} saved by {_SAVED_BY.get(kind, kind)}") from None
+                         expected=f"a {kind} saved by {_SAVED_BY.get(kind, kind)}",
+                         zh=f"{kind} 文件已损坏或不完整：请用 {_SAVED_BY.get(kind, kind)} 重新保存") from None
     total = sum(m.file_size for m in members)
     if total > MAX_UNCOMPRESSED_BYTES:
         raise ParseError(
             f"{kind} file expands to {total / _MB:.0f} MB, over the {MAX_UNCOMPRESSED_BYTES / _MB:.0f} MB limit",
             Location(file=file),
             expected=f"a {kind} under {MAX_UNCOMPRESSED_BYTES / _MB:.0f} MB uncompressed (split the document)",
+            zh=f"{kind} 文件解压后 {total / _MB:.0f} MB，超过 {MAX_UNCOMPRESSED_BYTES / _MB:.0f} MB 的上限：请拆分文件",
         )
     return archive
 
@@ -49,4 +51,5 @@ def unreadable(exc: Exception, file: str | None, kind: str) -> ParseError:
     wrong content type, …) say what broke but not where; this names the file."""
     detail = _STREAM_NAME.sub("", str(exc)).strip() or type(exc).__name__
     return ParseError(f"not a readable {kind} file ({detail[:200]})", Location(file=file),
-                      expected=f"a {kind} saved by {_SAVED_BY.get(kind, kind)}")
+                      expected=f"a {kind} saved by {_SAVED_BY.get(kind, kind)}",
+                      zh=f"不是可读取的 {kind} 文件：请用 {_SAVED_BY.get(kind, kind)} 重新保存")

@@ -18,7 +18,8 @@ def decode(data: bytes, file: str | None = None) -> tuple[str, str]:
         return data.decode("utf-16"), "utf-16"
     if b"\x00" in data[:4096]:
         raise ParseError("the file is binary, not text", Location(file=file),
-                         expected="UTF-8 or GBK text, .docx, .xlsx, .csv or .json")
+                         expected="UTF-8 or GBK text, .docx, .xlsx, .csv or .json",
+                         zh="这是二进制文件，不是文字：请提交 .docx、.xlsx、.csv、.json 或文字表格")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -32,5 +33,5 @@ def decode(data: bytes, file: str | None = None) -> tuple[str, str]:
     best = from_bytes(data).best()
     if best is None:
         raise ParseError("the text encoding could not be detected", Location(file=file),
-                         expected="UTF-8 or GBK/GB18030 text")
+                         expected="UTF-8 or GBK/GB18030 text", zh="无法识别文字编码：请存为 UTF-8 或 GBK 编码")
     return str(best), best.encoding

@@ -939,6 +939,7 @@ class _Builder:
             raise ParseError(
                 "no indicator table found",
                 Location(file=self.file),
+                zh="没有找到指标表：需要带表头行（一级指标、二级指标、三级指标、指标值）的表格，或逐格粘贴的绩效目标表",
                 expected="a table with a header row 一级指标 | 二级指标 | 三级指标 | 指标值 "
                 "(or rows whose first cells are level names such as 产出指标 | 数量指标)",
             )

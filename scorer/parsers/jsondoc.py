@@ -32,18 +32,37 @@ def read_json(text: str, file: str | None = None) -> Document:
         data = json.loads(text)
     except RecursionError:
         raise ParseError("JSON is nested too deeply to be a document", Location(file=file),
-                         expected="a zhibiao document (zhibiao schema)") from None
+                         expected="a zhibiao document (zhibiao schema)", zh="JSON 嵌套过深，不是 zhibiao 文档") from None
     except json.JSONDecodeError as exc:
-        raise ParseError(f"invalid JSON: {exc.msg}", Location(file=file, row=exc.lineno, cell=exc.colno)) from None
-    if isinstance(data, dict) and "document" in data and "projects" not in data:
-        data = data["document"]  # a scored result wraps the document
+        raise ParseError(f"invalid JSON: {exc.msg}", Location(file=file, row=exc.lineno, cell=exc.colno),
+                         zh="JSON 格式有误") from None
+    if isinstance(data, list) and len(data) == 1:
+        data = data[0]  # `zhibiao parse` of one file in a list
+    if isinstance(data, list):
+        raise ParseError(f"JSON list of {len(data)} items: one document per submission", Location(file=file),
+                         expected="one zhibiao document (an object)",
+                         zh=f"JSON 是含 {len(data)} 项的列表：一次提交一份文档（zhibiao parse 多个文件时输出列表，请逐份提交，"
+                            "或用 zhibiao batch）")
+    if isinstance(data, dict) and isinstance(data.get("document"), dict) and "projects" in data["document"]:
+        data = data["document"]  # {"document": {...}}: a document wrapped by another system
+    elif isinstance(data, dict) and "findings" in data and "counts" in data:
+        raise ParseError("this is a scored result, not a document", Location(file=file),
+                         expected="the table itself or `zhibiao parse` output",
+                         zh="这是审核结果（zhibiao score 或 /v1/score 的输出），不是待审核的文档：请提交原表格，"
+                            "或 zhibiao parse 的输出")
+    if isinstance(data, dict) and not data.get("projects"):
+        raise ParseError("JSON document has no projects", Location(file=file),
+                         expected="a zhibiao document with at least one project",
+                         zh="JSON 文档里没有项目（projects 为空或缺失）")
     try:
         return Document.model_validate(_without_control_characters(data))
     except RecursionError:
         raise ParseError("JSON is nested too deeply to be a document", Location(file=file),
-                         expected="a zhibiao document (zhibiao schema)") from None
+                         expected="a zhibiao document (zhibiao schema)", zh="JSON 嵌套过深，不是 zhibiao 文档") from None
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         raise ParseError(f"JSON does not match the document schema at {where}: {err['msg']}",
-                         Location(file=file), expected="a zhibiao document (zhibiao schema)") from None
+                         Location(file=file), expected="a zhibiao document (zhibiao schema)",
+                         zh=f"JSON 不是 zhibiao 文档：字段 {where or '（顶层）'} 不符合文档格式（需要含 projects 的对象，"
+                            "或 {\"text\": 粘贴内容}）") from None

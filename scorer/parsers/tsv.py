@@ -41,7 +41,8 @@ def _rows(reader, file: str | None, delimiter: str) -> Iterator[list[str]]:
         yield from reader
     except csv.Error as exc:  # a cell over the csv module's size limit, a NUL byte
         kind = "tab-separated" if delimiter == "\t" else "comma-separated"
-        raise ParseError(f"unreadable {kind} text ({exc})", Location(file=file, row=reader.line_num)) from None
+        raise ParseError(f"unreadable {kind} text ({exc})", Location(file=file, row=reader.line_num),
+                         zh=f"{kind.upper()} 文本无法按行列读取") from None
 
 
 def is_heading_row(fields: list[str]) -> bool:

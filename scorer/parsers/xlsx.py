@@ -44,7 +44,8 @@ def read_xlsx(data: bytes, file: str | None = None) -> Iterator[Item]:
         cells = _count_cells(archive, file)
     if cells > MAX_CELLS:
         raise ParseError(f"workbook has {cells:,} cells, over the limit of {MAX_CELLS:,}", Location(file=file),
-                         expected="a 绩效目标表 workbook (split very large sheets)")
+                         expected="a 绩效目标表 workbook (split very large sheets)",
+                         zh=f"工作簿有 {cells:,} 个单元格，超过上限 {MAX_CELLS:,}：请拆分过大的工作表")
     try:
         with warnings.catch_warnings():
             # openpyxl warns about every extension it drops (data validation, slicers).
@@ -80,7 +81,8 @@ def _sheets(workbook: Workbook, file: str | None) -> Iterator[Item]:
         if width * len(rows) > MAX_CELLS:
             # Rows are padded to the sheet's width; one value far right must not multiply them.
             raise ParseError(f"sheet '{sheet.title}' spans {len(rows):,} rows by {width:,} columns, over the "
-                             f"limit of {MAX_CELLS:,} cells", where, expected="a 绩效目标表 sheet")
+                             f"limit of {MAX_CELLS:,} cells", where, expected="a 绩效目标表 sheet",
+                             zh=f"工作表「{sheet.title}」有 {len(rows):,} 行 × {width:,} 列，超过 {MAX_CELLS:,} 个单元格的上限")
         for r in sorted(rows):
             at = Location(file=file, table=sheet.title, row=r)
             texts = [rows[r].get(c, "") for c in range(1, width + 1)]

@@ -25,11 +25,13 @@ GRADE_STYLE = {"优": "bold green", "良": "green", "中": "yellow", "差": "bol
 
 
 def _location(source: str, f: Finding) -> str:
-    """``file:project:row:``; a document-level finding has only the file."""
+    """``file:line: 项目N``, the line (or sheet row) where the finding's row starts, as
+    compilers print it so that editors and terminals jump to it; ``file: 项目N`` for a
+    project-level finding and ``file:`` for a document-level one."""
     if f.project is None:
         return f"{source}:"
-    row = "" if f.location.row is None else str(f.location.row)
-    return f"{source}:{f.project + 1}:{row}:"
+    line = "" if f.location.row is None else f"{f.location.row}:"
+    return f"{source}:{line} 项目{f.project + 1}"
 
 
 def finding_line(source: str, f: Finding) -> Text:
