@@ -22,6 +22,10 @@ RESULT_SCHEMA_VERSION = "1.0"
 Grade = Literal["优", "良", "中", "差"]
 
 
+#: What reports show for a project whose table gave no name.
+UNNAMED_PROJECT = "（未命名项目）"
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -83,6 +87,11 @@ class ScoredProject(_Model):
     indicators: list[ScoredIndicator] = Field(default_factory=list)
     counts: Counts = Field(default_factory=Counts)
 
+    @property
+    def label(self) -> str:
+        """The name as reports show it: a project without one is not a blank line."""
+        return self.name or UNNAMED_PROJECT
+
 
 class RankedProject(_Model):
     rank: int
@@ -90,6 +99,11 @@ class RankedProject(_Model):
     name: str
     score: float
     grade: Grade
+
+    @property
+    def label(self) -> str:
+        """The name as reports show it: a project without one is not a blank line."""
+        return self.name or UNNAMED_PROJECT
 
 
 class DepartmentScore(_Model):

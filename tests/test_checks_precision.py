@@ -294,3 +294,40 @@ def test_safety_and_upkeep_indicators_fit_any_fund(name):
             "indicators": [{"name": name, "level1": "效益指标", "level2": "社会效益指标", "target": "0起"}]}
     assert not Scorer(Settings(select=["ZB-R001"])).score_document(build_example(spec)).all_findings()
     assert common_by_rule(name)  # nor does the relevance model judge it (ZB-R003)
+
+
+@pytest.mark.parametrize(("name", "target", "code"), [
+    ("培训人数", "≥0人", "ZB-A007"),
+    ("覆盖率", "≥0%", "ZB-A007"),
+    ("安全事故发生率", "≤100%", "ZB-A007"),
+    ("培训人数", "≥1人", None),
+    ("重大安全事故", "≤0起", None),          # zero accidents is a target, not a placeholder
+    ("接待量增长率", "≤100%", None),
+    ("就业率", "80%-60%", "ZB-A008"),
+    ("就业率", "60%-80%", None),
+    ("人均培训成本", "≤0元", "ZB-A009"),
+    ("项目造价", "=0万元", "ZB-A009"),
+    ("超支费用", "≤0元", None),
+    ("新增政府债务", "0万元", None),
+    ("出差单位成本", "=0万元/人", None),     # no travel at all: a control target in 整体支出 tables
+    ("人均培训成本", "≤120元", None),
+])
+def test_placeholder_and_reversed_values(name, target, code):
+    found = {c for c, _, _ in _m_and_a([("产出指标", "数量指标", name, target)])} & {"ZB-A007", "ZB-A008", "ZB-A009"}
+    assert found == ({code} if code else set())
+
+
+@pytest.mark.parametrize(("project", "title", "target", "reported"), [
+    ("2024年就业技能培训项目", "", "2019年12月底前", True),
+    ("2024年就业技能培训项目", "", "2024年12月底前", False),
+    ("2018-2020年农村公路建设项目", "", "2019年12月底前", False),   # a multi-year project
+    ("农村公路养护", "2024年部门预算绩效目标表", "2023年6月30日前", True),
+    ("农村公路养护", "", "2019年12月底前", False),               # no year to compare with
+    ("2024年就业技能培训项目", "", "年底前", False),
+])
+def test_deadline_before_the_budget_year(project, title, target, reported):
+    spec = {"project": {"name": project},
+            "indicators": [{"name": "完成时间", "level2": "时效指标", "target": target}]}
+    doc = build_example(spec).model_copy(update={"title": title})
+    result = Scorer(Settings(select=["ZB-T003"])).score_document(doc)
+    assert bool(result.all_findings()) is reported

@@ -146,3 +146,69 @@ class ImplausibleTotal(_IndicatorCheck):
     def run(self, ind: IndicatorFacts, ctx) -> Iterator[Finding]:
         if ind.percent == 100 and ind.target.comparator in ("=", "~") and lx.TOTAL_IMPLAUSIBLE_RE.search(ind.name):
             yield self.hit(ind, evidence=_raw(ind), name=ind.indicator.name)
+
+
+@register
+class TriviallyMet(_IndicatorCheck):
+    code = "ZB-A007"
+    name = "trivially-met-target"
+    title = "指标值任何结果都能达到"
+    severity = Severity.warning
+    message = "「{name}」的指标值「{value}」任何结果都能达到，起不到约束作用"
+    suggestion = "写出要达到的数量或比率：“≥500人次”“≥95%”；按计划任务数或往年实际设定。"
+    rationale = (
+        "“≥0人”“≥0%”“≤100%”对任何结果都成立：培训 0 人也达标。多半是模板里的占位值没有改，"
+        "或不知道该定多少。"
+    )
+    bad = {"name": "培训人数", "level2": "数量指标", "target": "≥0人"}
+    good = {"name": "培训人数", "level2": "数量指标", "target": "≥500人"}
+
+    def run(self, ind: IndicatorFacts, ctx) -> Iterator[Finding]:
+        if not ind.is_numeric or ind.is_date or ind.target.value_max is not None:
+            return
+        comparator, value = ind.target.comparator, ind.target.value
+        at_least_zero = comparator == ">=" and value == 0
+        at_most_all = comparator == "<=" and ind.percent == 100 and not lx.GROWTH_NAME_RE.search(ind.name)
+        if at_least_zero or at_most_all:
+            yield self.hit(ind, evidence=_raw(ind), name=ind.indicator.name, value=_raw(ind))
+
+
+@register
+class ReversedRange(_IndicatorCheck):
+    code = "ZB-A008"
+    name = "reversed-range"
+    title = "指标值范围上下限写反"
+    severity = Severity.warning
+    message = "指标值「{value}」的范围上下限写反了：写在后面的上限 {low:g} 小于前面的下限 {high:g}"
+    suggestion = "范围写成“下限–上限”：“60%–80%”；只要求不低于某值时写“≥60%”。"
+    rationale = "“80%-60%”这样的范围无法判断目标是 60% 还是 80%，考核时会有争议。"
+    bad = {"name": "就业率", "level2": "社会效益指标", "target": "80%-60%"}
+    good = {"name": "就业率", "level2": "社会效益指标", "target": "60%-80%"}
+
+    def run(self, ind: IndicatorFacts, ctx) -> Iterator[Finding]:
+        low, high = ind.target.value, ind.target.value_max
+        if ind.is_numeric and not ind.is_date and high is not None and high < low:
+            yield self.hit(ind, evidence=_raw(ind), value=_raw(ind), low=high, high=low)
+
+
+@register
+class ZeroCost(_IndicatorCheck):
+    code = "ZB-A009"
+    name = "zero-cost-target"
+    title = "成本目标为零"
+    severity = Severity.warning
+    message = "成本指标「{name}」的指标值「{value}」为零，无法实现也无从考核"
+    suggestion = "按预算测算写出成本上限：“≤120元/人次”“≤50万元”。"
+    rationale = (
+        "人均成本、单价、造价不可能为零；“≤0元”“=0万元”多是占位值没改。超支、结余、新增债务等"
+        "差额类指标定为 0 是正常的，不在此列。"
+    )
+    bad = {"name": "人均培训成本", "level1": "成本指标", "level2": "经济成本指标", "target": "≤0元"}
+    good = {"name": "人均培训成本", "level1": "成本指标", "level2": "经济成本指标", "target": "≤120元"}
+
+    def run(self, ind: IndicatorFacts, ctx) -> Iterator[Finding]:
+        if not (ind.is_numeric and ind.target.value == 0 and ind.target.value_max is None and ind.is_money_unit):
+            return
+        if ind.target.comparator in ("<=", "<", "=", "~") and lx.COST_AMOUNT_NAME_RE.search(ind.name) \
+                and not lx.COST_DIFFERENCE_NAME_RE.search(ind.name):
+            yield self.hit(ind, evidence=_raw(ind), name=ind.indicator.name, value=_raw(ind))

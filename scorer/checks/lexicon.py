@@ -118,6 +118,14 @@ GROWTH_NAME_RE = re.compile(r"增长|增幅|增加|提高|提升|同比|环比|�
 #: end, so 资金到位率 or 补助资金发放人数 (a rate, a count) are not money names.
 MONEY_NAME_RE = re.compile(r"(?:成本|费用|经费|资金|金额|补助标准|补贴标准|单价|价格|投资额?|预算数?|支出|(?<![消经])费)$")
 
+#: Amounts that cannot be zero (ZB-A009): what a unit, a person or a project costs.
+COST_AMOUNT_NAME_RE = re.compile(r"成本|单价|造价|单位费用|人均费用|费用标准|补助标准|补贴标准")
+#: Costs that may rightly be zero: differences (overspending, savings, new debt, losses),
+#: and controlled spending a department may be told to have none of (出差, 公务接待, 三公).
+COST_DIFFERENCE_NAME_RE = re.compile(
+    r"超|节约|节省|结余|差额|损失|浪费|增加|新增|增长|降低|下降|减少|偏差|变动|债|总成本|出差|差旅|接待|三公|公车|公务用车|会议|办公费"
+)
+
 #: Indicators whose standard definition may be repeated word for word on every project:
 #: satisfaction and fund execution (ZB-S003 leaves them alone).
 STANDARD_DEFINITION_RE = re.compile(r"满意|(?:资金|预算|经费|补助|补贴)(?:支付|拨付|到位|执行|使用|发放|兑付)")

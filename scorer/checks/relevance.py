@@ -93,8 +93,8 @@ class IndicatorDoesNotFitFund(Check):
     scope = "document"
     requires = (EMBEDDER, RELEVANCE_MODEL)
     message = (
-        "指标「{name}」与本项目（{project}）不相符（模型判断不符的概率 {probability:.0%}）：与本项目最接近的是"
-        "「{closest}」，相似度 {similarity:.2f}；同类指标多见于{usual}"
+        "指标「{name}」可能与本项目（{project}）不相符（模型估计不符的可能性 {probability:.0%}，"
+        "达到报告门槛 {threshold:.0%}）：与本项目最接近的是「{closest}」，相似度 {similarity:.2f}；同类指标多见于{usual}"
     )
     suggestion = "换成衡量本项目资金用途和绩效目标的指标；如确属本项目，在指标描述中写明它考核本项目的什么内容。"
     rationale = (
@@ -157,7 +157,7 @@ class IndicatorDoesNotFitFund(Check):
                 continue
             yield self.hit(
                 ind, evidence=ind.indicator.name, name=ind.indicator.name, project=project.project.name or "未命名项目",
-                probability=verdict.mismatch_probability, closest=verdict.closest_text,
+                probability=verdict.mismatch_probability, threshold=model.threshold, closest=verdict.closest_text,
                 similarity=verdict.closest_similarity, usual=usual_kinds(verdict) or "其他类型的项目",
                 details={**verdict.details(), "model_version": str(getattr(model, "version", "") or "")},
             )

@@ -37,11 +37,16 @@ class _UnknownLevel(_IndicatorCheck):
     """A written level the taxonomy cannot map (ST001 for level 1, ST002 for level 2)."""
 
     level: ClassVar[str]
+    #: the message when the cell is empty (and nothing inherited a level from above).
+    empty_message: ClassVar[str]
 
     def run(self, ind: IndicatorFacts, ctx) -> Iterator[Finding]:
         if getattr(ind, self.level) is None:
             written = getattr(ind.indicator, self.level).strip()
-            yield self.hit(ind, evidence=written, level=written or "空")
+            if written:
+                yield self.hit(ind, evidence=written, level=written)
+            else:
+                yield self.hit(ind, message=self.empty_message)
 
 
 @register
@@ -52,6 +57,7 @@ class UnknownLevel1(_UnknownLevel):
     level = "level1"
     severity = Severity.warning
     message = "一级指标「{level}」不在指标体系中"
+    empty_message = "一级指标未填写"
     suggestion = "一级指标用“产出指标”“效益指标”“满意度指标”（2021 年版另有“成本指标”）。"
     rationale = (
         "财预〔2015〕88号和〔2021〕101号规定了一级指标：产出、效益（部门整体表为效果）、满意度，"
@@ -69,6 +75,7 @@ class UnknownLevel2(_UnknownLevel):
     level = "level2"
     severity = Severity.warning
     message = "二级指标「{level}」不在指标体系中"
+    empty_message = "二级指标未填写"
     suggestion = "二级指标用数量、质量、时效、成本、经济效益、社会效益、生态效益、可持续影响、服务对象满意度等规范名称，一行只填一个。"
     rationale = "二级指标决定指标考核哪个方面；不规范或合并的名称（“社会、经济、生态效益指标”）无法归类。"
     bad = {"level1": "效益指标", "level2": "社会、经济、生态效益指标", "name": "车辆维护费用减少率", "target": "≥5%"}
@@ -130,8 +137,9 @@ class MissingCoverage(_ProjectCheck):
         }
         missing = [group for group, present in has.items() if not present]
         if missing:
-            yield self.hit(project, evidence="、".join(missing), missing="、".join(missing),
-                           details={"missing": missing})
+            # No evidence: nothing in the table is wrong, something is absent (the report
+            # would show the missing level names as if they were the document's words).
+            yield self.hit(project, missing="、".join(missing), details={"missing": missing})
 
 
 @register

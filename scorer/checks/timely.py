@@ -3,6 +3,7 @@ for its goals."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from scorer.checks import lexicon as lx
@@ -63,3 +64,49 @@ class NoTimeFrame(Check):
         if not project.indicators or any(i.has_timing for i in project.indicators):
             return
         yield self.hit(project, evidence=p.goals_raw)
+
+
+#: A year in a project name or a document title: 2024年, 2024 年度, or the first year of a
+#: span (2018-2020年, 2018至2020年).
+_YEAR_RE = re.compile(r"(?<!\d)(20\d{2})(?!\d)(?=[^年]{0,8}年)")
+
+
+def budget_year(project: ProjectFacts, title: str) -> int | None:
+    """The earliest year the project's name states, else the document title's; None when
+    neither says. The earliest, so that a 2018—2020年 project accepts a 2019 deadline."""
+    for text in (project.project.name, title):
+        years = [int(y) for y in _YEAR_RE.findall(text or "")]
+        if years:
+            return min(years)
+    return None
+
+
+@register
+class DeadlineBeforeBudgetYear(Check):
+    code = "ZB-T003"
+    name = "deadline-before-budget-year"
+    title = "完成时限早于项目年度"
+    category = Category.T
+    severity = Severity.warning
+    scope = "project"
+    message = "「{name}」的完成时限「{value}」早于项目年度 {year} 年"
+    suggestion = "改为项目年度内的时限（如“本年12月底前”写明年份）；多年项目在名称中写明起止年份。"
+    rationale = (
+        "2024 年的项目把完成时间写成“2019年12月底前”，是照抄往年表格没改，考核时无从对照。"
+        "项目年度取项目名称里最早的年份，名称没有时取文件标题里的年份。"
+    )
+    bad = {"project": {"name": "2024年就业技能培训项目"},
+           "indicators": [{"name": "培训完成时间", "level2": "时效指标", "target": "2019年12月底前"}]}
+    good = {"project": {"name": "2024年就业技能培训项目"},
+            "indicators": [{"name": "培训完成时间", "level2": "时效指标", "target": "2024年12月底前"}]}
+
+    def run(self, project: ProjectFacts, ctx) -> Iterator[Finding]:
+        year = budget_year(project, getattr(ctx.document.document, "title", "") or "")
+        if year is None:
+            return
+        for ind in project.indicators:
+            deadline = ind.target.deadline or ""
+            match = re.match(r"(20\d{2})-\d{2}-\d{2}$", deadline)
+            if match and int(match.group(1)) < year:
+                raw = ind.indicator.target_raw.strip()
+                yield self.hit(ind, evidence=raw, name=ind.indicator.name, value=raw, year=year)

@@ -52,7 +52,7 @@ def _score(score: float, grade: str) -> Text:
 
 def _project_header(project: ScoredProject) -> Text:
     return Text.assemble(
-        ("项目 ", "bold"), (f"{project.number} ", "bold"), (project.name or "（未命名）", "bold"), "  ",
+        ("项目 ", "bold"), (f"{project.number} ", "bold"), (project.label, "bold"), "  ",
         _score(project.score, project.grade),
     )
 
@@ -89,7 +89,7 @@ def render_document(result: ScoredDocument, console: Console) -> None:
     projects = {p.index: p for p in result.projects}
     for ranked in dept.ranking:
         counts = projects[ranked.index].counts
-        table.add_row(str(ranked.rank), f"{ranked.index + 1}. {ranked.name}", f"{ranked.score:g}",
+        table.add_row(str(ranked.rank), f"{ranked.index + 1}. {ranked.label}", f"{ranked.score:g}",
                       Text(ranked.grade, style=GRADE_STYLE[ranked.grade]),
                       str(counts.error), str(counts.warning), str(counts.info))
     console.print(table)

@@ -282,7 +282,7 @@ def _document_rows(sh: _Sheet, result: ScoredDocument) -> Iterator[list[Any]]:
 def _project_rows(sh: _Sheet, project: ScoredProject) -> Iterator[list[Any]]:
     budget = "" if project.budget_total is None else project.budget_total
     yield [sh.cell(text, font=BOLD, fill=HEAD_FILL, border=True) for text in PROJECT_HEAD]
-    values = (project.number, project.name, project.code, budget, project.indicator_score, project.score, project.grade)
+    values = (project.number, project.label, project.code, budget, project.indicator_score, project.score, project.grade)
     yield [sh.cell(v, font=BOLD, fill=PROJECT_FILL, border=True) for v in values]
     yield [sh.cell(heading, font=BOLD, fill=HEAD_FILL, border=True) for heading, _ in COLUMNS]
     for ind in project.indicators:
@@ -384,7 +384,7 @@ class _Summary:
             for ind in p.indicators:
                 self.grades[ind.grade][2] += 1
             c = p.counts
-            self.projects.append(_ProjectLine(p.score, doc, p.index, p.name, department, sheet, p.grade,
+            self.projects.append(_ProjectLine(p.score, doc, p.index, p.label, department, sheet, p.grade,
                                               len(p.indicators), (c.error, c.warning, c.info)))
         for f in r.all_findings():
             self.by_category[(f.category, f.severity)] += 1
