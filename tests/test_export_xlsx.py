@@ -251,6 +251,16 @@ def test_export_rejects_a_tampered_result(client, api_result):
     assert err["detail"].startswith("1.projects.0.grade")
 
 
+def test_export_refuses_another_schema_version_and_encodes_slashes(client, api_result):
+    future = dict(api_result, schema_version="9.9")
+    err = _assert_error(client.post("/v1/export/xlsx", json=future), 422, "invalid_result")
+    assert "9.9" in err["message"] and "不兼容" in err["message"]
+    slashed = dict(api_result, document=dict(api_result["document"], department="交通/运输局"))
+    disposition = client.post("/v1/export/xlsx", json=slashed).headers["content-disposition"]
+    encoded = disposition.split("filename*=UTF-8''")[1]
+    assert "/" not in encoded and unquote(encoded) == "交通/运输局-审核结果.xlsx"
+
+
 def test_control_characters_from_json_never_reach_the_workbook(seed_docs):
     """Word's soft line break (\\x0b) and a bell (\\x07) in a JSON document: the reader drops
     them as the text readers do, and the workbook (sheet names, hyperlinks) stays valid XML

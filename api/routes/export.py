@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from api.errors import APIError
 from api.inputs import media_type
 from scorer.report.xlsx import XLSX_MEDIA_TYPE, write_annotated_workbook
-from scorer.results import ScoredDocument
+from scorer.results import RESULT_SCHEMA_VERSION, ScoredDocument
 
 router = APIRouter(prefix="/v1/export", tags=["export"])
 
@@ -60,6 +60,17 @@ def parse_results(body: bytes) -> list[ScoredDocument]:
                        f"{where}: {first['msg']}") from None
 
 
+def check_versions(results: list[ScoredDocument]) -> None:
+    """Results of another major schema version may mean other things by the same fields:
+    refused rather than written into a workbook that looks right."""
+    major = RESULT_SCHEMA_VERSION.split(".")[0]
+    for i, result in enumerate(results):
+        if result.schema_version.split(".")[0] != major:
+            raise APIError(422, "invalid_result",
+                           f"审核结果的格式版本 {result.schema_version} 与本服务（{RESULT_SCHEMA_VERSION}）不兼容，请重新审核后导出",
+                           f"result {i}: schema_version {result.schema_version!r}, expected {major}.x")
+
+
 def attachment_name(results: list[ScoredDocument]) -> str:
     """``<department>-审核结果.xlsx`` for one document, ``审核结果-<n>份.xlsx`` for several."""
     if len(results) == 1 and results[0].document.department:
@@ -69,7 +80,8 @@ def attachment_name(results: list[ScoredDocument]) -> str:
 
 def content_disposition(filename: str) -> str:
     # An ASCII fallback for old clients, the real (Chinese) name per RFC 6266 / 5987.
-    return f"attachment; filename=\"zhibiao-review.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    # quote(…, safe=""): a "/" in a department's name is encoded too, not read as a path.
+    return f"attachment; filename=\"zhibiao-review.xlsx\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def render_xlsx(results: list[ScoredDocument]) -> bytes:
@@ -89,6 +101,7 @@ async def export_xlsx(request: Request) -> Response:
 
     def work() -> tuple[bytes, str]:
         results = parse_results(body)
+        check_versions(results)
         return render_xlsx(results), attachment_name(results)
 
     data, filename = await run_in_threadpool(work)
