@@ -178,6 +178,7 @@ def cold_ratio(work: Path, size: int) -> None:
         print("\n   cold cache: skipped (no cached embedder: run `zhibiao models build-embedder`)")
         return
     sources = discover([synth(work / "cold", size)])
+    embedder.load()  # loaded lazily at the first miss: not part of what is timed
     with tempfile.TemporaryDirectory() as empty:
         saved = embedder.store
         embedder.store = EmbeddingStore(Path(empty) / "cache.sqlite")

@@ -215,7 +215,11 @@ class Scorer:
 
     def warm_up(self) -> None:
         """Load what the first document would otherwise wait for (the matcher's
-        dictionary or model), so a service pays it at start-up."""
+        dictionary or model, the embedder's model where it loads lazily), so a service
+        pays it at start-up."""
+        load = getattr(self.resources.get(EMBEDDER), "load", None)
+        if load is not None:
+            load()
         if self.uses_goal_matcher:
             self.goal_matcher.warm_up()
 

@@ -368,3 +368,31 @@ def test_static_table_downweights_frequent_pieces_and_reserves_unknown_row():
     assert table.shape == (41, 8) and not table[0].any()
     norms = np.linalg.norm(table[1:], axis=1)
     assert norms[0] < 0.01 * np.median(norms[1:])
+
+
+@pytest.mark.parametrize(("modules", "configs", "dim"), [
+    # Transformer + older Pooling (two modes: concatenated) + Dense + Normalize
+    (["Transformer", "Pooling", "Dense", "Normalize"],
+     {"config.json": {"hidden_size": 768}, "1/config.json": {"word_embedding_dimension": 768,
+      "pooling_mode_mean_tokens": True, "pooling_mode_cls_token": True}, "2/config.json": {"out_features": 256}}, 256),
+    (["Transformer", "Pooling"], {"config.json": {"hidden_size": 512},
+     "1/config.json": {"embedding_dimension": 512, "pooling_mode": "mean"}}, 512),
+    (["Transformer", "Pooling"], {"config.json": {"hidden_size": 384},
+     "1/config.json": {"word_embedding_dimension": 384, "pooling_mode_cls_token": True,
+                       "pooling_mode_max_tokens": True}}, 768),
+    (["Transformer", "SomethingNew"], {"config.json": {"hidden_size": 384}}, None),
+])
+def test_declared_dimension_reads_configs_without_loading(tmp_path, modules, configs, dim):
+    """A lazily loaded model must know its width up front: read from the directory's
+    config files; an unknown module means "load it and ask" (None)."""
+    import json as _json
+
+    from scorer.embeddings.sentence_transformer import declared_dimension
+
+    (tmp_path / "modules.json").write_text(_json.dumps([
+        {"idx": i, "name": str(i), "path": "" if i == 0 else str(i), "type": f"sentence_transformers.models.{kind}"}
+        for i, kind in enumerate(modules)]))
+    for rel, config in configs.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(_json.dumps(config))
+    assert declared_dimension(tmp_path) == dim

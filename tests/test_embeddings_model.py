@@ -62,3 +62,23 @@ def test_static_tier_loads_and_agrees_roughly_with_the_transformer(e5):
     s = static.encode(["群众满意度", "服务对象对工作的满意程度", "网格化设备在线率"])
     assert s.shape == (3, static.dim) and static.model_id.startswith(e5.model_id)
     assert s[0] @ s[1] > s[0] @ s[2]
+
+
+def test_lazy_model_loads_at_the_first_miss_only(e5, tmp_path):
+    """Behind a warm cache the transformer is never loaded (a batch worker or a CLI run
+    saves its load time and memory); the first text the cache lacks loads it, and the
+    vectors are the eager model's."""
+    from scorer.embeddings.cache import CachedEmbedder, cache_key
+
+    texts = ["群众满意度", "网格化设备在线率"]
+    lazy = SentenceTransformerEmbedder(MODEL_DIR, lazy=True)
+    assert lazy._model is None and lazy.dim == e5.dim and lazy.model_id == e5.model_id
+    cached = CachedEmbedder(lazy, tmp_path / "cache.sqlite")
+    cached.store.put_many(e5.model_id, "query", zip(map(cache_key, texts), e5.encode(texts)))
+    np.testing.assert_allclose(cached.encode(texts), e5.encode(texts), atol=1e-6)
+    assert lazy._model is None
+    fresh = cached.encode(["服务对象对工作的满意程度"])
+    assert lazy._model is not None
+    np.testing.assert_allclose(fresh, e5.encode(["服务对象对工作的满意程度"]), atol=1e-5)
+    if (STATIC_DIR / "modules.json").is_file():
+        assert SentenceTransformerEmbedder(STATIC_DIR, lazy=True).dim == SentenceTransformerEmbedder(STATIC_DIR).dim

@@ -110,6 +110,13 @@ class CachedEmbedder:
         self._memory: dict[tuple[str, str], np.ndarray] = {}
         self._lock = threading.Lock()
 
+    def load(self) -> None:
+        """Load the model behind the cache now, where it loads lazily (a service does at
+        start-up, so that no request waits for it)."""
+        load = getattr(self.inner, "load", None)
+        if load is not None:
+            load()
+
     def encode(self, texts: Sequence[str], kind: Kind = "query") -> np.ndarray:
         check_kind(kind)
         keys = [cache_key(t) for t in texts]

@@ -19,7 +19,9 @@ def load_embedder(settings: EmbedderSettings | None = None) -> Embedder:
         inner = HashingEmbedder(dim=settings.hashing_dim)
     else:
         default = default_embedder_dir() if settings.kind == "transformer" else default_static_dir()
-        inner = SentenceTransformerEmbedder(settings.path or default, batch_size=settings.batch_size)
+        # Behind the cache the model is loaded at the first miss: a warm cache never needs it.
+        inner = SentenceTransformerEmbedder(settings.path or default, batch_size=settings.batch_size,
+                                            lazy=settings.cache)
     if not settings.cache:
         return inner
     return CachedEmbedder(inner, settings.cache_path or default_cache_path())
