@@ -7,13 +7,12 @@ one or the complete new one, never half of one.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import IO
-
-from joblib import Parallel, delayed, parallel_config
 
 from scorer.batch import ignore_interrupts
 from scorer.batch.analysis import Analyzer, BatchAnalysis
@@ -57,22 +56,25 @@ def search_with_embedder(texts: list[TextItem]) -> Clusters:
     return find_clusters(texts, embedder=embedder)
 
 
-def cross_document_clusters(texts: list[TextItem], use_models: bool, jobs: int = 2) -> Clusters:
-    """Run the batch's copy-paste search. With models, the embedder (~0.8 GB with torch)
-    is used where it already lives: in this process when it scored the files itself
-    (``--jobs 1``), otherwise in one of the batch's loky workers (reused, models loaded),
-    so the process writing the reports never holds it beside the workbook."""
+def cross_document_clusters(texts: list[TextItem], use_models: bool) -> Clusters:
+    """Run the batch's copy-paste search. With models: in this process when it scored the
+    files itself (``--jobs 1``: its embedder is loaded), otherwise in a fresh process of
+    its own, so the process writing the reports never holds the vectors beside the
+    workbook. Fresh, not one of the batch's workers: the scoring encoded every cell, so
+    the search reads its vectors from the embedding cache and never imports torch or loads
+    the transformer (a worker that had scored with a cold cache carried ~0.8 GB of it, and
+    the search on top made it the batch's largest process, 1.5 GB at 100k indicators)."""
     if not use_models:
         return find_clusters(texts)
     if loaded_resource(EMBEDDER) is not None:
         return search_with_embedder(texts)
-    with parallel_config(backend="loky", n_jobs=max(2, jobs), initializer=ignore_interrupts):
-        [clusters] = Parallel()([delayed(search_with_embedder)(texts)])
-    return clusters
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=ignore_interrupts) as pool:
+        return pool.submit(search_with_embedder, texts).result()
 
 
 def write_reports(store: ResultStore, out: str | Path, entries: Sequence[Entry] | None = None,
-                  use_models: bool = False, jobs: int = 2) -> BatchAnalysis:
+                  use_models: bool = False) -> BatchAnalysis:
     """Analyse ``entries`` (default: the newest result of every source in the store)
     and write the three reports into ``out``; returns the analysis."""
     out = Path(out)
@@ -84,7 +86,7 @@ def write_reports(store: ResultStore, out: str | Path, entries: Sequence[Entry] 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="zhibiao-xlsx") as pool:
         workbook = pool.submit(_write_workbook, store, out, entries)
         analyzer = Analyzer().add_all(store.records(entries))
-        analysis = analyzer.finish(cross_document_clusters(analyzer.texts, use_models, jobs))
+        analysis = analyzer.finish(cross_document_clusters(analyzer.texts, use_models))
         del analyzer
         _atomic(out / ANALYSIS_JSON, lambda fh: fh.write(analysis.model_dump_json(indent=1).encode("utf-8")))
         _atomic(out / REPORT_HTML, lambda fh: fh.write(render_html(analysis).encode("utf-8")))

@@ -79,7 +79,7 @@ def register(app: typer.Typer) -> None:
                                   f"{out / RESULTS_FILE}; run the same command again to continue.")
                 raise typer.Exit(EXIT_INTERRUPTED)
             try:
-                analysis = write_reports(store, out, store.entries(summary.ids), use_models=models, jobs=jobs)
+                analysis = write_reports(store, out, store.entries(summary.ids), use_models=models)
             except KeyboardInterrupt:
                 err_console.print(f"interrupted while writing the reports: every result is kept in "
                                   f"{out / RESULTS_FILE}; rebuild the reports with: zhibiao report {out}", soft_wrap=True)
