@@ -101,3 +101,24 @@ def test_department_score_is_the_mean_of_its_projects(batch):
         r = record.result
         row = next(d for d in analysis.departments if d.name == r.document.department)
         assert row.score == pytest.approx(round(sum(p.score for p in r.projects) / len(r.projects), 1))
+
+
+def test_copy_search_with_models_runs_in_a_fresh_process(monkeypatch):
+    """With models and no embedder in this process (the files were scored by workers), the
+    copy search runs in a spawned process with the configured embedder, and finds what it
+    finds in this process (the hashing embedder here: no model files needed)."""
+    from scorer.batch import reports
+    from scorer.semantic.duplicates import TextItem
+
+    monkeypatch.setenv("ZHIBIAO_EMBEDDER_KIND", "hashing")
+    monkeypatch.setenv("ZHIBIAO_EMBEDDER_CACHE", "false")
+    texts = [TextItem(text, "description", document=f"d{i % 3}.tsv", department=f"局{i % 3}", project=i,
+                      project_name=f"项目{i}", indicator=0, indicator_name="完成率")
+             for i, text in enumerate(["按照要求和计划完成研究任务的项目在所有立项项目中的比例"] * 4
+                                      + ["按照要求和计划完成研究任务的项目占所有立项项目的比例", "道路硬化里程"])]
+    monkeypatch.setattr(reports, "loaded_resource", lambda name: None)
+    clusters, method = reports.cross_document_clusters(texts, use_models=True)
+    in_process = reports.search_with_embedder(texts)
+    assert method == in_process[1] and "hashing" in method
+    assert [(c.text, c.count) for c in clusters] == [(c.text, c.count) for c in in_process[0]]
+    assert clusters and clusters[0].count >= 4

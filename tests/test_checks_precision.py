@@ -311,6 +311,21 @@ def test_safety_and_upkeep_indicators_fit_any_fund(name):
     ("新增政府债务", "0万元", None),
     ("出差单位成本", "=0万元/人", None),     # no travel at all: a control target in 整体支出 tables
     ("人均培训成本", "≤120元", None),
+    # what a reviewer found fine (a QA pass): signed quantities, rates that can pass 100%,
+    # wrapping spans, negative ranges, standards' numbers, costs policy makes free
+    ("农民人均收入增长率", "≥0%", None),
+    ("经营利润", "≥0万元", None),
+    ("冬季室内温度", "≥0℃", None),
+    ("项目成本控制率", "≤100%", None),
+    ("资产负债率", "≤100%", None),
+    ("床位使用率", "≤100%", None),
+    ("差错率", "≤100%", "ZB-A007"),
+    ("供暖期", "11-3月", None),
+    ("夜间禁止施工时段", "22-6时", None),
+    ("冷链储存温度", "-18~-25℃", None),
+    ("地表水水质", "GB3838-2002标准", None),
+    ("群众办事成本", "0元", None),
+    ("学生个人负担成本", "=0元", None),
 ])
 def test_placeholder_and_reversed_values(name, target, code):
     found = {c for c, _, _ in _m_and_a([("产出指标", "数量指标", name, target)])} & {"ZB-A007", "ZB-A008", "ZB-A009"}
@@ -324,6 +339,12 @@ def test_placeholder_and_reversed_values(name, target, code):
     ("农村公路养护", "2024年部门预算绩效目标表", "2023年6月30日前", True),
     ("农村公路养护", "", "2019年12月底前", False),               # no year to compare with
     ("2024年就业技能培训项目", "", "年底前", False),
+    ("2024年就业技能培训项目", "", "2023年底前", True),
+    ("2024年就业技能培训项目", "", "2023年度内完成", True),
+    ("2024年学生资助项目", "", "2023年9月-2024年7月", False),   # a span ending in the year
+    ("新建2050亩高标准农田年度建设", "", "2024年12月底前", False),  # 2050亩 is no year
+    ("迎接2026年省运会体育场馆维修", "", "2025年10月底前", False),  # an event's year
+    ("2035年远景目标规划编制", "", "2024年12月底前", False),       # a plan's horizon
 ])
 def test_deadline_before_the_budget_year(project, title, target, reported):
     spec = {"project": {"name": project},
@@ -331,3 +352,10 @@ def test_deadline_before_the_budget_year(project, title, target, reported):
     doc = build_example(spec).model_copy(update={"title": title})
     result = Scorer(Settings(select=["ZB-T003"])).score_document(doc)
     assert bool(result.all_findings()) is reported
+
+
+
+def test_reference_dates_are_not_deadlines():
+    spec = {"project": {"name": "2024年审计项目"},
+            "indicators": [{"name": "审计基准日", "level2": "时效指标", "target": "2023年12月31日"}]}
+    assert Scorer(Settings(select=["ZB-T003"])).score_document(build_example(spec)).all_findings() == []

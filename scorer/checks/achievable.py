@@ -4,6 +4,7 @@ nothing, and no 100% where total success is implausible."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from scorer.checks import lexicon as lx
@@ -12,6 +13,9 @@ from scorer.checks.registry import Check, register
 from scorer.findings import Category, Finding, Severity
 
 _LOWER_BOUNDS = (">=", ">", "=", "~")
+#: Units of clock and calendar spans, which wrap (22-6时, 11-3月).
+_WRAPPING_UNITS = {"时", "点", "月", "时至", "点至"}
+_STANDARD_RE = re.compile(r"标准|GB|HJ|DB\d|规范|[-－]\s*(?:19|20)\d{2}(?!\d)")
 
 
 def _positive_rate(ind: IndicatorFacts) -> bool:
@@ -167,8 +171,14 @@ class TriviallyMet(_IndicatorCheck):
         if not ind.is_numeric or ind.is_date or ind.target.value_max is not None:
             return
         comparator, value = ind.target.comparator, ind.target.value
-        at_least_zero = comparator == ">=" and value == 0
-        at_most_all = comparator == "<=" and ind.percent == 100 and not lx.GROWTH_NAME_RE.search(ind.name)
+        # ≥0 of a count or a share; not of money (a profit ≥0 is "no loss"), a growth (no
+        # decline) or a temperature, which can be below zero.
+        at_least_zero = (comparator == ">=" and value == 0 and not ind.is_money_unit
+                         and not lx.SIGNED_QUANTITY_NAME_RE.search(f"{ind.name}{ind.unit or ''}"))
+        # ≤100% of a rate of bad events (事故发生率, 差错率); a 控制率, 负债率 or 使用率 can
+        # exceed 100%, and ≤100% is their target.
+        at_most_all = (comparator == "<=" and ind.percent == 100 and bool(lx.NEGATIVE_RATE_RE.search(ind.name))
+                       and "负债" not in ind.name)
         if at_least_zero or at_most_all:
             yield self.hit(ind, evidence=_raw(ind), name=ind.indicator.name, value=_raw(ind))
 
@@ -187,8 +197,13 @@ class ReversedRange(_IndicatorCheck):
 
     def run(self, ind: IndicatorFacts, ctx) -> Iterator[Finding]:
         low, high = ind.target.value, ind.target.value_max
-        if ind.is_numeric and not ind.is_date and high is not None and high < low:
-            yield self.hit(ind, evidence=_raw(ind), value=_raw(ind), low=high, high=low)
+        if not (ind.is_numeric and not ind.is_date and high is not None and high < low):
+            return
+        # Not a range written backwards: a span across midnight or the new year (22-6时,
+        # 11-3月), a negative range (-18~-25℃), a standard's number (GB 3838-2002).
+        if (ind.unit or "") in _WRAPPING_UNITS or low < 0 or high < 0 or _STANDARD_RE.search(_raw(ind)):
+            return
+        yield self.hit(ind, evidence=_raw(ind), value=_raw(ind), low=high, high=low)
 
 
 @register

@@ -121,10 +121,14 @@ MONEY_NAME_RE = re.compile(r"(?:成本|费用|经费|资金|金额|补助标准|
 #: Amounts that cannot be zero (ZB-A009): what a unit, a person or a project costs.
 COST_AMOUNT_NAME_RE = re.compile(r"成本|单价|造价|单位费用|人均费用|费用标准|补助标准|补贴标准")
 #: Costs that may rightly be zero: differences (overspending, savings, new debt, losses),
-#: and controlled spending a department may be told to have none of (出差, 公务接待, 三公).
+#: controlled spending a department may be told to have none of (出差, 公务接待, 三公),
+#: and what the public or a person pays (办事成本, 个人负担, 缴费), which policy may make free.
 COST_DIFFERENCE_NAME_RE = re.compile(
     r"超|节约|节省|结余|差额|损失|浪费|增加|新增|增长|降低|下降|减少|偏差|变动|债|总成本|出差|差旅|接待|三公|公车|公务用车|会议|办公费"
+    r"|群众|个人|自付|负担|缴费|办事|免费|亏损"
 )
+#: Quantities for which "≥0" is a real target (no decline, no loss, above freezing).
+SIGNED_QUANTITY_NAME_RE = re.compile(r"增长|增幅|增加|同比|环比|变化|变动|利润|盈余|结余|收益|收入|余额|净|温度|气温|℃")
 
 #: Indicators whose standard definition may be repeated word for word on every project:
 #: satisfaction and fund execution (ZB-S003 leaves them alone).

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 
 from scorer.checks import lexicon as lx
 from scorer.checks.facts import IndicatorFacts, ProjectFacts
@@ -66,19 +67,35 @@ class NoTimeFrame(Check):
         yield self.hit(project, evidence=p.goals_raw)
 
 
-#: A year in a project name or a document title: 2024年, 2024 年度, or the first year of a
-#: span (2018-2020年, 2018至2020年).
-_YEAR_RE = re.compile(r"(?<!\d)(20\d{2})(?!\d)(?=[^年]{0,8}年)")
+#: A budget year: 2024年, 2024年度, or the first year of a span (2018-2020年, 2023—2025年);
+#: not 2050亩 or 2026年省运会 inside a name (a count, an event).
+_YEAR_RE = re.compile(r"(?<!\d)(20\d{2})(?=\s*(?:年|[-—–~至到]\s*20\d{2}\s*年))")
+#: A target that says by when: 2023年底前, 2023年度内完成, 2023年12月31日.
+_DEADLINE_WORD_RE = re.compile(r"20\d{2}\s*年.{0,6}(?:前|底|内|止|完成|日)")
+#: A date with its month: 2023年12月, 2023.12.31, 2023/12/31.
+_FULL_DATE_RE = re.compile(r"20\d{2}\s*[./\-年]\s*\d{1,2}\s*(?:[./\-月]|$)")
+#: Rows whose date is a reference point, not a deadline (审计基准日, 数据时点, 截至…).
+_REFERENCE_DATE_RE = re.compile(r"基准|时点|截至|截止日期|基期|基年|统计日")
 
 
 def budget_year(project: ProjectFacts, title: str) -> int | None:
-    """The earliest year the project's name states, else the document title's; None when
-    neither says. The earliest, so that a 2018—2020年 project accepts a 2019 deadline."""
-    for text in (project.project.name, title):
-        years = [int(y) for y in _YEAR_RE.findall(text or "")]
-        if years:
-            return min(years)
-    return None
+    """The budget year: the document title's (2024年部门预算…), else a year the project's
+    name starts with (2024年就业技能培训项目; the first of a span). A year later in a name
+    is often an event or a plan (迎接2026年省运会, 2035年远景目标), not the budget's."""
+    # A budget is for this year or the next: a later year is a plan's horizon (2035年远景目标).
+    latest_budget = date.today().year + 1
+    years = [int(y) for y in _YEAR_RE.findall(title or "") if int(y) <= latest_budget]
+    if years:
+        return min(years)
+    match = _YEAR_RE.match((project.project.name or "").strip())
+    return int(match.group(1)) if match and int(match.group(1)) <= latest_budget else None
+
+
+def latest_year(raw: str) -> int | None:
+    """The latest year a target names (the end of 2023年9月-2024年7月), when it says by
+    when: a deadline word or a date."""
+    years = [int(y) for y in re.findall(r"(?<!\d)(20\d{2})\s*(?:年|[.\-/]\d{1,2})", raw)]
+    return max(years) if years else None
 
 
 @register
@@ -93,7 +110,8 @@ class DeadlineBeforeBudgetYear(Check):
     suggestion = "改为项目年度内的时限（如“本年12月底前”写明年份）；多年项目在名称中写明起止年份。"
     rationale = (
         "2024 年的项目把完成时间写成“2019年12月底前”，是照抄往年表格没改，考核时无从对照。"
-        "项目年度取项目名称里最早的年份，名称没有时取文件标题里的年份。"
+        "项目年度取文件标题里的年份，标题没有时取项目名称开头的年份（多年项目取起始年）；"
+        "时限取指标值里最晚的年份（2023年9月-2024年7月 算 2024 年），基准日、时点类指标不查。"
     )
     bad = {"project": {"name": "2024年就业技能培训项目"},
            "indicators": [{"name": "培训完成时间", "level2": "时效指标", "target": "2019年12月底前"}]}
@@ -105,8 +123,10 @@ class DeadlineBeforeBudgetYear(Check):
         if year is None:
             return
         for ind in project.indicators:
-            deadline = ind.target.deadline or ""
-            match = re.match(r"(20\d{2})-\d{2}-\d{2}$", deadline)
-            if match and int(match.group(1)) < year:
-                raw = ind.indicator.target_raw.strip()
+            raw = ind.indicator.target_raw.strip()
+            dated = ind.target.deadline or _DEADLINE_WORD_RE.search(raw) or _FULL_DATE_RE.search(raw)
+            if not dated or _REFERENCE_DATE_RE.search(ind.indicator.name):
+                continue
+            latest = latest_year(raw)
+            if latest is not None and latest < year:
                 yield self.hit(ind, evidence=raw, name=ind.indicator.name, value=raw, year=year)
