@@ -35,10 +35,14 @@ _HTTP_CODES = {
 }
 
 
-#: An absolute file-system path (POSIX, or Windows with a drive letter) of two parts or
-#: more, such as a model store, a corpus file or a temporary upload; not the API's own
-#: routes (/v1/...).
-_PATH_RE = re.compile(r"(?<![\w.:/])(?:[A-Za-z]:\\|/(?!v\d+/))(?:[^\s/\\'\"<>:,;()]+[/\\])+[^\s/\\'\"<>:,;()]*")
+#: An absolute file-system path: POSIX (/srv/zhibiao/models/…), home-relative (~/…) or
+#: Windows (C:\\…, D:/…), its directories ASCII as servers' are, its last part anything
+#: up to a space or punctuation; not the API's own routes (/v1/…), and not inside a
+#: value (≥95%/年, 3/4, 2024/01/02, 交通/运输局).
+_PATH_RE = re.compile(
+    r"(?<![A-Za-z0-9_%/.~\\])(?:~|[A-Za-z]:)?[/\\](?!v\d+/)(?:[A-Za-z0-9._@+-]+[/\\])+"
+    r"[^\s/\\'\"<>:,;()（）「」，；。]*"
+)
 
 
 def _last_part(match: re.Match) -> str:

@@ -8,7 +8,7 @@ import zipfile
 
 from api.errors import APIError
 from scorer.document import Document
-from scorer.parsers import parse_bytes
+from scorer.parsers import BINARY_FORMATS, parse_bytes
 
 # Media type → parser format. ``None`` lets the parser sniff (pasted text may be
 # cell-per-line or TSV whatever the browser calls it).
@@ -66,6 +66,9 @@ def document_from_body(body: bytes, content_type: str | None, limit: int) -> Doc
                 if (key == "text" or payload.get(key) is not None) and not isinstance(payload.get(key), str):
                     raise APIError(422, "invalid_request", "请求格式不正确",
                                    f"{key}: expected a string, got {type(payload[key]).__name__}")
+            if payload.get("format") in BINARY_FORMATS:
+                raise APIError(422, "invalid_request", f"{payload['format']} 格式需要上传文件本身（POST /v1/score/file），"
+                               "不能作为文字粘贴", f"format {payload['format']!r} is a file format, not text")
             return parse_bytes(payload["text"].encode("utf-8"), payload.get("name") or "paste", payload.get("format"))
     return parse_bytes(body, "paste", TEXT_MEDIA[mt])
 

@@ -45,7 +45,7 @@ class Location(_Model):
         return ":".join(parts[:1]) + ("" if len(parts) == 1 else " " + ", ".join(parts[1:]))
 
     def label_zh(self) -> str:
-        """`` 预算表.xlsx（工作表 Sheet1，第 3 行，第 2 格）``, for Chinese messages; the
+        """`` 预算表.xlsx（表格 Sheet1，第 3 行，第 2 格）``, for Chinese messages; the
         file by its last part ("paste" for a paste, which says nothing to a reviewer)."""
         name = (self.file or "").replace("\\", "/").rsplit("/", 1)[-1]
         name = "" if name in ("", "paste", "-", "<input>", "<stdin>") else f" {name}"

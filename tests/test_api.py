@@ -385,3 +385,22 @@ def test_errors_name_files_without_server_paths(admin_client):
     assert "model.joblib" in detail and "does not match" in detail
     assert str(models) not in r.text and "/tmp" not in r.text
     assert public_text(r"读取 C:\data\zhibiao\corpus.tsv 失败；见 GET /v1/rules") == "读取 corpus.tsv 失败；见 GET /v1/rules"
+
+
+@pytest.mark.parametrize(("text", "public"), [
+    ("model dir /work/main/models/classifier/2026 x", "model dir 2026 x"),
+    ("(/root/.cache/zhibiao/embedders/e5/) missing", "(e5) missing"),
+    ("~/zhibiao/models/x", "x"),
+    ("D:/data/x/y.xlsx", "y.xlsx"),
+    # values and routes are not paths
+    ("指标值 ≥95%/年/人", "指标值 ≥95%/年/人"),
+    ("「/元/人次」", "「/元/人次」"),
+    ("ratio 3/4 and 2024/01/02", "ratio 3/4 and 2024/01/02"),
+    ("交通/运输局", "交通/运输局"),
+    ("see GET /v1/rules", "see GET /v1/rules"),
+    ("http://x.com/a/b ok", "http://x.com/a/b ok"),
+])
+def test_public_text_cuts_paths_only(text, public):
+    from api.errors import public_text
+
+    assert public_text(text) == public

@@ -380,6 +380,8 @@ def test_static_table_downweights_frequent_pieces_and_reserves_unknown_row():
     (["Transformer", "Pooling"], {"config.json": {"hidden_size": 384},
      "1/config.json": {"word_embedding_dimension": 384, "pooling_mode_cls_token": True,
                        "pooling_mode_max_tokens": True}}, 768),
+    (["Transformer", "Pooling"], {"config.json": {"hidden_size": 384},
+     "1/config.json": {"embedding_dimension": 384, "pooling_mode": ["mean", "max"]}}, 768),
     (["Transformer", "SomethingNew"], {"config.json": {"hidden_size": 384}}, None),
 ])
 def test_declared_dimension_reads_configs_without_loading(tmp_path, modules, configs, dim):
@@ -396,3 +398,23 @@ def test_declared_dimension_reads_configs_without_loading(tmp_path, modules, con
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(_json.dumps(config))
     assert declared_dimension(tmp_path) == dim
+
+
+def test_a_damaged_model_fails_at_its_first_miss_with_what_to_do(tmp_path):
+    """A lazily loaded model is read at the first text the cache lacks: a damaged directory
+    then says what is wrong and how to rebuild it, instead of a library's traceback."""
+    import json as _json
+
+    from scorer.embeddings import EmbedderError, SentenceTransformerEmbedder
+
+    (tmp_path / "modules.json").write_text(_json.dumps([
+        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"}]))
+    (tmp_path / "config.json").write_text(_json.dumps({"hidden_size": 8, "model_type": "bert"}))
+    (tmp_path / "1_Pooling").mkdir()
+    (tmp_path / "1_Pooling" / "config.json").write_text(_json.dumps({"embedding_dimension": 8, "pooling_mode": "mean"}))
+    (tmp_path / "model.safetensors").write_bytes(b"\x10\x00\x00\x00\x00\x00\x00\x00{truncated")
+    lazy = SentenceTransformerEmbedder(tmp_path, lazy=True)
+    assert lazy.dim == 8 and lazy._model is None
+    with pytest.raises(EmbedderError, match="build-embedder"):
+        lazy.encode(["群众满意度"])

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from scorer.document import Document
+from scorer.embeddings.base import EmbedderError
 from scorer.parsers import FORMATS, ParseError, parse_bytes, parse_path
 
 err_console = Console(stderr=True, highlight=False)
@@ -31,7 +32,7 @@ def user_errors() -> Iterator[None]:
         yield
     except ParseError as exc:
         raise fail(exc.describe()) from None
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, EmbedderError) as exc:
         raise fail(str(exc)) from None
 
 

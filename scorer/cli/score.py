@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from scorer.cli.common import EXIT_USAGE, check_format, fail, read_document, user_errors
+from scorer.embeddings.base import EmbedderError
 from scorer.parsers import ParseError
 from scorer.findings import Severity
 from scorer.pipeline import ScorerPool
@@ -81,7 +82,12 @@ def register(app: typer.Typer) -> None:
                 except OSError as exc:
                     failed.append(str(exc))
                     continue
-                results.append(scorers.for_source(source).score_document(doc))
+                try:
+                    results.append(scorers.for_source(source).score_document(doc))
+                except EmbedderError as exc:
+                    # The embedder loads at the first text its cache lacks: a damaged model
+                    # fails this file, not the ones already scored.
+                    failed.append(f"{source}: {exc}")
         if results and format == "json":
             typer.echo(render_json(results))
         elif results:

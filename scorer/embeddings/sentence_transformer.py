@@ -81,10 +81,11 @@ def declared_dimension(path: Path) -> int | None:
             config = _json(where / "config.json")
             width = config.get("embedding_dimension") or config.get("word_embedding_dimension")
             modes = config.get("pooling_mode")
-            # Older configs switch modes on one flag each (pooling_mode_mean_tokens: true …),
-            # and several modes are concatenated.
+            # Several modes are concatenated: a list ("pooling_mode": ["mean", "max"]) or, in
+            # older configs, one flag each (pooling_mode_mean_tokens: true …).
             flags = sum(v is True for k, v in config.items() if k.startswith("pooling_mode_"))
-            dim = None if not width else int(width) * (1 if isinstance(modes, str) else max(flags, 1))
+            count = len(modes) if isinstance(modes, list) else 1 if isinstance(modes, str) else max(flags, 1)
+            dim = None if not width else int(width) * count
         elif kind == "Dense":
             dim = _json(where / "config.json").get("out_features")
         elif kind == "StaticEmbedding":
@@ -132,7 +133,13 @@ class SentenceTransformerEmbedder:
             from sentence_transformers import SentenceTransformer
 
             quiet_transformers()
-            model = SentenceTransformer(str(self.path), device=self.device, local_files_only=True)
+            try:
+                model = SentenceTransformer(str(self.path), device=self.device, local_files_only=True)
+            except Exception as exc:  # a truncated or missing weight file, a bad config: any of them
+                raise EmbedderError(
+                    f"the sentence embedder at {self.path} could not be loaded ({type(exc).__name__}: "
+                    f"{str(exc)[:200]}); rebuild it with `zhibiao models build-embedder`"
+                ) from exc
             dim = model.get_embedding_dimension()
             if getattr(self, "dim", None) is not None and dim is not None and int(dim) != self.dim:
                 raise EmbedderError(f"{self.path}: the model gives {dim}-dimensional vectors, its files declare {self.dim}")

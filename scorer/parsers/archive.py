@@ -20,6 +20,7 @@ MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 
 _MB = 1024 * 1024
 _SAVED_BY = {".docx": "Word or WPS", ".xlsx": "Excel or WPS"}
+_SAVED_BY_ZH = {".docx": "Word 或 WPS", ".xlsx": "Excel 或 WPS"}
 # python-docx names the stream it was given: "file '<_io.BytesIO object at 0x7f…>' is not …".
 _STREAM_NAME = re.compile(r"file '<_io\.BytesIO object at 0x[0-9a-fA-F]+>' ")
 
@@ -32,7 +33,7 @@ def open_archive(data: bytes, file: str | None, kind: str) -> zipfile.ZipFile:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
         raise ParseError(f"corrupt or truncated {kind} file ({exc})", Location(file=file),
                          expected=f"a {kind} saved by {_SAVED_BY.get(kind, kind)}",
-                         zh=f"{kind} 文件已损坏或不完整：请用 {_SAVED_BY.get(kind, kind)} 重新保存") from None
+                         zh=f"{kind} 文件已损坏或不完整：请用 {_SAVED_BY_ZH.get(kind, kind)} 重新保存") from None
     total = sum(m.file_size for m in members)
     if total > MAX_UNCOMPRESSED_BYTES:
         raise ParseError(
@@ -52,4 +53,4 @@ def unreadable(exc: Exception, file: str | None, kind: str) -> ParseError:
     detail = _STREAM_NAME.sub("", str(exc)).strip() or type(exc).__name__
     return ParseError(f"not a readable {kind} file ({detail[:200]})", Location(file=file),
                       expected=f"a {kind} saved by {_SAVED_BY.get(kind, kind)}",
-                      zh=f"不是可读取的 {kind} 文件：请用 {_SAVED_BY.get(kind, kind)} 重新保存")
+                      zh=f"不是可读取的 {kind} 文件：请用 {_SAVED_BY_ZH.get(kind, kind)} 重新保存")

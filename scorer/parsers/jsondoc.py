@@ -34,10 +34,14 @@ def read_json(text: str, file: str | None = None) -> Document:
         raise ParseError("JSON is nested too deeply to be a document", Location(file=file),
                          expected="a zhibiao document (zhibiao schema)", zh="JSON 嵌套过深，不是 zhibiao 文档") from None
     except json.JSONDecodeError as exc:
-        raise ParseError(f"invalid JSON: {exc.msg}", Location(file=file, row=exc.lineno, cell=exc.colno),
-                         zh="JSON 格式有误") from None
+        # The column is a character position, not a table cell: said in the message.
+        raise ParseError(f"invalid JSON: {exc.msg} (column {exc.colno})", Location(file=file, row=exc.lineno),
+                         zh=f"JSON 格式有误（第 {exc.colno} 个字符处）") from None
     if isinstance(data, list) and len(data) == 1:
         data = data[0]  # `zhibiao parse` of one file in a list
+    if isinstance(data, list) and not data:
+        raise ParseError("empty JSON list", Location(file=file), expected="one zhibiao document",
+                         zh="JSON 是空列表，没有文档")
     if isinstance(data, list):
         raise ParseError(f"JSON list of {len(data)} items: one document per submission", Location(file=file),
                          expected="one zhibiao document (an object)",

@@ -41,8 +41,10 @@ def _rows(reader, file: str | None, delimiter: str) -> Iterator[list[str]]:
         yield from reader
     except csv.Error as exc:  # a cell over the csv module's size limit, a NUL byte
         kind = "tab-separated" if delimiter == "\t" else "comma-separated"
+        kind_zh = "制表符分隔" if delimiter == "\t" else "逗号分隔"
+        why = "有单元格超过字段长度上限（约 13 万字）" if "field larger" in str(exc) else "含有无法按行列读取的字符（如 NUL）"
         raise ParseError(f"unreadable {kind} text ({exc})", Location(file=file, row=reader.line_num),
-                         zh=f"{kind.upper()} 文本无法按行列读取") from None
+                         zh=f"{kind_zh}的表格{why}") from None
 
 
 def is_heading_row(fields: list[str]) -> bool:
