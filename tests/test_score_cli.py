@@ -135,3 +135,21 @@ def test_one_unreadable_file_among_many_does_not_hide_the_others(tmp_path):
     assert result.exit_code == 2
     assert json.loads(result.stdout)["document"]["source"].endswith(SEED_000.name)  # the readable file is scored
     assert "junk.docx" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_workbooks_lines_name_the_sheet(tmp_path):
+    """Row 3 of which sheet: in a workbook of several, the line says."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for i, (title, name, row) in enumerate([("养护", "2024年道路养护", ["产出指标", "数量指标", "养护里程", "≥30公里"]),
+                                            ("培训", "2024年就业培训", ["产出指标", "数量指标", "培训人数", "≥0人"])]):
+        ws = wb.active if i == 0 else wb.create_sheet()
+        ws.title = title
+        for r in (["项目名称", name], ["一级指标", "二级指标", "三级指标", "指标值"], row):
+            ws.append(r)
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    result = score(str(path), "--no-models", "--select", "ZB-A007")
+    assert f"{path}:3: 表格「培训」 项目2 ZB-A007" in result.output
+    assert "表格「养护」" not in result.output  # its ≥30公里 is fine

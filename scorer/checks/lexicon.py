@@ -193,9 +193,9 @@ MATCH_STOPWORDS: frozenset[str] = frozenset(
 )
 
 #: Indicators any project that builds or runs something may carry, whatever it is for:
-#: safety (重大安全责任事故, 安全生产事故发生数) and the long-term mechanism that keeps it
-#: running (设施长效运维机制).
-OPERATING_COMMON_RE = re.compile(r"安全(?:责任|生产)?事故|安全生产|长效(?:运维|管理|运行|管护)?机制")
+#: safety (重大安全责任事故, 安全生产事故发生数), the long-term mechanism that keeps it
+#: running (设施长效运维机制) and how long it lasts (道路设计使用年限, 设备使用寿命).
+OPERATING_COMMON_RE = re.compile(r"安全(?:责任|生产)?事故|安全生产|长效(?:运维|管理|运行|管护)?机制|(?:设计)?使用(?:年限|寿命)")
 
 #: Indicators every project may carry, which no goal needs to mention (issue 5 calls them
 #: legitimate common indicators): satisfaction, fund execution, timeliness, acceptance,

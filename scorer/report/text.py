@@ -25,13 +25,15 @@ GRADE_STYLE = {"优": "bold green", "良": "green", "中": "yellow", "差": "bol
 
 
 def _location(source: str, f: Finding) -> str:
-    """``file:line: 项目N``, the line (or sheet row) where the finding's row starts, as
+    """``file:line: [表格「T」] 项目N``, the line (or sheet row) where the finding's row starts, as
     compilers print it so that editors and terminals jump to it; ``file: 项目N`` for a
     project-level finding and ``file:`` for a document-level one."""
     if f.project is None:
         return f"{source}:"
     line = "" if f.location.row is None else f"{f.location.row}:"
-    return f"{source}:{line} 项目{f.project + 1}"
+    # A workbook's sheet or a Word file's table, where the row number alone is ambiguous.
+    table = "" if f.location.table is None else f" 表格「{f.location.table}」"
+    return f"{source}:{line}{table} 项目{f.project + 1}"
 
 
 def finding_line(source: str, f: Finding) -> Text:
