@@ -10,7 +10,7 @@ and nothing time-dependent is included.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,6 +24,20 @@ Grade = Literal["优", "良", "中", "差"]
 
 #: What reports show for a project whose table gave no name.
 UNNAMED_PROJECT = "（未命名项目）"
+
+
+class _Named(Protocol):
+    name: str
+
+
+class _Labelled:
+    """A project's name as reports show it (scored and ranked projects alike). A mixin
+    without fields, so the models' fields keep their order in the JSON."""
+
+    @property
+    def label(self: _Named) -> str:
+        """A project without a name is not a blank line."""
+        return self.name or UNNAMED_PROJECT
 
 
 class _Model(BaseModel):
@@ -70,7 +84,7 @@ class ScoredIndicator(_Model):
     findings: list[Finding] = Field(default_factory=list)
 
 
-class ScoredProject(_Model):
+class ScoredProject(_Labelled, _Model):
     #: 0-based position in the document; ``number`` is what the table heading says (1、…).
     index: int
     number: int
@@ -87,23 +101,13 @@ class ScoredProject(_Model):
     indicators: list[ScoredIndicator] = Field(default_factory=list)
     counts: Counts = Field(default_factory=Counts)
 
-    @property
-    def label(self) -> str:
-        """The name as reports show it: a project without one is not a blank line."""
-        return self.name or UNNAMED_PROJECT
 
-
-class RankedProject(_Model):
+class RankedProject(_Labelled, _Model):
     rank: int
     index: int
     name: str
     score: float
     grade: Grade
-
-    @property
-    def label(self) -> str:
-        """The name as reports show it: a project without one is not a blank line."""
-        return self.name or UNNAMED_PROJECT
 
 
 class DepartmentScore(_Model):

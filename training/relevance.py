@@ -98,18 +98,20 @@ def row_pairs(rows: Sequence[CorpusRow]) -> list[RelevancePair]:
     """The pair each corpus (or evaluation) row describes; a row's siblings are the names
     of the other native rows of its project (names only: descriptions are rare in the
     corpus and, where a table has them, often the pasted part)."""
-    texts: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    names: dict[tuple[str, str], list[str]] = defaultdict(list)
+    #: each native row's place among its project's names (a moved-in row has none).
+    position: dict[int, int] = {}
     for index, row in enumerate(rows):
         if _native(row):
-            texts[_project_key(row)].append((index, row.fields["level3"]))
+            project_names = names[_project_key(row)]
+            position[index] = len(project_names)
+            project_names.append(row.fields["level3"])
     pairs = []
     for index, row in enumerate(rows):
         f = row.fields
         goals = tuple(g.strip() for g in f.get("goals", "").split(GOAL_SEPARATOR.strip()) if g.strip())
         project = ProjectContext(f["project_name"], f.get("fund_use", ""), goals, f["department"])
-        native = texts[_project_key(row)]
-        position = next((k for k, (i, _) in enumerate(native) if i == index), -1)
-        siblings = sibling_names([t for _, t in native], position)
+        siblings = sibling_names(names[_project_key(row)], position.get(index, -1))
         pairs.append(RelevancePair(f["level3"], f["description"], project, f.get("indicator_source") or row.group,
                                    row.group, siblings))
     return pairs

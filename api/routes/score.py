@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, File, Request, UploadFile
@@ -9,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.errors import APIError
 from api.inputs import check_indicator_count, document_from_body, document_from_upload, media_type
+from scorer.document import Document
 from scorer.parsers import ParseError
 
 router = APIRouter(prefix="/v1", tags=["score"])
@@ -27,15 +30,22 @@ _BODY_DOC = {
 }
 
 
-def _check_size(service: Any, doc: Any, limit: int, content: bytes, filename: str | None,
-                media_type_: str | None) -> None:
-    """A document over the indicator limit is refused (413) and kept with why, as an
-    unreadable one is: nothing submitted is lost."""
+def _read_and_score(service: Any, settings: Any, read: Callable[[], Document], content: bytes,
+                    filename: str | None, media_type_: str | None) -> dict[str, Any]:
+    """Read, check the size, score. A submission that cannot be read (422) or holds more
+    indicators than the limit (413) is kept with why, as a scored one is with its summary:
+    nothing submitted is lost."""
     try:
-        check_indicator_count(doc, limit)
+        doc = read()
+    except ParseError as exc:
+        service.keep_failed_submission(content, filename, media_type_, exc.describe())
+        raise
+    try:
+        check_indicator_count(doc, settings.max_indicators)
     except APIError as exc:
         service.keep_failed_submission(content, filename, media_type_, exc.detail or exc.message)
         raise
+    return service.score(doc, content, filename, media_type_)
 
 
 @router.post("/score", openapi_extra=_BODY_DOC, summary="审核一份绩效目标表")
@@ -45,16 +55,8 @@ async def score(request: Request) -> dict[str, Any]:
     content_type = request.headers.get("content-type")
     settings = request.app.state.settings
 
-    def work() -> dict[str, Any]:
-        try:
-            doc = document_from_body(body, content_type, settings.max_unzipped_bytes)
-        except ParseError as exc:
-            service.keep_failed_submission(body, None, media_type(content_type), exc.describe())
-            raise
-        _check_size(service, doc, settings.max_indicators, body, None, media_type(content_type))
-        return service.score(doc, body, None, media_type(content_type))
-
-    return await run_in_threadpool(work)
+    read = partial(document_from_body, body, content_type, settings.max_unzipped_bytes)
+    return await run_in_threadpool(_read_and_score, service, settings, read, body, None, media_type(content_type))
 
 
 @router.post("/score/file", summary="上传文件审核（.docx/.xlsx/.csv/.txt/.json）")
@@ -68,16 +70,8 @@ async def score_file(request: Request, file: UploadFile = File(...)) -> dict[str
     data = await file.read()
     settings = request.app.state.settings
 
-    def work() -> dict[str, Any]:
-        try:
-            doc = document_from_upload(data, file.filename, settings.max_unzipped_bytes)
-        except ParseError as exc:
-            service.keep_failed_submission(data, file.filename, file.content_type, exc.describe())
-            raise
-        _check_size(service, doc, settings.max_indicators, data, file.filename, file.content_type)
-        return service.score(doc, data, file.filename, file.content_type)
-
-    return await run_in_threadpool(work)
+    read = partial(document_from_upload, data, file.filename, settings.max_unzipped_bytes)
+    return await run_in_threadpool(_read_and_score, service, settings, read, data, file.filename, file.content_type)
 
 
 @router.post("/parse", openapi_extra=_BODY_DOC, summary="只解析，不审核")

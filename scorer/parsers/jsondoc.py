@@ -28,11 +28,18 @@ def _without_control_characters(data: Any) -> Any:
 
 
 def read_json(text: str, file: str | None = None) -> Document:
+    # Decoding and validating both recurse into the data: [[[[… thousands deep is bad
+    # input, not a bug, wherever it runs out of stack.
     try:
-        data = json.loads(text)
+        return _read_json(text, file)
     except RecursionError:
         raise ParseError("JSON is nested too deeply to be a document", Location(file=file),
                          expected="a zhibiao document (zhibiao schema)", zh="JSON 嵌套过深，不是 zhibiao 文档") from None
+
+
+def _read_json(text: str, file: str | None) -> Document:
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         # The column is a character position, not a table cell: said in the message.
         raise ParseError(f"invalid JSON: {exc.msg} (column {exc.colno})", Location(file=file, row=exc.lineno),
@@ -60,9 +67,6 @@ def read_json(text: str, file: str | None = None) -> Document:
                          zh="JSON 文档里没有项目（projects 为空或缺失）")
     try:
         return Document.model_validate(_without_control_characters(data))
-    except RecursionError:
-        raise ParseError("JSON is nested too deeply to be a document", Location(file=file),
-                         expected="a zhibiao document (zhibiao schema)", zh="JSON 嵌套过深，不是 zhibiao 文档") from None
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
