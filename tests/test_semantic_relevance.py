@@ -4,6 +4,7 @@ embedder, scratch model store); and that no evaluation document was trained on."
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -39,6 +40,7 @@ from training.relevance import (
     movable,
     moved_negatives,
     relevance_dir,
+    relevance_label,
     row_pairs,
     train_relevance,
     training_rows,
@@ -362,3 +364,41 @@ def test_top_k_is_the_stable_sort_cut_to_k(rows, columns, k, seed):
     k = min(k, columns)
     expected = np.argsort(-scores, axis=1, kind="stable")[:, :k]
     assert np.array_equal(top_k_stable(scores, k), expected)
+
+
+def _relabelled(tmp_path, spellings: dict[str, str]):
+    lines = EVAL_SET.read_text(encoding="utf-8").splitlines()
+    column = lines[0].split("\t").index("label")
+    out = [lines[0]]
+    for line in lines[1:]:
+        cells = line.split("\t")
+        cells[column] = spellings.get(cells[column], cells[column])
+        out.append("\t".join(cells))
+    path = tmp_path / "relabelled.tsv"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("written, label", [("ok", "ok"), (" OK ", "ok"), ("相关", "ok"), ("Match", "ok"),
+                                            ("Mismatch", "mismatch"), ("不相关", "mismatch"), ("un-related", "mismatch"),
+                                            ("1", None), ("yes", None), ("?", None)])
+def test_relevance_labels_are_read_as_labelers_write_them(written, label):
+    assert relevance_label(written) == label
+
+
+def test_eval_reads_other_label_spellings_and_names_bad_lines(hashing_store, tmp_path, monkeypatch):
+    models, _, _ = hashing_store
+    monkeypatch.setenv("ZHIBIAO_EMBEDDER_KIND", "hashing")
+    monkeypatch.setenv("ZHIBIAO_EMBEDDER_CACHE", "false")
+
+    def run(path):
+        return runner.invoke(app, ["eval", "--task", "relevance", "--corpus", str(path), "--models-dir", str(models),
+                                   "-f", "json"])
+
+    plain = json.loads(run(EVAL_SET).output)
+    chinese = run(_relabelled(tmp_path, {"ok": "相关", "mismatch": "不相关"}))
+    assert chinese.exit_code == 0, chinese.output
+    assert json.loads(chinese.output)["model"] == plain["model"]
+    numeric = run(_relabelled(tmp_path, {"ok": "1", "mismatch": "0"}))
+    assert numeric.exit_code == 2 and "Traceback" not in numeric.output
+    assert re.search(r"relabelled.tsv:\d+ '1'", numeric.output) and "272 rows have another" in numeric.output

@@ -74,6 +74,21 @@ SEED_LABELS = ROOT / "corpus" / "relevance_seed_labels.tsv"
 #: Separates the goals of one project in an evaluation file's ``goals`` cell.
 GOAL_SEPARATOR = " | "
 OK, MISMATCH = "ok", "mismatch"
+#: How labelers write the two labels (compared case-insensitively, spaces removed). A
+#: bare 1/0 or yes/no is refused: whether 1 means "fits" or "mismatch" depends on the
+#: question the labeler was asked.
+LABEL_SPELLINGS = {
+    OK: ("ok", "fit", "fits", "match", "matched", "related", "relevant", "相关", "相符", "匹配", "符合", "合适",
+         "有关"),
+    MISMATCH: ("mismatch", "mismatched", "misfit", "unrelated", "irrelevant", "notrelated", "不相关", "不相符",
+               "不匹配", "不符合", "不合适", "无关"),
+}
+_LABELS = {spelling: label for label, spellings in LABEL_SPELLINGS.items() for spelling in spellings}
+
+
+def relevance_label(written: str) -> str | None:
+    """The canonical label (``ok`` / ``mismatch``) of a written one, or None."""
+    return _LABELS.get("".join(written.split()).replace("_", "").replace("-", "").lower())
 EVAL_COLUMNS = (*REQUIRED_COLUMNS, "fund_use", "goals", "label", "origin", "indicator_source")
 
 
@@ -440,10 +455,14 @@ def _labelled_eval_pairs(rows: Sequence[CorpusRow]) -> tuple[list[RelevancePair]
     if not labeled:
         everything, y = labelled(pairs, seed=0)
         return everything, y == 0, ["moved" if label == 0 else "corpus" for label in y]
-    bad = sorted({rows[i].fields["label"] for i in labeled} - {OK, MISMATCH})
+    labels = [relevance_label(rows[i].fields["label"]) for i in labeled]
+    bad = [i for i, label in zip(labeled, labels) if label is None]
     if bad:
-        raise EvalError(f"label must be {OK} or {MISMATCH}, found {', '.join(map(repr, bad))}")
-    return ([pairs[i] for i in labeled], np.asarray([rows[i].fields["label"] == MISMATCH for i in labeled]),
+        where = "; ".join(f"{Path(rows[i].file).name}:{rows[i].line} {rows[i].fields['label']!r}" for i in bad[:5])
+        more = f" (and {len(bad) - 5} more)" if len(bad) > 5 else ""
+        raise EvalError(f"label must be {OK} (or 相关, match, related) or {MISMATCH} (or 不相关, unrelated); "
+                        f"{len(bad)} rows have another: {where}{more}")
+    return ([pairs[i] for i in labeled], np.asarray([label == MISMATCH for label in labels]),
             [rows[i].fields.get("origin") or "labeled" for i in labeled])
 
 
