@@ -156,10 +156,74 @@ def test_check_command_on_a_corpus_without_rows(tmp_path: Path):
         assert result.exit_code == 2 and "no indicator rows" in result.output
 
 
-@pytest.mark.parametrize("encoding, named", [("gbk", "GBK/GB18030"), ("utf-16", "UTF-16")])
-def test_a_corpus_in_another_encoding_is_one_problem(tmp_path: Path, encoding, named):
+def test_a_corpus_in_utf16_is_one_problem(tmp_path: Path):
     path = tmp_path / "c.tsv"
-    path.write_bytes("\n".join([HEADER, tsv_row(), tsv_row(name="受益人口")]).encode(encoding))
+    path.write_bytes("\n".join([HEADER, tsv_row(), tsv_row(name="受益人口")]).encode("utf-16"))
     corpus = read_corpus([path])
     assert [(p.line, p.code) for p in corpus.problems] == [(1, "encoding")] and not corpus.rows
-    assert named in corpus.problems[0].message
+    assert "UTF-16" in corpus.problems[0].message
+
+
+def test_a_whole_corpus_in_gb18030_is_read_with_a_warning(tmp_path: Path):
+    """What Excel or WPS on Chinese Windows saves as CSV: unambiguous as a whole file."""
+    path = tmp_path / "c.tsv"
+    path.write_bytes("\n".join([HEADER, tsv_row(), tsv_row(name="受益人口")]).encode("gb18030"))
+    corpus = read_corpus([path])
+    assert [r.fields["level3"] for r in corpus.rows] == ["培训人次", "受益人口"]
+    assert [(p.line, p.code, p.severity) for p in corpus.problems] == [(1, "encoding", "warning")]
+    assert "GB18030" in corpus.problems[0].message and corpus.rejected == 0
+
+
+CHINESE_HEADINGS = {"source": "来源", "region": "地区", "department": "部门", "project_name": "项目名称",
+                    "budget_wan": "预算数（万元）", "level1": "一级指标", "level2": "二级指标", "level3": "三级指标",
+                    "description": "指标解释", "target_value": "指标值：", "basis": "指标值确定依据"}
+
+
+def test_chinese_headings_name_the_corpus_columns(tmp_path: Path):
+    header = "\t".join(CHINESE_HEADINGS[c] for c in REQUIRED_COLUMNS) + "\t备注"
+    corpus = read_corpus([write(tmp_path / "c.tsv", header, tsv_row() + "\t自建")])
+    assert not corpus.problems
+    row = corpus.rows[0]
+    assert (row.fields["level3"], row.fields["target_value"], row.fields["备注"]) == ("培训人次", "≥100人次", "自建")
+
+
+def test_a_column_written_by_its_own_name_wins_over_a_heading_that_means_it(tmp_path: Path):
+    header = "指标名称\t" + HEADER
+    corpus = read_corpus([write(tmp_path / "c.tsv", header, "别的名称\t" + tsv_row())])
+    assert corpus.rows[0].fields["level3"] == "培训人次" and corpus.rows[0].fields["指标名称"] == "别的名称"
+
+
+def test_an_excel_workbook_is_read_from_its_sheet_with_the_columns(tmp_path: Path):
+    """A labeler's spreadsheet: an instructions sheet first, Chinese headings, numbers
+    typed as numbers, trailing empty cells; lines are the sheet's row numbers."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "填表说明"
+    book.active.append(["请按列填写指标"])
+    sheet = book.create_sheet("指标")
+    sheet.append([CHINESE_HEADINGS[c] for c in REQUIRED_COLUMNS])
+    sheet.append(["doc-a", "", "", "培训项目", 120.0, "产出指标", "数量指标", "培训人次", "", "≥100人次", "", None, None])
+    sheet.append([])
+    sheet.append(["doc-a", "", "", "培训项目", 120, "产出指标", "质量指标", "培训合格率", "", 0.95, ""])
+    sheet.append(["doc-b", "", "", "培训项目", 120, "产出指标", "没有这种指标", "培训天数", "", "5天", ""])
+    path = tmp_path / "labels.xlsx"
+    book.save(path)
+    corpus = read_corpus([path])
+    assert [(r.line, r.fields["level3"], r.fields["budget_wan"], r.fields["target_value"]) for r in corpus.rows] == [
+        (2, "培训人次", "120", "≥100人次"), (4, "培训合格率", "120", "0.95")]
+    assert [(p.line, p.code) for p in corpus.errors] == [(5, "unknown-label")]
+    assert corpus.files[0].lines == 5
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("labels.xlsx", b"PK\x03\x04 not really a workbook", "not a readable Excel workbook"),
+    ("labels.xlsx", "来源\t三级指标\n".encode(), "not a readable Excel workbook"),
+    ("labels.xls", b"\xd0\xcf\x11\xe0 old binary", "save it as .xlsx or as CSV"),
+])
+def test_a_workbook_that_cannot_be_read_is_one_clear_problem(tmp_path: Path, name, data, message):
+    path = tmp_path / name
+    path.write_bytes(data)
+    corpus = read_corpus([path])
+    assert [(p.line, p.code) for p in corpus.errors] == [(1, "fields")]
+    assert message in corpus.errors[0].message and not corpus.rows

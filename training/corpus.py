@@ -1,4 +1,5 @@
-"""Reading and validating labeled indicator corpora (TSV, CSV or JSONL, UTF-8).
+"""Reading and validating labeled indicator corpora (TSV, CSV or JSONL in UTF-8, or an
+Excel workbook).
 
 Every row is checked on its own, so a file with bad rows yields the list of every bad
 line (not the first one); callers decide whether to reject the file or keep the good
@@ -10,10 +11,13 @@ in ``docs/corpus.md``.
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
+import io
 import json
+import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -46,6 +50,55 @@ CORRECTION_KEY: tuple[str, ...] = (
 #: ... which are these columns of the corpus.
 _CORRECTED_ROW_KEY: tuple[str, ...] = ("source", "project_name", "level3", "target_value", "level1", "level2")
 CORRECTION_COLUMNS: tuple[str, ...] = (*CORRECTION_KEY, "corrected_level1", "corrected_level2", "reason")
+
+#: Headings that labelers write for the corpus columns (a workbook exported from a 绩效目标表
+#: keeps its Chinese headings). Compared without spaces, bracketed notes such as （万元）
+#: and a trailing colon; English names in any case.
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "source": ("来源", "出处", "来源文件", "文件", "文档", "来源文档", "链接"),
+    "region": ("地区", "区域", "地区名称", "行政区划"),
+    "department": ("部门", "部门名称", "主管部门", "单位", "单位名称", "预算单位"),
+    "project_name": ("项目名称", "项目", "projectname"),
+    "budget_wan": ("预算", "预算数", "预算金额", "资金总额", "年度资金总额", "项目金额"),
+    "level1": ("一级指标", "一级指标名称", "一级"),
+    "level2": ("二级指标", "二级指标名称", "二级"),
+    "level3": ("三级指标", "三级指标名称", "指标名称", "绩效指标", "三级"),
+    "description": ("指标描述", "指标解释", "指标说明", "指标内容", "指标值说明"),
+    "target_value": ("指标值", "目标值", "年度指标值", "预期指标值", "绩效指标值", "targetvalue"),
+    "basis": ("指标值确定依据", "确定依据", "依据", "指标依据"),
+    "fund_use": ("资金用途", "资金使用方向"),
+    "goals": ("绩效目标", "年度目标", "年度绩效目标"),
+    "label": ("标签", "标注", "人工标注", "判断"),
+}
+_ALIAS = {alias: column for column, aliases in COLUMN_ALIASES.items() for alias in (column, *aliases)}
+_HEADING_NOTE_RE = re.compile(r"[（(][^（()）]*[)）]|[\s:：_]")
+
+
+def canonical_column(heading: str) -> str:
+    """The corpus column a heading names (``指标值（%）`` → ``target_value``), or the
+    heading itself when it names none of them (extra columns are kept as written)."""
+    key = _HEADING_NOTE_RE.sub("", heading).lower()
+    return _ALIAS.get(key, _ALIAS.get(key.replace(" ", ""), heading.strip()))
+
+
+def canonical_header(header: Sequence[str]) -> list[str]:
+    """Each heading's column. A column written by its own name keeps it; otherwise the
+    first heading that names it does, and any other keeps its own text, so no cell is
+    silently overwritten."""
+    headings = [h.strip() for h in header]
+    taken = {h for h in headings if h in COLUMN_ALIASES}
+    out: list[str] = []
+    for heading in headings:
+        column = canonical_column(heading)
+        if heading not in COLUMN_ALIASES and column in taken:
+            column = heading
+        taken.add(column)
+        out.append(column)
+    return out
+
+
+#: Excel workbooks (a labeler's spreadsheet) are read from their first sheet with the columns.
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 
 Severity = Literal["error", "warning"]
 
@@ -226,6 +279,13 @@ def _decoded_lines(data: bytes, file: str, problems: list[Problem]) -> Iterator[
     if b"\r" in data and b"\n" not in data:
         data = data.replace(b"\r", b"\n")  # old Mac line endings (Excel for Mac's "CSV (Macintosh)")
     encoding = _other_encoding(data)
+    if encoding == "GBK/GB18030":
+        # What Excel and WPS write as "CSV" on Chinese Windows: a whole file of it is
+        # unambiguous, so it is read (and said); a few bad lines in a UTF-8 file are not.
+        problems.append(Problem(file, 1, "encoding", "not UTF-8: read as GB18030 (save it as UTF-8 to be sure)",
+                                "warning"))
+        yield from enumerate(data.decode("gb18030").split("\n"), start=1)
+        return
     if encoding:
         # A whole file in another encoding is one problem, not one per line.
         problems.append(Problem(file, 1, "encoding", f"not UTF-8: the file reads as {encoding}; save it as UTF-8"))
@@ -266,26 +326,40 @@ def _records(
                 problems.append(Problem(file, number, "fields", "not a JSON object"))
                 yield number, None
                 continue
-            yield number, {str(k): "" if v is None else str(v) for k, v in obj.items()}
+            yield number, dict(zip(canonical_header([str(k) for k in obj]),
+                                   ("" if v is None else str(v) for v in obj.values())))
         return
     if not lines:
         return
     header_line, header_text = lines[0]
     delimiter = "\t" if fmt == "tsv" else ","
-    header = [h.strip() for h in next(csv.reader([header_text], delimiter=delimiter))]
-    missing = [c for c in required if c not in header]
-    if missing:
-        problems.append(Problem(file, header_line, "columns", f"missing columns: {', '.join(missing)}"))
-        for number, _ in lines[1:]:
-            yield number, None
-        return
+    header = next(csv.reader([header_text], delimiter=delimiter))
     body = [(n, t) for n, t in lines[1:] if t.strip()]
     if fmt == "tsv":
         # TSV has no quoting: a tab always separates, so a quote in a cell stays a quote.
-        cells_per_line = ((n, t.split("\t")) for n, t in body)
+        cells_per_line: Iterable[tuple[int, list[str]]] = ((n, t.split("\t")) for n, t in body)
     else:
         reader = csv.reader((t for _, t in body), delimiter=delimiter)
         cells_per_line = ((body[i][0], cells) for i, cells in enumerate(reader))
+    yield from _rows_under(header_line, header, cells_per_line, file, problems, required)
+
+
+def _rows_under(
+    header_line: int,
+    header: Sequence[str],
+    cells_per_line: Iterable[tuple[int, list[str]]],
+    file: str,
+    problems: list[Problem],
+    required: Sequence[str],
+) -> Iterator[tuple[int, dict[str, str] | None]]:
+    """A table's records under its header row (headings mapped to the corpus columns)."""
+    header = canonical_header(header)
+    missing = [c for c in required if c not in header]
+    if missing:
+        problems.append(Problem(file, header_line, "columns", f"missing columns: {', '.join(missing)}"))
+        for number, _ in cells_per_line:
+            yield number, None
+        return
     for number, cells in cells_per_line:
         if len(cells) != len(header):
             problems.append(Problem(file, number, "fields", f"expected {len(header)} fields, got {len(cells)}"))
@@ -337,10 +411,58 @@ def _check_row(file: str, number: int, fields: dict[str, str]) -> tuple[CorpusRo
     return CorpusRow(file, number, fields, label), found
 
 
+def _cell_text(value: object) -> str:
+    """A worksheet cell as the text a labeler typed: 120.0 is "120", a date its ISO day."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    return str(value).replace("\r\n", "\n")
+
+
+def _workbook_records(data: bytes, file: str, problems: list[Problem],
+                      required: Sequence[str]) -> tuple[int, Iterator[tuple[int, dict[str, str] | None]]]:
+    """The row count and records of the first worksheet whose first non-empty row has the
+    required columns (else the first worksheet, whose header is then reported); a record's
+    line is its row number in the sheet."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        problems.append(Problem(file, 1, "fields", f"not a readable Excel workbook ({type(exc).__name__}: {exc})"))
+        return 0, iter(())
+    tables = []
+    for sheet in book.worksheets:
+        rows = [(n, [_cell_text(v) for v in values]) for n, values in enumerate(sheet.iter_rows(values_only=True), 1)]
+        rows = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
+        if rows:
+            tables.append(rows)
+    book.close()
+    if not tables:
+        problems.append(Problem(file, 1, "columns", "the workbook has no rows"))
+        return 0, iter(())
+    table = next((t for t in tables if set(required) <= set(canonical_header(t[0][1]))), tables[0])
+    (header_line, header), body = table[0], table[1:]
+    # Trailing empty cells of a row are a formatting artefact, not missing fields.
+    width = len(header)
+    body = [(n, cells[:width] + [""] * (width - len(cells))) if not any(c.strip() for c in cells[width:])
+            else (n, cells) for n, cells in body]
+    return body[-1][0] if body else header_line, _rows_under(header_line, header, body, file, problems, required)
+
+
 def _table(path: Path, problems: list[Problem], required: Sequence[str]) -> tuple[CorpusFile, Iterator[tuple[int, dict[str, str] | None]]]:
     """A file's hash and line count, and its records (bad lines reported in ``problems``)."""
     data = path.read_bytes()
     file = str(path)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES or data.startswith(b"PK\x03\x04"):
+        count, records = _workbook_records(data, file, problems, required)
+        return CorpusFile(file, hashlib.sha256(data).hexdigest(), count), records
+    if path.suffix.lower() == ".xls":
+        problems.append(Problem(file, 1, "fields", "an Excel 97-2003 workbook (.xls): save it as .xlsx or as CSV"))
+        return CorpusFile(file, hashlib.sha256(data).hexdigest(), 0), iter(())
     lines = list(_decoded_lines(data, file, problems))
     while lines and not lines[-1][1].strip():
         lines.pop()
@@ -417,7 +539,7 @@ def read_corpus(paths: Sequence[str | Path], corrections: Sequence[str | Path] =
         problems: list[Problem] = []
         table, records = _table(path, problems, REQUIRED_COLUMNS)
         file = table.path
-        bad_lines = {p.line for p in problems}
+        bad_lines = {p.line for p in problems if p.severity == "error"}
         for number, fields in records:
             if fields is None:
                 bad_lines.add(number)

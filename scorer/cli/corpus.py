@@ -15,7 +15,7 @@ from scorer.cli.models import CorrectionFiles, Format, check_output_format
 
 corpus_app = typer.Typer(name="corpus", help="Check labeled indicator corpora and audit their labels.", no_args_is_help=True)
 
-Files = Annotated[list[Path], typer.Argument(help="Corpus files (TSV, CSV or JSONL, UTF-8).")]
+Files = Annotated[list[Path], typer.Argument(help="Corpus files (TSV, CSV or JSONL in UTF-8, or .xlsx; docs/corpus.md).")]
 
 
 def _counts_table(title: str, counts: dict[str, int]) -> Table:

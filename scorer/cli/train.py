@@ -15,7 +15,7 @@ from scorer.modelstore import default_models_dir
 from scorer.modelstore.card import disagreement_lines, evaluation_lines
 from scorer.modelstore.families import LEVEL, RELEVANCE, model_family
 
-CorpusFiles = Annotated[list[Path], typer.Option("--corpus", help="Labeled corpus (TSV, CSV or JSONL); repeat for several.")]
+CorpusFiles = Annotated[list[Path], typer.Option("--corpus", help="Labeled corpus (TSV, CSV, JSONL or .xlsx); repeat for several.")]
 SkipBad = Annotated[bool, typer.Option("--skip-bad", help="Keep the good rows of a corpus with bad rows and report the rest.")]
 
 
