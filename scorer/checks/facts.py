@@ -148,7 +148,9 @@ class IndicatorFacts:
 
     @cached_property
     def is_date(self) -> bool:
-        return looks_like_date(self.target)
+        """A year or date misread as a number, unless the name counts, costs or rates
+        something: "户用卫生厕所改造数量 ≥2000" is 2000 toilets, not the year 2000."""
+        return looks_like_date(self.target) and self.measure not in ("count", "money", "rate")
 
     @cached_property
     def is_percent_name(self) -> bool:

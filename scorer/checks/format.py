@@ -104,12 +104,23 @@ class TemplatePlaceholder(Check):
     scope = "indicator"
     message = "{cell}中留有模板占位符「{text}」"
     suggestion = "把“**”“××”换成实际内容，如“购置**数量(台/件/辆/套)”写成“购置监测设备数量”。"
-    rationale = "“(≥**%)”“购置**数量”是模板的填写提示，留在表中说明没有按本项目填写。"
+    rationale = (
+        "“购置**数量”“(**月**日前)”是模板的填写提示，留在表中说明没有按本项目填写。"
+        "名称里只剩说明指标值写法的提示（“受益户满意度(≥**%)”）而指标值已经填写的，只作提示（info）。"
+    )
     bad = {"name": "购置**数量(台/件/辆/套)", "target": "≥5台"}
     good = {"name": "购置空气监测设备数量", "target": "≥5台"}
 
     def run(self, ind: IndicatorFacts, ctx) -> Iterator[Finding]:
+        answered = bool(ind.indicator.target_raw.strip()) and not lx.PLACEHOLDER_RE.search(ind.indicator.target_raw)
         for attr, label in _CELLS[:2]:
             text = getattr(ind.indicator, attr)
-            if lx.PLACEHOLDER_RE.search(text):
+            if not lx.PLACEHOLDER_RE.search(text):
+                continue
+            if answered and not lx.PLACEHOLDER_RE.search(lx.VALUE_HINT_RE.sub("", text)):
+                # Only the template's note on the value's form is left, and the value is
+                # filled: tidy-up, not a cell nobody filled in.
+                yield self.hit(ind, evidence=text, cell=label, text=text.strip(), severity=Severity.info,
+                               message="{cell}中留有模板的填写提示「{text}」，指标值已填写，提示应删去")
+            else:
                 yield self.hit(ind, evidence=text, cell=label, text=text.strip())

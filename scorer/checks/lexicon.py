@@ -51,6 +51,10 @@ PLACEHOLDER_VALUE_RE = re.compile(
 )
 #: Template markers nobody filled in: ** in "购置**数量", "(≥**%)", ×× / XX.
 PLACEHOLDER_RE = re.compile(r"\*\*|＊＊|××|ＸＸ|XX(?![A-Za-z])")
+#: A template's note on how to write the value, kept in the name: "(≥**%)", "(≤**元/株)",
+#: "≥**人". Once the 指标值 is filled it has been answered; "购置**数量" (a word to fill in)
+#: has not.
+VALUE_HINT_RE = re.compile(r"[(（]?\s*[≥≤<>＜＞=≧≦]\s*(?:\*\*|＊＊)[^()（）*＊]{0,12}[)）]?")
 
 # --- names --------------------------------------------------------------------------
 
@@ -79,11 +83,32 @@ NAME_NOISE_RE = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]|^指�
 
 #: Names that measure a share, so the value should be a percentage.
 PERCENT_NAME_RE = re.compile(r"(?:率|比例|比重|占比|百分比|满意度|满意程度|知晓度|认可度)$")
-NOT_PERCENT_NAME_RE = re.compile(r"(?:频率|功率|效率|速率|倍率|利用效率)$")
+#: Rates that are not shares; 有效率 (the share that works) and 成功率 (the share that
+#: succeeds) end in the same characters but are shares.
+NOT_PERCENT_NAME_RE = re.compile(r"(?:频率|(?<!成)功率|(?<!有)效率|速率|倍率|利用效率)$")
 #: Names that count or measure an amount of something (参保人数, 维修面积, 培训人次): with
 #: PERCENT_NAME_RE, MONEY_NAME_RE and TIME_NAME_RE they tell what kind of quantity a name
 #: measures, so a rate and a count of the same people are two indicators, not one reworded.
 COUNT_NAME_RE = re.compile(r"(?:数|数量|人次|个数|面积|里程|长度|规模|总量|[产销用]量)$")
+#: Counts of the people, households or villages a fund reaches (受益行政村数量, 解决饮水安全问题
+#: 人数, 免费开放接待观众人数): what the money delivers and whom it benefits at once, so the
+#: 2015/2021 templates accept them under 数量 and under 社会效益 alike.
+BENEFICIARY_COUNT_RE = re.compile(
+    r"受益|惠及|带动|帮扶|救助|资助|覆盖|服务(?:对象|人口|人群)|接待|观众|游客|参观"
+    r"|(?:人数|人次|户数|人口|村数|村庄数)(?:量)?$"
+)
+#: Units of counted people, households and villages.
+PEOPLE_UNITS: frozenset[str] = frozenset({"人", "万人", "人次", "万人次", "户", "万户", "村", "个村", "个行政村"})
+#: Gains and savings in physical or money terms (年增粮食 3500公斤, 新增和改善灌溉面积 500亩,
+#: 增收 80万元): an output's yield and an economic, social or ecological effect at once.
+GAIN_NAME_RE = re.compile(r"增产|增收|年增|新增|增加|减少|节约|节省|节水|改善")
+#: Coverage and distribution rates, between 数量 (how much of the target group was reached)
+#: and 质量 (how fully): 灭火设备配备率, 补贴发放率, 疫苗接种率.
+COVERAGE_RATE_RE = re.compile(r"(?:覆盖|配备|发放|到位|普及|接种|参保|参合|入学|建档|签约|兑付|落实|完成)率$")
+#: Standards of a subsidy or allowance (农村低保标准 ≥530元/人·月): how generous the support
+#: is (质量) and what each unit costs (成本).
+SUBSIDY_STANDARD_RE = re.compile(r"标准$")
+
 #: Satisfaction-type names; 幸福感/获得感/安全感 surveys are filed as satisfaction too.
 SATISFACTION_RE = re.compile(r"满意|幸福感|获得感|安全感|认可度|好评")
 
@@ -113,6 +138,12 @@ TOTAL_IMPLAUSIBLE_RE = re.compile(r"满意|成活率|存活率|治愈率|好转�
 
 #: Growth-type names, which may legitimately exceed 100%.
 GROWTH_NAME_RE = re.compile(r"增长|增幅|增加|提高|提升|同比|环比|倍|放大")
+#: Names that measure a change, which a percentage states by how much (农药量较上年减少 2%).
+CHANGE_NAME_RE = re.compile(GROWTH_NAME_RE.pattern + r"|减少|降低|下降|减轻|节约|节支|节省|压减|压缩|较上年|上升")
+#: Words that make a name a share anywhere in it (知晓率显著提升, 覆盖全区, 完成进度,
+#: 审核准确性, 影响程度): a percentage then says how much of it. Names without any of them
+#: ("维护社会稳定 ≥95%", "文明施工 ≥95%") leave open what the percentage is of (ZB-M007).
+SHARE_WORD_RE = re.compile(r"率|比例|比重|占比|百分|份额|覆盖|进度|满意|知晓|普及|程度|[感度性]$")
 
 #: Names of money quantities: the value should be in 元/万元 (ZB-M006). Anchored at the
 #: end, so 资金到位率 or 补助资金发放人数 (a rate, a count) are not money names.

@@ -4,6 +4,7 @@ and a direction, or a verifiable yes/no outcome."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from scorer.checks import lexicon as lx
@@ -189,3 +190,39 @@ class UnitMismatch(_IndicatorCheck):
         elif lx.TIME_NAME_RE.search(ind.name) and not ind.is_time_unit and not ind.target.deadline:
             yield self.hit(ind, evidence=raw, name=ind.indicator.name, kind="时间", value=raw, unit=unit,
                            expected="时间单位")
+
+
+@register
+class PercentOnNonRateName(_IndicatorCheck):
+    code = "ZB-M007"
+    name = "percent-on-non-rate-name"
+    title = "百分比目标的指标名称不是比率"
+    severity = Severity.warning
+    message = "指标名称「{name}」不是比率，指标值「{value}」却是百分比，看不出是什么的百分比"
+    suggestion = (
+        "把名称改成所考核的比率，写明分子分母（如“村集体经济收入增长率”“设备正常运转率”“文明施工检查达标率”），"
+        "或改用数量、金额、是否达到等可核验的目标。"
+    )
+    rationale = (
+        "“维护社会稳定 ≥95%”“促进村集体经济发展 ≥95%”“文明施工 ≥95%”没有说 95% 是什么占什么的比例，"
+        "年底无法统计，也无法判断是否达到。比率类名称（…率、比例、占比、覆盖、进度、满意度、…性）、"
+        "说明变化幅度的名称（较上年减少、增长）和名称里注明了“%”的不在此列；"
+        "动作类名称写“100%”是“全部做到”的意思（“文保单位抢险维修 100%”），也不在此列。"
+    )
+    bad = {"name": "维护社会稳定", "level1": "效益指标", "level2": "社会效益指标", "target": "≥95%"}
+    good = {"name": "矛盾纠纷调处化解率", "level1": "效益指标", "level2": "社会效益指标", "target": "≥95%"}
+
+    def run(self, ind: IndicatorFacts, ctx) -> Iterator[Finding]:
+        name = ind.name
+        # "100%" on an action reads as "all of it" (文保单位抢险维修 100%); a per-mille value
+        # is written only for the few rates measured so (森林火灾受害面积 ≤0.9‰ is 受害率).
+        if not name or ind.percent is None or ind.unit not in PERCENT_UNITS or ind.target.text:
+            return
+        if ind.target.value == 100 and ind.target.comparator in (None, "="):
+            return
+        if ind.is_percent_name or ind.is_satisfaction or "%" in unicodedata.normalize("NFKC", ind.indicator.name):
+            return
+        if lx.SHARE_WORD_RE.search(name) or lx.CHANGE_NAME_RE.search(name):
+            return
+        raw = ind.indicator.target_raw.strip()
+        yield self.hit(ind, evidence=raw, name=ind.indicator.name, value=raw)

@@ -78,17 +78,44 @@ _FULL_DATE_RE = re.compile(r"20\d{2}\s*[./\-年]\s*\d{1,2}\s*(?:[./\-月]|$)")
 _REFERENCE_DATE_RE = re.compile(r"基准|时点|截至|截止日期|基期|基年|统计日")
 
 
+#: An event a year names (2025年世界运动会, 2024年中国国际进口博览会, 2026年省运会): the
+#: year the event is held, which a venue or preparation budget precedes, not a budget year.
+_EVENT_RE = re.compile(
+    r"运动会|[亚奥冬残]运会|[全省市州县]运会|世运会|博览会|[世进]博会|展览会|展销会|交易会|洽谈会|"
+    r"峰会|论坛|年会|大会|艺术节|文化节|旅游节|电影节|音乐节|锦标赛|联赛|公开赛|大赛|"
+    r"杯赛|邀请赛|马拉松|赛事|庆典|纪念活动|周年"
+)
+#: A year and the words right after it (2025年世界运动会场馆…); 2024年度 is a budget year.
+_YEAR_PHRASE_RE = re.compile(r"(?<!\d)(20\d{2})\s*年(?!度)(.{0,12})")
+#: Where a name's own words start: the event a year names comes before them.
+_PROJECT_WORD_RE = re.compile(r"项目|工程|经费|资金|专项")
+
+
+def names_event(text: str, year: str) -> bool:
+    """Whether ``year`` in ``text`` is the year of an event the text names right after it
+    (2025年世界运动会场馆改造项目), rather than a budget year (2024年就业技能培训项目)."""
+    for match in _YEAR_PHRASE_RE.finditer(text):
+        if match.group(1) == year and _EVENT_RE.search(_PROJECT_WORD_RE.split(match.group(2), maxsplit=1)[0]):
+            return True
+    return False
+
+
 def budget_year(project: ProjectFacts, title: str) -> int | None:
     """The budget year: the document title's (2024年部门预算…), else a year the project's
     name starts with (2024年就业技能培训项目; the first of a span). A year later in a name
-    is often an event or a plan (迎接2026年省运会, 2035年远景目标), not the budget's."""
+    is often an event or a plan (迎接2026年省运会, 2035年远景目标), not the budget's, and so
+    is a year that names an event (2025年世界运动会场馆改造项目)."""
     # A budget is for this year or the next: a later year is a plan's horizon (2035年远景目标).
     latest_budget = date.today().year + 1
-    years = [int(y) for y in _YEAR_RE.findall(title or "") if int(y) <= latest_budget]
+    title = title or ""
+    years = [int(y) for y in _YEAR_RE.findall(title) if int(y) <= latest_budget and not names_event(title, y)]
     if years:
         return min(years)
-    match = _YEAR_RE.match((project.project.name or "").strip())
-    return int(match.group(1)) if match and int(match.group(1)) <= latest_budget else None
+    name = (project.project.name or "").strip()
+    match = _YEAR_RE.match(name)
+    if not match or int(match.group(1)) > latest_budget or names_event(name, match.group(1)):
+        return None
+    return int(match.group(1))
 
 
 def latest_year(raw: str) -> int | None:
@@ -111,6 +138,8 @@ class DeadlineBeforeBudgetYear(Check):
     rationale = (
         "2024 年的项目把完成时间写成“2019年12月底前”，是照抄往年表格没改，考核时无从对照。"
         "项目年度取文件标题里的年份，标题没有时取项目名称开头的年份（多年项目取起始年）；"
+        "年份后面是运动会、博览会、峰会等活动名称的（“2025年世界运动会场馆改造项目”），"
+        "是活动举办的年份而不是预算年度，不据此判断。"
         "时限取指标值里最晚的年份（2023年9月-2024年7月 算 2024 年），基准日、时点类指标不查。"
     )
     bad = {"project": {"name": "2024年就业技能培训项目"},
