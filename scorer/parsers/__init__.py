@@ -21,14 +21,25 @@ from scorer.parsers.interpret import build_document
 from scorer.parsers.jsondoc import read_json
 from scorer.parsers.stream import Item
 from scorer.parsers.tsv import read_delimited
+from scorer.parsers.xmlss import looks_like_spreadsheetml, read_spreadsheetml
 
 __all__ = ["FORMATS", "ParseError", "parse_bytes", "parse_path", "parse_text", "sniff_format"]
 
-TEXT_FORMATS = ("cells", "tsv", "csv", "json", "html")
+TEXT_FORMATS = ("cells", "tsv", "csv", "json", "html", "xml2003")
 BINARY_FORMATS = ("docx", "xlsx")
 FORMATS = TEXT_FORMATS + BINARY_FORMATS
 
 _ZIP_MAGIC = b"PK\x03\x04"
+#: Files a reviewer is sent that hold a table zhibiao cannot read: (magic, English, Chinese).
+_NOT_TABLES: tuple[tuple[bytes, str, str], ...] = (
+    (b"%PDF", "a PDF file: its table cannot be read",
+     "PDF 文件无法读取表格：请提交原始的 .docx 或 .xlsx，或从 PDF 中复制表格后粘贴"),
+    (b"\x89PNG", "an image: its table cannot be read", "这是图片，无法读取其中的表格：请提交 .docx、.xlsx 或粘贴表格文字"),
+    (b"\xff\xd8\xff", "an image: its table cannot be read", "这是图片，无法读取其中的表格：请提交 .docx、.xlsx 或粘贴表格文字"),
+    (b"GIF8", "an image: its table cannot be read", "这是图片，无法读取其中的表格：请提交 .docx、.xlsx 或粘贴表格文字"),
+    (b"{\\rtf", "an RTF file", "不支持 RTF 文件：请在 Word 或 WPS 中另存为 .docx 后再提交"),
+)
+_WORD_2003_XML = "http://schemas.microsoft.com/office/word/2003/wordml"
 
 
 def sniff_format(data: bytes | str, name: str | None = None) -> str:
@@ -43,6 +54,10 @@ def sniff_format(data: bytes | str, name: str | None = None) -> str:
                 return "docx"
             if b"xl/" in head:
                 return "xlsx"
+            if b"OFD.xml" in head:
+                raise ParseError("an OFD file: its table cannot be read", Location(file=name),
+                                 expected=".docx or .xlsx",
+                                 zh="OFD 版式文件无法读取表格：请提交原始的 .docx 或 .xlsx，或复制表格后粘贴")
             raise ParseError("zip archive that is neither .docx nor .xlsx", Location(file=name),
                              expected=".docx or .xlsx", zh="这个压缩文件既不是 .docx 也不是 .xlsx")
         if data.startswith(b"\xd0\xcf\x11\xe0"):
@@ -54,12 +69,20 @@ def sniff_format(data: bytes | str, name: str | None = None) -> str:
             raise ParseError("legacy .doc/.xls (OLE) files are not supported", Location(file=name),
                              expected="save as .docx or .xlsx first",
                              zh="不支持旧版 .doc/.xls 文件：请在 Word/Excel/WPS 中另存为 .docx 或 .xlsx 后再提交")
+        for magic, message, zh in _NOT_TABLES:
+            if data.startswith(magic):
+                raise ParseError(message, Location(file=name), expected="a .docx, .xlsx, .csv or a pasted table", zh=zh)
         text, _ = decode(data, name)
     else:
         text = data
     stripped = text.lstrip("\ufeff \r\n\t")
     if stripped.startswith(("{", "[")):
         return "json"
+    if looks_like_spreadsheetml(stripped):
+        return "xml2003"
+    if stripped.startswith("<") and _WORD_2003_XML in stripped[:4000]:
+        raise ParseError("Word 2003 XML documents are not supported", Location(file=name),
+                         expected="save as .docx first", zh="不支持 Word 2003 XML 文档：请在 Word 或 WPS 中另存为 .docx 后再提交")
     if looks_like_html(stripped):
         return "html"
     if looks_like_cell_lines(text):
@@ -106,6 +129,8 @@ def parse_text(text: str, name: str | None = None, format: str | None = None) ->
         items = read_cell_lines(text, name)
     elif fmt == "html":
         items = read_html(text, name)
+    elif fmt == "xml2003":
+        items = read_spreadsheetml(text, name)
     elif fmt in ("tsv", "csv"):
         items = read_delimited(text, name, "\t" if fmt == "tsv" else ",")
     else:

@@ -28,7 +28,7 @@ from scorer.document import (
     SpendingPlan,
 )
 from scorer.parsers.errors import ParseError
-from scorer.parsers.stream import Item, Row, TableStart, TextLine
+from scorer.parsers.stream import Cell, Item, Row, TableStart, TextLine
 from scorer.text import clean_cell, fold_width, normalise_key
 from scorer.values import QUARTERS, cn_number, parse_amount, parse_target
 
@@ -97,7 +97,8 @@ _FUND_USE_LABELS = {"资金用途", "项目资金用途"}
 #: What the money does, in templates without a 资金用途 row (or besides it): read with the
 #: 资金用途, as the context indicators are judged against (ZB-R001, ZB-R003).
 _FUND_CONTEXT_LABELS = {"项目实施内容", "实施内容", "主要实施内容", "项目主要内容", "项目内容", "项目概况", "项目简介",
-                        "部门职能职责", "职能职责", "部门职责", "主要职能", "部门主要职能"}
+                        "部门职能职责", "职能职责", "部门职责", "主要职能", "部门主要职能", "部门职能", "单位职能",
+                        "单位职责", "部门主要职责", "主要职责", "机构职能"}
 _GOAL_LABELS = {"绩效目标", "区域绩效目标", "年度绩效目标", "项目绩效目标", "年度目标", "总体目标", "实施期绩效目标", "年度总体目标",
                 "项目年度绩效目标", "实施期目标"}
 #: Multi-year goals beside the year's (a 长期目标 row under 项目绩效目标): the year's
@@ -105,6 +106,12 @@ _GOAL_LABELS = {"绩效目标", "区域绩效目标", "年度绩效目标", "项
 _LONG_TERM_GOAL_LABELS = {"长期目标", "中期目标", "中长期目标", "长期绩效目标", "中期绩效目标"}
 _BUDGET_BLOCK = "预算规模及资金用途"
 _PLAN_LABEL = re.compile(r"^资金支出计划")
+#: The header block's labels, for forms that write a label and its value in one cell
+#: ("项目名称：社区养老服务", "主管部门：某区民政局　　实施单位：某中心").
+_FORM_LABELS = frozenset(_NAME_LABELS | _CODE_LABELS | _DEPT_LABELS | _BUDGET_LABELS | _GOAL_LABELS
+                         | _LONG_TERM_GOAL_LABELS | _FUND_USE_LABELS | _FUND_CONTEXT_LABELS | _INFO_LABELS)
+#: A label and its colon at the start of a cell or after a gap in it.
+_LABEL_IN_CELL = re.compile(r"(?:^|(?<=[\s\u3000]))((?:其中[:：])?[^\s\u3000:：]{2,16})[:：]")
 _MONTH = re.compile(r"^(?:1-|1～|1~|1至)?(\d{1,2})月(?:底|末|份)?(?:前)?$")
 #: Plan columns by quarter or half-year: 一季度 / 第1季度 / Q1 / 上半年 / 全年.
 _QUARTER_COLUMN = re.compile(r"^(?:第?(?P<q>[一二三四1-4])季度(?:末|底)?|[Qq](?P<qq>[1-4])|(?P<h>上半年|下半年|全年|年底|年末))$")
@@ -265,6 +272,14 @@ def _indicator_columns(keys: list[str]) -> dict[str, int] | None:
 
 
 _LONG_TERM = re.compile(r"长期|中期|实施期")
+#: A row or paragraph that only labels the indicator table below it: 年度绩效指标,
+#: 长期绩效指标, 三、绩效指标 (a form's label cell beside a nested table, too).
+_SECTION_LABEL = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.]|\d{1,2}[、.])?"
+                            r"(?:中长期|长期|中期|实施期|年度|当年|本年|项目|部门|整体|区域)*绩效指标(?:表)?:?$")
+#: Sub-headings under a merged 指标值 heading: 中长期指标值 | 年度指标值, 2024年 | 2024-2026年.
+_PERIOD_HEADING = re.compile(r"^(?:中长期|长期|中期|实施期|年度|当年|本年|全年|(?:19|20)\d{2}(?:年度?)?"
+                             r"(?:[-~至](?:19|20)\d{2}年?)?)(?:绩效)?(?:指标值|目标值|目标|指标|值)?(?:\(.*\))?$")
+_ANNUAL_HEADING = re.compile(r"^(?:年度|当年|本年|全年|(?:19|20)\d{2}年?度?(?:指标|目标|值|绩效|\(|$))")
 
 
 def _table_period(label_cells: list[str]) -> str:
@@ -275,12 +290,19 @@ def _table_period(label_cells: list[str]) -> str:
     return "annual" if "年度" in label else ""
 
 
-def _looks_like_headerless_indicator(row: Row) -> bool:
+def _headerless_columns(row: Row) -> dict[str, int] | None:
+    """The columns of an indicator row pasted without its header (first cells level names),
+    else None: by the row's width, or 指标性质 | 指标值 | 度量单位 after the name when the
+    fourth cell is a comparator or 定性/定量 (rows copied from a 预算管理一体化系统 export)."""
     texts = [t.strip() for t in row.texts]
-    if not 4 <= len(texts) <= 7:
-        return False
+    if len(texts) < 4:
+        return None
     first, second = texts[0], texts[1]
-    return bool(_LEVEL_LIKE.search(second)) and (not first or bool(_LEVEL_LIKE.search(first))) and bool(texts[2])
+    if not (_LEVEL_LIKE.search(second) and (not first or _LEVEL_LIKE.search(first)) and texts[2]):
+        return None
+    if 6 <= len(texts) <= 12 and _is_comparator_cell(texts[3]):
+        return {"level1": 0, "level2": 1, "name": 2, "comparator": 3, "target_raw": 4, "unit": 5}
+    return dict(_DEFAULT_COLUMNS[len(texts)]) if len(texts) in _DEFAULT_COLUMNS else None
 
 
 _DEFAULT_COLUMNS = {
@@ -293,17 +315,32 @@ _DEFAULT_COLUMNS = {
 
 _LIST_SEPARATORS = "；;，,、 \t"
 _COMPARATOR_CELL = re.compile(r"^(?:[≥≤><=＝≧≦]|>=|<=)$")
+#: 指标性质 written out, as several provinces' 预算管理一体化系统 exports do: the symbol it means.
+_WORDED_COMPARATORS = {
+    **dict.fromkeys(("大于等于", "大于或等于", "不低于", "不少于", "不小于", "高于等于"), "≥"),
+    **dict.fromkeys(("小于等于", "小于或等于", "不高于", "不超过", "不多于", "不大于", "低于等于"), "≤"),
+    **dict.fromkeys(("大于", "高于", "多于", "超过"), ">"),
+    **dict.fromkeys(("小于", "低于", "少于"), "<"),
+    **dict.fromkeys(("等于", "为"), "="),
+}
 _STARTS_WITH_COMPARATOR = re.compile(r"^\s*(?:[≥≤><=＝≧≦~～]|不[低少高多超]于|大于|小于|等于|达到|超过|至少|最多)")
+
+
+def _is_comparator_cell(text: str) -> bool:
+    """A 指标性质 cell: a comparator symbol or word, or 定性/定量."""
+    key = fold_width(text).replace(" ", "")
+    return bool(_COMPARATOR_CELL.match(key)) or key in _WORDED_COMPARATORS or key in ("定性", "定量")
 
 
 def with_comparator_and_unit(value: str, comparator: str, unit: str) -> str:
     """The value as the table means it when the comparator and the unit have columns of
-    their own: "120" under 指标性质 "≥" and 度量单位 "座" is "≥120座". A worded 指标性质
-    ("定性", "定量") adds nothing; a value that already writes a comparator or ends in the
-    unit keeps it; a qualitative value gets no unit."""
+    their own: "120" under 指标性质 "≥" (or "大于等于") and 度量单位 "座" is "≥120座". A
+    指标性质 that names no comparison ("定性", "定量", "正向") adds nothing; a value that
+    already writes a comparator or ends in the unit keeps it; a qualitative value gets no unit."""
     value, comparator, unit = value.strip(), fold_width(comparator.strip()), unit.strip()
     if not value:
         return value
+    comparator = _WORDED_COMPARATORS.get(comparator.replace(" ", ""), comparator)
     if _COMPARATOR_CELL.match(comparator) and not _STARTS_WITH_COMPARATOR.match(value):
         value = f"{comparator}{value}"
     if unit and not value.endswith(unit):
@@ -311,6 +348,37 @@ def with_comparator_and_unit(value: str, comparator: str, unit: str) -> str:
         if parsed.kind == TargetKind.numeric and parsed.unit is None and not parsed.text:
             value = f"{value}{unit}"
     return value
+
+
+#: A line break inside a short cell, between two Chinese characters or brackets.
+_WRAP_BETWEEN_CJK = re.compile(r"(?<=[\u2e80-\u9fff\uf900-\uffef()])[ \t\u3000]*\n\s*(?=[\u2e80-\u9fff\uf900-\uffef()])")
+
+
+def one_line(text: str) -> str:
+    """A level or indicator name wrapped onto several lines in its cell (Alt+Enter in
+    Excel, two paragraphs in Word: "新建垃圾中转站" / "（座）") as the one line it is: no
+    space between Chinese characters, one space elsewhere."""
+    if "\n" not in text:
+        return text
+    return re.sub(r"\s*\n\s*", " ", _WRAP_BETWEEN_CJK.sub("", text)).strip()
+
+
+def split_label_cells(texts: list[str]) -> list[tuple[int, str]] | None:
+    """(source column, text) for a row whose cells hold a label and its value together,
+    each pair as two cells ("资金总额：360" → "资金总额", "360"); None when no cell does."""
+    out: list[tuple[int, str]] = []
+    split = False
+    for i, text in enumerate(texts):
+        marks = [m for m in _LABEL_IN_CELL.finditer(text) if _key(m.group(1)) in _FORM_LABELS
+                 or _base(_key(m.group(1))) in _FORM_LABELS]
+        if not marks or marks[0].start() != 0:
+            out.append((i, text))
+            continue
+        for m, nxt in zip(marks, [*marks[1:], None]):
+            value = text[m.end():nxt.start() if nxt else len(text)].strip()
+            out += [(i, m.group(1)), (i, value)]
+            split = split or bool(value)  # "资金总额：" alone is a label as it is
+    return out if split else None
 
 
 def split_goals(text: str) -> list[Goal]:
@@ -361,6 +429,11 @@ class _Builder:
         #: "long" (长期/中期/实施期) or "annual" (年度): the label in front of the current
         #: indicator table's header, when it has one.
         self.table_period = ""
+        #: the period of a 年度/长期绩效指标 label on its own row, for the header that follows.
+        self.pending_period = ""
+        #: the row after an indicator header may be its second header row (指标值 over
+        #: 中长期指标值 | 年度指标值).
+        self.sub_header_expected = False
         self.set_aside_rows = 0
         #: the current indicator header row's keys, to recognise it when it comes again.
         self.header_keys: list[str] = []
@@ -415,6 +488,14 @@ class _Builder:
         if not text:
             return
         self.indicator_table_broke = False
+        if self.on_section_label(text):
+            return
+        pairs = split_label_cells([text])
+        if pairs is not None and self.reads_label_cells(pairs):
+            # A form's "项目名称：…" / "年度目标：…" row, which a sheet or a paste gives as a
+            # heading.
+            self.on_row(Row(cells=[Cell(text=t, location=item.location) for _, t in pairs], location=item.location))
+            return
         filer = _FILER_LINE.match(text)
         if filer:
             self.pending_department = filer.group("name")
@@ -443,6 +524,27 @@ class _Builder:
             self.doc.department = m.group("name")
         elif not self.seen_table:
             self.on_department_goal_text(text)
+
+    def reads_label_cells(self, pairs: list[tuple[int, str]]) -> bool:
+        """Whether a row's "label：value" cells are read as a label and a value: a 项目名称：
+        or 项目编码： cell always (it starts a project); other labels within a project's
+        header block, not inside an indicator table, and not before the first project, where
+        a paragraph such as "绩效目标：…" is the department's goal text."""
+        starts_project = _key(next((t for _, t in pairs if t), "")) in _NAME_LABELS | _CODE_LABELS
+        if self.mode in ("indicators", "flat", "long_term"):
+            return starts_project
+        return starts_project or self.project is not None
+
+    def on_section_label(self, text: str) -> bool:
+        """年度绩效指标 / 长期绩效指标 on a row of its own above the header: it says which
+        table follows (the label usually sits beside the header in its first cell), and
+        ends the table before it, even when the next header is spelled the same."""
+        if not _SECTION_LABEL.match(_key(text)):
+            return False
+        self.pending_period = _table_period([text])
+        if self.mode in ("indicators", "long_term"):
+            self.mode = None
+        return True
 
     def on_department_goal_text(self, text: str) -> None:
         goals: DepartmentGoals = self.doc.department_goals
@@ -479,6 +581,9 @@ class _Builder:
         for cell in row.cells:
             cell.text, removed = _clean(cell.text)
             junk.extend(removed)
+        pairs = split_label_cells(row.texts)
+        if pairs is not None and self.reads_label_cells(pairs):
+            row = Row(cells=[Cell(text=t, location=row.cell_location(i)) for i, t in pairs], location=row.location)
         texts = row.texts
         keys = [_key(t) for t in texts]
         filled = [t for t in texts if t]
@@ -493,6 +598,11 @@ class _Builder:
             return
         self.seen_table = True
 
+        sub_header, self.sub_header_expected = self.sub_header_expected, False
+        if sub_header and self.mode == "indicators" and self.on_sub_header(row, keys):
+            return
+        if len(filled) == 1 and self.on_section_label(filled[0]):
+            return
         header = _indicator_columns(keys)
         if self.mode == "flat":
             if header is not None:
@@ -541,7 +651,8 @@ class _Builder:
         if _PLAN_LABEL.match(first_key):
             self.on_plan_header(row)
             return
-        if first_key in _INFO_LABELS:
+        if first_key in _INFO_LABELS or first_key in _LONG_TERM_GOAL_LABELS:
+            # (a 中长期目标 row beside the 年度目标 one: the year's indicators do not measure it)
             self.mode = None
             return
         if first_key in _GOAL_LABELS:
@@ -598,11 +709,12 @@ class _Builder:
             self.mode = "indicators"
             self.on_indicator(row, junk)
             return
-        if _looks_like_headerless_indicator(row):
+        headerless = _headerless_columns(row)
+        if headerless is not None:
             project = self.current_project(row.location)
             if self.mode != "indicators" and project.indicators:
                 project = self.new_project(row.location)
-            self.columns = dict(_DEFAULT_COLUMNS[len(texts)])
+            self.columns = headerless
             self.header_width = len(texts)
             self.header_blank = set()
             self.mode = "indicators"
@@ -630,7 +742,9 @@ class _Builder:
             self.start_flat(header, keys, len(texts), row.location)
             return
         project = self.current_project(row.location)
-        period = _table_period(texts[:min(header.values())])
+        period = _table_period(texts[:min(header.values())]) or self.pending_period
+        self.pending_period = ""
+        self.sub_header_expected = True
         # (Compared without trailing empty cells: the two halves of a broken table may
         # not be equally wide.)
         filled_keys = keys[:max(i for i, k in enumerate(keys) if k) + 1]
@@ -662,6 +776,31 @@ class _Builder:
         self.header_blank = {i for i, t in enumerate(texts) if not t}
         self.mode = "indicators"
 
+    def on_sub_header(self, row: Row, keys: list[str]) -> bool:
+        """The header's second row, under a heading merged across columns: 指标值 over
+        中长期指标值 | 年度指标值 (the year's is the value), or 指标值 over 指标性质 | 数值 |
+        度量单位. False when the row is not one (it has indicator text, or a cell that is
+        no heading)."""
+        texts = row.texts
+        if any(texts[i] for f, i in self.columns.items() if f in ("level1", "level2", "name") and i < len(texts)):
+            return False
+        filled = [i for i, k in enumerate(keys) if k]
+        named = _column_map([k if i in filled else "" for i, k in enumerate(keys)], _INDICATOR_SPELLINGS)
+        periods = [i for i in filled if _PERIOD_HEADING.match(keys[i])]
+        values = periods or [i for i in filled if _VALUE_HEADING.search(keys[i])]
+        if not filled or any(i not in named.values() and i not in values for i in filled):
+            return False
+        columns = {**self.columns, **named}
+        if values:
+            # The year's value when the sub-headings name periods; a 中长期 one is never it.
+            annual = [i for i in values if _ANNUAL_HEADING.match(keys[i]) and not _LONG_TERM.search(keys[i])]
+            columns["target_raw"] = (annual or [i for i in values if not _LONG_TERM.search(keys[i])]
+                                     or [columns.get("target_raw", values[0])])[0]
+        self.columns = columns
+        self.header_blank -= set(filled)
+        self.current_project(row.location).indicator_columns = list(columns)
+        return True
+
     def set_aside(self, project: Project, rows: int | None, location: Location) -> None:
         count = f"{rows} rows of " if rows else ""
         self.issue(f"{count}长期绩效指标 of project {project.index + 1} not checked: "
@@ -672,15 +811,19 @@ class _Builder:
         self.issue(f"row not understood in project {project.index + 1}: {filled[:80]}", row.location, "warning")
 
     def on_unit_or_department(self, filled: list[str]) -> bool:
-        """Rows above a project table: "467002定州市生态环境局", "单位：万元", or both."""
+        """Rows above a project table: "467002定州市生态环境局", "单位：万元", or both, or
+        the table's title with the unit at its right ("…绩效目标表 | 单位：万元")."""
         if len(filled) > 2:
             return False
         units = [_UNIT_ROW.match(fold_width(t).replace(" ", "")) for t in filled]
         depts = [_DEPT_ROW.match(t) for t in filled]
-        if not all(u or d for u, d in zip(units, depts)):
+        titles = [len(filled) == 2 and i == 0 and looks_like_title(t) for i, t in enumerate(filled)]
+        if not all(u or d or t for u, d, t in zip(units, depts, titles)) or (titles[0] and not units[1]):
             return False
-        for unit, dept in zip(units, depts):
-            if unit:
+        for unit, dept, text, title in zip(units, depts, filled, titles):
+            if title:
+                self.on_text(TextLine(text=text, location=Location(file=self.file)))
+            elif unit:
                 self.pending_unit = unit.group("unit")
             elif dept:
                 self.pending_department = dept.group("name")
@@ -850,9 +993,9 @@ class _Builder:
     def _append_indicator(self, project: Project, values: dict[str, str], row: Row, junk: list[str]) -> None:
         prev = project.indicators[-1] if project.indicators else None
         ind = Indicator(
-            level1=values.get("level1", ""),
-            level2=values.get("level2", ""),
-            name=values.get("name", ""),
+            level1=one_line(values.get("level1", "")),
+            level2=one_line(values.get("level2", "")),
+            name=one_line(values.get("name", "")),
             description=values.get("description", ""),
             target_raw=with_comparator_and_unit(values.get("target_raw", ""), values.get("comparator", ""),
                                                 values.get("unit", "")),

@@ -1,0 +1,94 @@
+"""Spreadsheet cells (row → column → text) as the items of one table, for the readers of
+sheets (.xlsx, Excel 2003 XML): rows padded to the sheet's widest column, empty rows left
+out, a row whose only filled cell is the first and reads like a heading a ``TextLine``;
+and cell values as Excel shows them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Context, Decimal
+
+from scorer.document import Location
+from scorer.parsers.errors import ParseError
+from scorer.parsers.interpret import looks_like_title
+from scorer.parsers.stream import Cell, Item, Row, TableStart, TextLine
+from scorer.parsers.tsv import is_heading_row
+
+#: Sheets a template fills in for the reader, not the submission: 填表说明, 填报须知, 示例.
+_INSTRUCTION_SHEET = re.compile(r"^(?:填表|填报|编制|申报|使用)?(?:说明|须知)|^(?:填表|填报)?(?:示例|样例|范例|样表)")
+
+
+def is_instruction_sheet(title: str) -> bool:
+    return bool(_INSTRUCTION_SHEET.match(title.strip()))
+
+
+def sheet_items(rows: dict[int, dict[int, str]], file: str | None, title: str, max_cells: int) -> Iterator[Item]:
+    """A ``TableStart`` (the sheet name as caption when it reads like a table title), then
+    the rows. ``rows`` holds only filled cells, 1-based; a sheet wider × longer than
+    ``max_cells`` (the reader's limit) is refused."""
+    where = Location(file=file, table=title)
+    width = max((max(cols) for cols in rows.values() if cols), default=0)
+    if width * len(rows) > max_cells:
+        # Rows are padded to the sheet's width; one value far right must not multiply them.
+        raise ParseError(f"sheet '{title}' spans {len(rows):,} rows by {width:,} columns, over the "
+                         f"limit of {max_cells:,} cells", where, expected="a 绩效目标表 sheet",
+                         zh=f"工作表「{title}」有 {len(rows):,} 行 × {width:,} 列，超过 {max_cells:,} 个单元格的上限")
+    yield TableStart(location=where, caption=title if looks_like_title(title) else "")
+    for r in sorted(rows):
+        at = Location(file=file, table=title, row=r)
+        texts = [rows[r].get(c, "") for c in range(1, width + 1)]
+        if is_heading_row(texts):
+            yield TextLine(text=texts[0], location=at)
+        else:
+            # Built, not model_copy'd: copying is the slower way to a four-field model.
+            yield Row(cells=[Cell(text=t, location=Location(file=file, table=title, row=r, cell=c))
+                             for c, t in enumerate(texts, start=1)], location=at)
+
+
+def format_value(value: object, number_format: str = "General") -> str:
+    """A cell value as Excel displays it (for the formats 绩效目标表 use)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        return format_number(value, number_format)
+    return str(value)
+
+
+# Enough digits for any double written out in full (1.8e308) plus the format's decimals.
+_WIDE = Context(prec=400)
+_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
+_DECIMALS = re.compile(r"0\.(0+)|0(?![.0])")
+
+
+def format_number(value: float, number_format: str = "General") -> str:
+    """Decimals, thousands separator and percent from the format's first section; other
+    formats (General, text, scientific) print the number without float noise."""
+    if not math.isfinite(value):
+        return str(value)  # not storable by Excel, but a hostile file can hold it
+    section = _QUOTED.sub("", (number_format or "General").split(";")[0])
+    percent = "%" in section
+    scaled = value * 100 if percent else value
+    if not math.isfinite(scaled):
+        return str(value)  # a percent format on a number near the float limit overflows
+    # Excel computes with 15 significant digits: 0.955 shows as 95.5%, not 95.49999…%.
+    shown = Decimal(f"{scaled:.15g}")
+    decimals = _DECIMALS.search(section)
+    if decimals is None or "E" in section.upper():
+        text = f"{shown.normalize():f}" if shown != shown.to_integral_value() else str(int(shown))
+    else:
+        # Excel rounds half away from zero (2.5 → 3), Python's format half to even.
+        places = Decimal(1).scaleb(-len(decimals.group(1) or ""))
+        rounded = shown.quantize(places, rounding=ROUND_HALF_UP, context=_WIDE)
+        text = f"{rounded:,f}" if "#,#" in section else f"{rounded:f}"
+    return text + ("%" if percent else "")
