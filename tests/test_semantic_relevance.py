@@ -41,6 +41,8 @@ from training.relevance import (
     moved_negatives,
     relevance_dir,
     relevance_label,
+    labelled,
+    labelled_draws,
     row_pairs,
     train_relevance,
     training_rows,
@@ -211,7 +213,7 @@ def test_evaluation_documents_were_never_trained_on():
 @pytest.fixture(scope="module")
 def hashing_store(tmp_path_factory):
     models = tmp_path_factory.mktemp("models")
-    version, card = train_relevance([CORPUS], models, HashingEmbedder(), config=RelevanceConfig(folds=3))
+    version, card = train_relevance([CORPUS], models, HashingEmbedder(), config=RelevanceConfig(folds=3, draws=2))
     return models, version, card
 
 
@@ -273,8 +275,8 @@ def test_threshold_cross_validation_pools_repeats(positives):
 
     embedder = HashingEmbedder()
     sample = positives[:240]
-    once = cross_validate(sample, embedder, RelevanceConfig(folds=3, repeats=1))
-    twice = cross_validate(sample, embedder, RelevanceConfig(folds=3, repeats=2))
+    once = cross_validate(sample, embedder, RelevanceConfig(folds=3, repeats=1, draws=1))
+    twice = cross_validate(sample, embedder, RelevanceConfig(folds=3, repeats=2, draws=1))
     assert once["mismatch"].sum() > 0 and len(once["mismatch"]) > len(sample)
     # pooled rows: every positive twice, plus each repeat's own negatives
     assert (~twice["mismatch"]).sum() == 2 * len(sample)
@@ -299,7 +301,7 @@ def test_relevance_train_promote_list_show_rollback_commands(tmp_path, monkeypat
 
     def train(seed: str) -> str:
         result = zhibiao("train", "--task", "relevance", "--corpus", str(CORPUS), "--skip-bad", "--out", models,
-                         "--cv-folds", "3", "--seed", seed, "-f", "json")
+                         "--cv-folds", "3", "--draws", "2", "--seed", seed, "-f", "json")
         assert result.exit_code == 0, result.output
         return json.loads(result.output)["version"]
 
@@ -402,3 +404,35 @@ def test_eval_reads_other_label_spellings_and_names_bad_lines(hashing_store, tmp
     numeric = run(_relabelled(tmp_path, {"ok": "1", "mismatch": "0"}))
     assert numeric.exit_code == 2 and "Traceback" not in numeric.output
     assert re.search(r"relabelled.tsv:\d+ '1'", numeric.output) and "272 rows have another" in numeric.output
+
+
+def test_draw_ensemble_fits_one_member_per_draw_on_the_shared_rows_and_its_own():
+    """Each member sees the positives (draw -1) and its own draw's negatives only, and
+    the ensemble's probabilities are the members' mean."""
+    from sklearn.linear_model import LogisticRegression
+
+    from scorer.semantic.relevance import DrawEnsemble
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(90, 3))
+    y = np.r_[np.ones(30, int), np.zeros(60, int)]
+    draw = np.r_[np.full(30, -1), np.zeros(30, int), np.ones(30, int)]
+    X[60:, 0] += 5  # draw 1's negatives sit elsewhere: its member must differ from draw 0's
+    ensemble = DrawEnsemble(LogisticRegression()).fit(X, y, draw=draw)
+    assert len(ensemble.estimators_) == 2 and list(ensemble.classes_) == [0, 1]
+    alone = [LogisticRegression().fit(X[(draw == -1) | (draw == k)], y[(draw == -1) | (draw == k)]) for k in (0, 1)]
+    expected = np.mean([m.predict_proba(X) for m in alone], axis=0)
+    assert np.allclose(ensemble.predict_proba(X), expected)
+    assert not np.allclose(alone[0].predict_proba(X), alone[1].predict_proba(X))
+    single = DrawEnsemble(LogisticRegression()).fit(X, y)
+    assert len(single.estimators_) == 1
+    assert np.allclose(single.predict_proba(X), LogisticRegression().fit(X, y).predict_proba(X))
+
+
+def test_draws_of_negatives_share_the_positives(positives):
+    pairs, y, draw = labelled_draws(positives, seed=0, draws=3)
+    assert (draw[y == 1] == -1).all() and set(draw[y == 0]) == {0, 1, 2}
+    first, y_first = labelled(positives, 0)
+    assert [p.project.name for p in pairs[:len(first)]] == [p.project.name for p in first]  # draw 0 is labelled(seed)
+    hosts = [[p.project.name for p, d in zip(pairs, draw) if d == k] for k in range(3)]
+    assert hosts[0] != hosts[1]

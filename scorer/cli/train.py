@@ -37,6 +37,8 @@ def register(app: typer.Typer) -> None:
             list[Path] | None,
             typer.Option("--extra-eval", help="Level: a 绩效目标表 document (any parsed format) whose declared levels are an extra test set; repeatable."),
         ] = None,
+        draws: Annotated[int, typer.Option(help="Relevance: draws of moved negatives, one tree ensemble each, "
+                                                 "averaged (1 is a single model; training time grows with it).")] = 5,
         held_out: Annotated[
             list[Path] | None,
             typer.Option("--held-out", help="Relevance: labeled evaluation files whose documents are never trained on "
@@ -51,7 +53,7 @@ def register(app: typer.Typer) -> None:
         if family is RELEVANCE:
             if corrections or extra_eval:
                 raise fail("--corrections and --extra-eval apply to --task level only")
-            return _train_relevance(corpus, out, skip_bad, seed, cv_folds, held_out, format)
+            return _train_relevance(corpus, out, skip_bad, seed, cv_folds, draws, held_out, format)
         if held_out:
             raise fail("--held-out applies to --task relevance only")
         if cv_folds == 1 or cv_folds < 0:
@@ -105,7 +107,7 @@ def register(app: typer.Typer) -> None:
                 console.print(renderable)
 
 
-def _train_relevance(corpus: list[Path], out: Path | None, skip_bad: bool, seed: int, folds: int,
+def _train_relevance(corpus: list[Path], out: Path | None, skip_bad: bool, seed: int, folds: int, draws: int,
                      held_out: list[Path] | None, format: str) -> None:
     """``zhibiao train --task relevance``: the relevance model on the configured embedder."""
     from scorer.embeddings import EmbedderError, load_embedder
@@ -113,6 +115,8 @@ def _train_relevance(corpus: list[Path], out: Path | None, skip_bad: bool, seed:
 
     if folds < 2:
         raise fail("--cv-folds must be at least 2 for the relevance model: its threshold is chosen on cross-validation")
+    if draws < 1:
+        raise fail("--draws must be at least 1")
     models_dir, held_out = out or default_models_dir(), held_out or [EVAL_SET]
     with store_errors():
         try:
@@ -120,7 +124,7 @@ def _train_relevance(corpus: list[Path], out: Path | None, skip_bad: bool, seed:
         except EmbedderError as exc:
             raise fail(str(exc)) from None
         version, card = train_relevance(corpus, models_dir, embedder, held_out=held_out,
-                                        config=RelevanceConfig(folds=folds, seed=seed), promote=False,
+                                        config=RelevanceConfig(folds=folds, seed=seed, draws=draws), promote=False,
                                         skip_bad=skip_bad)
     path = RELEVANCE.root(models_dir) / version
     if format == "json":

@@ -39,9 +39,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(data_dir: Path, timeout: float = 30.0) -> Iterator[str]:
+def live_server(data_dir: Path, timeout: float = 120.0) -> Iterator[str]:
     """``zhibiao serve`` on a free localhost port with its own data dir; yields the base URL
-    once /readyz answers, and stops the server afterwards."""
+    once /readyz answers, and stops the server afterwards. The server loads the embedder
+    before it answers: a few seconds alone, but over 30 s on 2 cores busy with the rest of
+    the suite, so the limit is generous (it is waited out only when the server fails)."""
     port = free_port()
     env = dict(os.environ, ZHIBIAO_DATA_DIR=str(data_dir), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     log = (data_dir / "server.log").open("wb")
