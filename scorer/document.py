@@ -130,7 +130,9 @@ class Project(_Model):
     goals: list[Goal] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
     #: the indicator table's columns as read (level1, level2, name, description, target_raw,
-    #: basis …); empty when the input did not say (no header row, or JSON of schema 1.0).
+    #: basis …), and in a flat table (one row per indicator, the project in a column) its
+    #: project columns too (project, code, department, budget, fund_use, goals); empty when
+    #: the input did not say (no header row, or JSON of schema 1.0).
     indicator_columns: list[str] = Field(default_factory=list)
     junk: list[str] = Field(default_factory=list)
     location: Location = Field(default_factory=Location)

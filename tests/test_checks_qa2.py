@@ -193,3 +193,36 @@ def test_fmt003_value_hint_with_filled_value_is_info():
 def test_fmt003_unfilled_placeholder_stays_a_warning(row):
     (finding,) = _findings(row, "ZB-FMT003")
     assert finding.severity == Severity.warning
+
+
+# --- a flat table without a goals column (one row per indicator, the project in a column) ---
+
+
+FLAT_HEADER = "项目名称\t预算数\t一级指标\t二级指标\t三级指标\t指标值"
+
+
+def _flat_codes(header: str, rows: list[str]) -> dict[str, list[int]]:
+    from scorer.parsers import parse_text
+
+    result = Scorer().score_document(parse_text("\n".join([header, *rows]), "flat.tsv"))
+    codes: dict[str, list[int]] = {}
+    for f in result.all_findings():
+        codes.setdefault(f.code, []).append(f.project)
+    return codes
+
+
+def test_a_flat_table_without_a_goals_column_is_not_asked_for_goals():
+    """A department's export with a budget column but no 绩效目标 column: the table has no
+    place for goals, so neither "no goals" (ZB-ST011) nor "no time frame in the goals"
+    (ZB-T002) is a finding; the rows' own defects still are."""
+    rows = ["乡村道路养护\t120\t产出指标\t数量指标\t养护里程\t≥120公里",
+            "乡村道路养护\t120\t产出指标\t质量指标\t养护优良率\t较好"]
+    codes = _flat_codes(FLAT_HEADER, rows)
+    assert "ZB-ST011" not in codes and "ZB-T002" not in codes
+    assert "ZB-M002" in codes  # 较好 is still vague
+
+
+def test_a_flat_table_with_an_empty_goals_column_is():
+    rows = ["乡村道路养护\t120\t\t产出指标\t数量指标\t养护里程\t≥120公里"]
+    codes = _flat_codes("项目名称\t预算数\t绩效目标\t一级指标\t二级指标\t三级指标\t指标值", rows)
+    assert codes.get("ZB-ST011") == [0] and codes.get("ZB-T002") == [0]

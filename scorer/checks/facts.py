@@ -239,6 +239,13 @@ class ProjectFacts:
         return bool(p.code or p.budget_raw or p.fund_use or p.goals_raw or p.goals or p.spending_plan
                     or p.budget_total is not None)
 
+    def has_no_column_for(self, field: str) -> bool:
+        """Whether the project comes from a flat table (a row per indicator, the project in
+        a column) without a column for ``field`` (goals, fund_use …): the table has no place
+        to write it, so its absence says nothing about the submission."""
+        columns = self.project.indicator_columns
+        return "project" in columns and field not in columns
+
     @cached_property
     def template(self) -> str | None:
         """The template the project's labels point to (2021 when it has 成本 as a level 1)."""

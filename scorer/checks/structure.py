@@ -320,11 +320,14 @@ class MissingGoals(_ProjectCheck):
     severity = Severity.warning
     message = "本项目没有填写绩效目标"
     suggestion = "写明资金在预算年度内要实现的产出和效果，分条编号，如“1、完成××户农村生活污水治理”。"
-    rationale = "绩效目标是设置指标的依据；没有目标，指标是否相关、是否完整都无从判断。"
+    rationale = ("绩效目标是设置指标的依据；没有目标，指标是否相关、是否完整都无从判断。"
+                 "每行一个指标、项目名称占一列的汇总表没有绩效目标列时不报告（表中没有填写的位置）。")
     bad = {"project": {"code": "000-9999-JSN-0448", "goals": []}, "indicators": [{"name": "监测报告数量", "target": "12份"}]}
     good = {"project": {"goals": ["全年出具空气质量监测月报12期"]}, "indicators": [{"name": "监测报告数量", "target": "12份"}]}
 
     def run(self, project: ProjectFacts, ctx) -> Iterator[Finding]:
+        if project.has_no_column_for("goals"):
+            return
         if project.has_header and not project.project.goals and not project.project.goals_raw.strip():
             yield self.hit(project)
 

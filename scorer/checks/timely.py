@@ -50,6 +50,7 @@ class NoTimeFrame(Check):
     rationale = (
         "目标要有完成期限才能考核进度。项目的绩效目标、资金用途和全部指标都没有日期、期限、"
         "“按期/及时”等时间要求时，无法判断是否按时完成。项目名称里的年份只说明预算年度，不算。"
+        "每行一个指标的汇总表既没有绩效目标列也没有资金用途列时不报告。"
     )
     bad = {"project": {"name": "大气污染防治网格化监测设备运维服务", "goals": ["保障设备稳定运行"]},
            "indicators": [{"name": "网格化设备在线率", "target": "≥90%"}]}
@@ -58,7 +59,7 @@ class NoTimeFrame(Check):
 
     def run(self, project: ProjectFacts, ctx) -> Iterator[Finding]:
         p = project.project
-        if not project.has_header:
+        if not project.has_header or project.has_no_column_for("goals") and project.has_no_column_for("fund_use"):
             return
         if lx.TIMING_RE.search(f"{p.goals_raw} {' '.join(g.text for g in p.goals)} {p.fund_use}"):
             return

@@ -1051,7 +1051,9 @@ class _Builder:
             project.budget_total = parse_amount(project.budget_raw["total"])
             project.fund_use = get(self.flat_columns, "fund_use")
             project.goals_raw = get(self.flat_columns, "goals")
-            project.indicator_columns = list(columns)
+            # The project's own columns too: ZB-ST011 and ZB-T002 do not ask for goals a
+            # table has no column for.
+            project.indicator_columns = [*columns, *self.flat_columns]
             self.flat_projects[key] = project
             self.mode = "flat"
         values = {f: get(self.columns, f) for f in self.columns}
