@@ -208,14 +208,17 @@ def test_encodings_parse_identically(seed, encoding):
     ("empty.txt", b""),
     ("noise.bin", bytes(range(256))),
 ])
-def test_cli_bad_file_exits_2_with_one_line(tmp_path, name, data):
+def test_cli_bad_file_exits_2_with_the_reason_in_chinese_then_english(tmp_path, name, data):
+    """The reviewer's message first (无法读取 name：…), the detail (row, cell, what was
+    expected) on the line below; nothing else."""
     path = tmp_path / name
     path.write_bytes(data)
     result = CliRunner().invoke(app, ["parse", str(path)])
     assert result.exit_code == 2
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"error: {path}: ")
+    assert len(lines) == 2 and lines[0].startswith(f"error: 无法读取 {name}") and "：" in lines[0]
+    assert lines[1].strip().startswith(f"{path}: ")
     assert "Traceback" not in result.output
 
 

@@ -25,13 +25,19 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_USAGE)
 
 
+def unreadable(exc: ParseError) -> str:
+    """A file that cannot be read, for a reviewer first (无法读取 a.docx（第 3 行）：…) and
+    with the English detail (row, cell, what was expected) on the next line."""
+    return f"{exc.chinese()}\n  {exc.describe()}"
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn errors the user caused into one clear line and exit code 2, never a traceback."""
     try:
         yield
     except ParseError as exc:
-        raise fail(exc.describe()) from None
+        raise fail(unreadable(exc)) from None
     except (OSError, ValueError, EmbedderError) as exc:
         raise fail(str(exc)) from None
 

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from scorer.cli.common import EXIT_USAGE, check_format, fail, read_document, user_errors
+from scorer.cli.common import EXIT_USAGE, check_format, fail, read_document, unreadable, user_errors
 from scorer.embeddings.base import EmbedderError
 from scorer.parsers import ParseError
 from scorer.findings import Severity
@@ -77,7 +77,7 @@ def register(app: typer.Typer) -> None:
                 try:
                     doc = read_document(source, input_format)
                 except ParseError as exc:
-                    failed.append(exc.describe())
+                    failed.append(unreadable(exc))
                     continue
                 except OSError as exc:
                     failed.append(str(exc))
