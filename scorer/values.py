@@ -54,6 +54,8 @@ _NUMBER_RE = re.compile(_NUMBER)
 _RANGE_RE = re.compile(rf"^(?P<a>{_NUMBER})\s*%?\s*(?:-|~|至|到|—|–)\s*(?P<b>{_NUMBER})")
 # A magnitude may precede any unit: 2.1亿人次, 5万亩, 3万户 (万元, 万人次 … are listed too).
 _UNIT_RE = re.compile("^(?:千万|百万|万|亿)?(?:" + "|".join(re.escape(u) for u in UNITS) + ")")
+# "每亩" / "每人" before the number: what the amount is per (每亩300元, 每人每月不低于500元).
+_PER_PREFIX_RE = re.compile(r"^(?:每[\u4e00-\u9fff]{1,3}?)+(?=[-+]?\d|大于|小于|不[低少高多超]于|[≥≤><=])")
 # Service hours written as days × hours ("7×24小时", "5×8小时"): hours per week.
 _SERVICE_HOURS_RE = re.compile(r"^(?P<days>[1-7])\s*[×xX*＊]\s*(?P<hours>\d{1,2})\s*(?:小时|h)")
 
@@ -182,6 +184,12 @@ def parse_target(raw: str) -> Target:
                           text=remainder or None)
 
     comparator, rest = _take_prefix(text)
+    per = _PER_PREFIX_RE.match(rest)
+    if per:
+        # "每亩300元", "每人不低于500元": the amount per unit; the unit it is per stays in raw.
+        rest = rest[per.end():]
+        if comparator is None:
+            comparator, rest = _take_prefix(rest)
     hours = _SERVICE_HOURS_RE.match(rest)
     if hours:
         return Target(kind=TargetKind.numeric, raw=raw, comparator=comparator or "=",

@@ -108,7 +108,7 @@ def test_dates_written_with_numbers_and_quarters_are_deadlines(raw, deadline):
 
 
 @pytest.mark.parametrize("raw, kind, value, unit", [
-    ("每季度1次", TargetKind.qualitative, None, None),   # a frequency, not a quarter's end
+    ("每季度1次", TargetKind.numeric, 1.0, "次"),         # a frequency, not a quarter's end
     ("2025.12", TargetKind.numeric, 2025.12, None),      # a bare decimal stays a number
     ("2025.5万元", TargetKind.numeric, 2025.5, "万元"),
     ("1:1", TargetKind.numeric, 1.0, "比"),
@@ -126,3 +126,21 @@ def test_dates_written_with_numbers_and_quarters_are_deadlines(raw, deadline):
 def test_other_value_forms(raw, kind, value, unit):
     target = parse_target(raw)
     assert (target.kind, target.value, target.unit) == (kind, value, unit)
+
+
+@pytest.mark.parametrize("raw, comparator, value, unit", [
+    ("每亩300元", "=", 300, "元"),
+    ("每亩300", "=", 300, None),  # a number without its unit: ZB-M003 says so
+    ("每人每月不低于500元", ">=", 500, "元"),
+    ("每人≥500元", ">=", 500, "元"),
+    ("每月1次", "=", 1, "次"),
+])
+def test_an_amount_per_unit_is_a_number(raw, comparator, value, unit):
+    t = parse_target(raw)
+    assert (t.kind, t.comparator, t.value, t.unit) == (TargetKind.numeric, comparator, value, unit)
+    assert t.raw == raw
+
+
+@pytest.mark.parametrize("raw", ["每年", "每亩", "每季度一次"])
+def test_per_words_without_a_number_stay_words(raw):
+    assert parse_target(raw).kind == TargetKind.qualitative
