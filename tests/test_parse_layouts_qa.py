@@ -57,7 +57,19 @@ def test_rows_copied_without_header_with_comparator_and_unit_cells():
     assert _summary(doc) == [("产出指标", "数量指标", "机柜数量", "≥77台"),
                              ("产出指标", "质量指标", "视频监控在线率", "≥97%"),
                              ("效益指标", "社会效益指标", "服务保障民生", "有力保障")]
-    assert not doc.issues
+    assert not doc.issues  # a weight column is not text worth reading
+
+
+def test_words_in_columns_a_headerless_paste_cannot_place_are_reported():
+    """指标值说明 and 评分标准 after the 度量单位: without the header their order is a guess,
+    so they are not read, and the reviewer is told to paste the header too."""
+    doc = parse_text(_tsv([
+        ["产出指标", "数量指标", "购置设备数量", "≥", "77", "台", "10", "按采购合同计", "完成得满分"],
+        ["", "质量指标", "验收合格率", "≥", "95", "%", "10", "", ""],
+    ]))
+    assert _summary(doc)[0] == ("产出指标", "数量指标", "购置设备数量", "≥77台")
+    assert [(i.severity, i.location.row) for i in doc.issues] == [("warning", 1)]
+    assert "cell(s) 8, 9 not read" in doc.issues[0].message
 
 
 # -- value headers over two rows, label rows -------------------------------------------

@@ -718,6 +718,15 @@ class _Builder:
             self.header_width = len(texts)
             self.header_blank = set()
             self.mode = "indicators"
+            unread = [i + 1 for i in range(max(headerless.values()) + 1, len(texts))
+                      if any(ch.isalpha() for ch in texts[i])]
+            if unread:
+                # Without the header the extra columns' meaning is a guess (权重, 指标值说明,
+                # 评分标准 come in several orders): they are not read, and when they hold words
+                # (not a weight or a score) the reviewer is told.
+                self.issue(f"indicator rows pasted without their header row: cell(s) {', '.join(map(str, unread))} "
+                           "not read (paste the header row with the rows to read every column)", row.location,
+                           "warning")
             self.on_indicator(row, junk)
             return
         if self.project is not None:
