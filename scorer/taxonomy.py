@@ -151,6 +151,9 @@ _LEVEL2_ALIASES: dict[str, str] = {
     "可持续发展影响": SUSTAINABILITY,
     "可持续性发展影响": SUSTAINABILITY,
     "可持续性影响": SUSTAINABILITY,
+    "可持续发展": SUSTAINABILITY,
+    "成本控制": OUTPUT_COST,
+    "项目成本": OUTPUT_COST,
     "满意度": SERVICE_SATISFACTION,
     "服务对象满意度": SERVICE_SATISFACTION,
     "社会公众或服务对象满意度": SERVICE_SATISFACTION,
@@ -165,6 +168,12 @@ _BRACKETED = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]")
 # Decoration around the label: stars, asterisks, trailing 等, numbering like 1. or 一、.
 _DECORATION = re.compile(r"^[\s★☆*#\d一二三四五六七八九十、.．)]+|[\s★☆*:：]+$|等$")
 _SUFFIX = re.compile(r"(指标|值|目标)$")
+# 产出类指标, 时效性指标: a kind word the label adds nothing with (可持续性 keeps its own alias).
+_KIND_SUFFIX = re.compile(r"(?<=[出益果量效本续度])[类性]$")
+# One cell naming both levels: 效益指标-社会效益, 绩效指标/产出, 产出指标：数量指标.
+_LEVEL_JOINER = re.compile(r"[-—–/／:：>＞→]")
+#: Whoever is asked: 群众满意度, 患者满意度, 服务满意度 are all the 服务对象满意度 of the templates.
+_SATISFACTION_LABEL = re.compile(r"满意(?:度|率|程度)$")
 _SPACE = re.compile(r"\s+")
 
 
@@ -179,12 +188,25 @@ def _normalise(text: str) -> str:
     for _ in range(2):  # "服务对象满意度指标等" → "…指标" → "服务对象满意度"
         t = _DECORATION.sub("", t)
         t = _SUFFIX.sub("", t)
+        t = _KIND_SUFFIX.sub("", t)
     return t
+
+
+def _lookup(text: str | None, aliases: dict[str, str], satisfaction: str) -> str | None:
+    """A label through ``aliases``; else, for one cell naming both levels (效益指标-社会效益),
+    its last part that maps; else a satisfaction label (群众满意度) as the template's."""
+    key = _normalise(text or "")
+    found = aliases.get(key)
+    if found is None and _LEVEL_JOINER.search(key):
+        found = next((aliases[p] for p in map(_normalise, reversed(_LEVEL_JOINER.split(key))) if p in aliases), None)
+    if found is None and key and _SATISFACTION_LABEL.search(key):
+        found = satisfaction
+    return found or None
 
 
 def canonical_level1(text: str | None) -> str | None:
     """The canonical level 1 (产出/效益/满意度/成本) of a written label, or None."""
-    return _LEVEL1_ALIASES.get(_normalise(text or "")) or None
+    return _lookup(text, _LEVEL1_ALIASES, SATISFACTION)
 
 
 def canonical_level2(text: str | None) -> str | None:
@@ -193,7 +215,7 @@ def canonical_level2(text: str | None) -> str | None:
     ``成本指标`` maps to the 2015 ``成本``; 2021's forms keep their own names
     (``经济成本`` …). Use :func:`concept_of_level2` to compare across templates.
     """
-    return _LEVEL2_ALIASES.get(_normalise(text or "")) or None
+    return _lookup(text, _LEVEL2_ALIASES, SERVICE_SATISFACTION)
 
 
 def concept_of_level2(level2: str) -> str:

@@ -129,3 +129,28 @@ def test_segmenter_keeps_domain_terms_whole():
     assert tokenize("") == []
     # Punctuation and spaces are not words.
     assert all(t.strip("，。、%≥ ") for t in tokenize("资金，到位 率≥ 100%"))
+
+
+@pytest.mark.parametrize("written, level1, level2", [
+    ("产出类指标", tx.OUTPUT, None),
+    ("绩效指标-产出", tx.OUTPUT, None),            # one cell naming both levels: the part that maps
+    ("效益指标-社会效益", tx.BENEFIT, tx.SOCIAL_BENEFIT),
+    ("产出指标：数量指标", tx.OUTPUT, tx.QUANTITY),
+    ("时效性指标", None, tx.TIMELINESS),
+    ("质量性指标", None, tx.QUALITY),
+    ("可持续发展指标", None, tx.SUSTAINABILITY),
+    ("成本控制指标", None, tx.OUTPUT_COST),
+    ("群众满意度", tx.SATISFACTION, tx.SERVICE_SATISFACTION),   # whoever is asked
+    ("患者满意度指标", tx.SATISFACTION, tx.SERVICE_SATISFACTION),
+    ("使用者满意程度", tx.SATISFACTION, tx.SERVICE_SATISFACTION),
+])
+def test_more_written_forms_map(written, level1, level2):
+    if level1 is not None:
+        assert tx.canonical_level1(written) == level1
+    assert tx.canonical_level2(written) == level2
+
+
+@pytest.mark.parametrize("written", ["决策指标", "过程指标", "项目决策", "社会、经济、生态效益指标", "PM2.5/PM10浓度",
+                                     "有效性", "预算控制数"])
+def test_what_names_no_level_still_does_not_map(written):
+    assert tx.canonical_level2(written) is None
