@@ -226,3 +226,15 @@ def test_a_flat_table_with_an_empty_goals_column_is():
     rows = ["乡村道路养护\t120\t\t产出指标\t数量指标\t养护里程\t≥120公里"]
     codes = _flat_codes("项目名称\t预算数\t绩效目标\t一级指标\t二级指标\t三级指标\t指标值", rows)
     assert codes.get("ZB-ST011") == [0] and codes.get("ZB-T002") == [0]
+
+
+@pytest.mark.parametrize("name, target", [("居民健康素养水平", "≥25%"), ("城镇化水平", "≥60%"), ("群众安全感指数", "≥95%")])
+def test_a_level_or_index_in_percent_is_a_rate(name, target):
+    """居民健康素养水平 is defined as a share of residents (an official health rate)."""
+    assert not _findings({"name": name, "level1": "效益指标", "level2": "社会效益指标", "target": target}, "ZB-M007")
+
+
+@pytest.mark.parametrize("target", ["每日", "每天", "每个工作日"])
+def test_a_daily_schedule_is_a_time_requirement_not_vague(target):
+    spec = {"name": "日产日清", "level1": "产出指标", "level2": "时效指标", "target": target}
+    assert not _findings(spec, "ZB-M002")

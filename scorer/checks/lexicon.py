@@ -40,7 +40,7 @@ BINARY_OUTCOME_RE = re.compile(
 #: A recurring deadline or schedule: 每季度末前拨付, 按月发放, 每半年报送. It says when, every
 #: time, as a date does once ("按时完成" says nothing of when, and is not one).
 SCHEDULE_RE = re.compile(
-    r"^(?:每个?|按)(?:季度|月|半年|年度?|周|旬)(?:末|底|初)?(?:前|内|之前|以内)?"
+    r"^(?:每个?|按)(?:季度|月|半年|年度?|周|旬|日|天|工作日)(?:末|底|初)?(?:前|内|之前|以内)?"
     r"(?:完成|拨付|支付|下达|报送|上报|发放|兑付|到位|结算)?[。.]?$"
 )
 
@@ -141,9 +141,10 @@ GROWTH_NAME_RE = re.compile(r"增长|增幅|增加|提高|提升|同比|环比|�
 #: Names that measure a change, which a percentage states by how much (农药量较上年减少 2%).
 CHANGE_NAME_RE = re.compile(GROWTH_NAME_RE.pattern + r"|减少|降低|下降|减轻|节约|节支|节省|压减|压缩|较上年|上升")
 #: Words that make a name a share anywhere in it (知晓率显著提升, 覆盖全区, 完成进度,
-#: 审核准确性, 影响程度): a percentage then says how much of it. Names without any of them
-#: ("维护社会稳定 ≥95%", "文明施工 ≥95%") leave open what the percentage is of (ZB-M007).
-SHARE_WORD_RE = re.compile(r"率|比例|比重|占比|百分|份额|覆盖|进度|满意|知晓|普及|程度|[感度性]$")
+#: 审核准确性, 影响程度, 居民健康素养水平, an official rate): a percentage then says how
+#: much of it. Names without any of them ("维护社会稳定 ≥95%", "文明施工 ≥95%") leave open
+#: what the percentage is of (ZB-M007).
+SHARE_WORD_RE = re.compile(r"率|比例|比重|占比|百分|份额|覆盖|进度|满意|知晓|普及|程度|水平|指数|[感度性]$")
 
 #: Names of money quantities: the value should be in 元/万元 (ZB-M006). Anchored at the
 #: end, so 资金到位率 or 补助资金发放人数 (a rate, a count) are not money names.
