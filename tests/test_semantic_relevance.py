@@ -313,8 +313,14 @@ def test_relevance_train_promote_list_show_rollback_commands(tmp_path, monkeypat
     second = train("1")
     refused = zhibiao("models", "promote", "--task", "relevance", second, "--models-dir", models, "--margin", "-1")
     assert refused.exit_code == 2 and "refused" in refused.output and "roc_auc: current" in refused.output
+    # On a labeled file: refused when it must be better than it can be, promoted within a
+    # margin (two hashing-embedder models differ by chance, so the test does not bet on which
+    # seed wins).
+    strict = zhibiao("models", "promote", "--task", "relevance", second, "--models-dir", models,
+                     "--corpus", str(EVAL_SET), "--margin", "-1")
+    assert strict.exit_code == 2 and "272 rows of" in strict.output and "refused" in strict.output
     on_file = zhibiao("models", "promote", "--task", "relevance", second, "--models-dir", models,
-                      "--corpus", str(EVAL_SET))
+                      "--corpus", str(EVAL_SET), "--margin", "1")
     assert on_file.exit_code == 0, on_file.output
     assert "272 rows of" in on_file.output and f"current model: {second} (was {first})" in on_file.output
     listing = json.loads(zhibiao("models", "list", "--task", "relevance", "--models-dir", models, "-f", "json").output)
