@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 from scorer.checks import lexicon as lx
 from scorer.document import Document, Indicator, Location, Project, Target, TargetKind
 from scorer.taxonomy import SERVICE_SATISFACTION, canonical_level1, canonical_level2, guess_template
-from scorer.values import MONEY_UNITS, TIME_UNITS, parse_target
+from scorer.values import MONEY_UNITS, TIME_UNITS, is_change, parse_target
 
 _PUNCT = re.compile(r"[\s\W_]+")
 PERCENT_UNITS = frozenset({"%", "百分比"})
@@ -194,8 +194,8 @@ class IndicatorFacts:
     def percent(self) -> float | None:
         """The target as a percentage, when it is one (or, for a share-type name with a
         bare number, when it can only be one: ``percent_assumed``)."""
-        if not self.is_numeric or self.is_date:
-            return None
+        if not self.is_numeric or self.is_date or is_change(self.target):
+            return None  # a change (较上年增长5%) is an increment, not a share
         value, unit = self.target.value, self.unit
         if unit in PERCENT_UNITS:
             return value

@@ -28,6 +28,7 @@ from scorer.taxonomy import (
     SUSTAINABILITY,
     concept_of_level2,
 )
+from scorer.values import base_unit
 
 
 def _label(level: str) -> str:
@@ -40,7 +41,7 @@ def _is_count(row: IndicatorFacts) -> bool:
 
 
 def _counts_beneficiaries(row: IndicatorFacts) -> bool:
-    return _is_count(row) and (bool(lx.BENEFICIARY_COUNT_RE.search(row.name)) or row.unit in lx.PEOPLE_UNITS)
+    return _is_count(row) and (bool(lx.BENEFICIARY_COUNT_RE.search(row.name)) or base_unit(row.unit or "") in lx.PEOPLE_UNITS)
 
 
 def _counts_gain(row: IndicatorFacts) -> bool:
