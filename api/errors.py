@@ -25,6 +25,8 @@ class APIError(Exception):
 
 
 _HTTP_CODES = {
+    # 400 comes from Starlette for a body it cannot read (a multipart form without its boundary, cut short).
+    400: ("http_error", "无法读取请求内容：上传的表单不完整或格式不对，请重新选择文件上传"),
     401: ("unauthorized", "需要管理密钥（X-API-Key）"),
     403: ("forbidden", "管理密钥无效或未配置"),
     404: ("not_found", "资源不存在"),
@@ -43,6 +45,20 @@ _PATH_RE = re.compile(
     r"(?<![A-Za-z0-9_%/.~\\])(?:~|[A-Za-z]:)?[/\\](?!v\d+/)(?:[A-Za-z0-9._@+-]+[/\\])+"
     r"[^\s/\\'\"<>:,;()（）「」，；。]*"
 )
+
+
+def validation_message(error: dict) -> str:
+    """The reviewer's line for FastAPI's first validation error: what is missing or
+    unreadable, not just that the request is wrong."""
+    loc = [str(p) for p in error.get("loc", ())]
+    kind = error.get("type", "")
+    if kind == "json_invalid":
+        return "请求内容不是有效的 JSON"
+    if kind == "missing" and loc[-1:] == ["file"]:
+        return "请选择要上传的文件（表单字段 file）"
+    if kind == "missing" and len(loc) > 1:
+        return f"请求缺少字段 {'.'.join(loc[1:])}"
+    return "请求格式不正确"
 
 
 def _last_part(match: re.Match) -> str:
@@ -79,7 +95,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()))
-        return JSONResponse(error_body("invalid_request", "请求格式不正确", f"{where}: {first.get('msg', '')}"),
+        return JSONResponse(error_body("invalid_request", validation_message(first), f"{where}: {first.get('msg', '')}"),
                             status_code=422)
 
     @app.exception_handler(StarletteHTTPException)

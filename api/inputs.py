@@ -8,7 +8,7 @@ import zipfile
 
 from api.errors import APIError
 from scorer.document import Document
-from scorer.parsers import BINARY_FORMATS, parse_bytes
+from scorer.parsers import BINARY_FORMATS, ParseError, parse_bytes
 
 # Media type → parser format. ``None`` lets the parser sniff (pasted text may be
 # cell-per-line or TSV whatever the browser calls it).
@@ -20,8 +20,14 @@ TEXT_MEDIA = {
     "application/json": "json",
 }
 #: .doc/.xls are taken so that the parser can say what to do with them (save as .docx/.xlsx),
-#: and an .xls that is really an .xlsx is read.
+#: and an .xls that is an .xlsx or an Excel 2003 XML export is read.
 UPLOAD_SUFFIXES = {".docx", ".xlsx", ".csv", ".txt", ".tsv", ".json", ".html", ".htm", ".doc", ".xls"}
+#: Files that hold no table zhibiao reads (PDF, OFD, RTF, images, WPS's own .wps/.et): still
+#: 415, but with the parser's message for what they are and what to send instead (the
+#: original .docx/.xlsx, or the table pasted), which a bare list of suffixes would not say.
+ADVISED_SUFFIXES = {".pdf", ".ofd", ".rtf", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".wps", ".et"}
+#: Archives: the page and /v1/score/file take one document; a folder of them is a batch.
+ARCHIVE_SUFFIXES = {".zip", ".rar", ".7z"}
 
 
 def media_type(content_type: str | None) -> str:
@@ -85,8 +91,17 @@ def check_indicator_count(doc: Document, limit: int) -> None:
 def document_from_upload(data: bytes, filename: str | None, limit: int) -> Document:
     name = filename or "upload"
     suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if suffix not in UPLOAD_SUFFIXES:
-        raise APIError(415, "unsupported_media_type", "不支持的文件类型，请上传 .docx、.xlsx、.csv、.tsv、.txt、.html 或 .json",
-                       f"got '{suffix or name}'")
+    if suffix in ARCHIVE_SUFFIXES:
+        raise APIError(415, "unsupported_media_type", "一次只能审核一份绩效目标表：请上传压缩包里的 .docx/.xlsx 文件，"
+                       "或用命令行 zhibiao batch 批量审核整个压缩包", f"got '{suffix}': an archive, not one document")
     check_zip_size(data, limit, name)
+    if suffix in ADVISED_SUFFIXES:
+        try:
+            return parse_bytes(data, name)  # content decides: a .docx renamed .wps is read
+        except ParseError as exc:
+            raise APIError(415, "unsupported_media_type", exc.chinese(), exc.describe()) from None
+    if suffix not in UPLOAD_SUFFIXES:
+        raise APIError(415, "unsupported_media_type",
+                       "不支持的文件类型，请上传 .docx、.xlsx、.xls（Excel 2003 XML）、.csv、.tsv、.txt、.html 或 .json",
+                       f"got '{suffix or name}'")
     return parse_bytes(data, name)

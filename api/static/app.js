@@ -62,9 +62,10 @@ function onPaste(event) {
   paste.replaceChildren();
   if (html && /<table/i.test(html)) {
     state.payload = { body: html, type: "text/html" };
-    // Preview the pasted table without any of its scripts, styles or event handlers.
+    // Preview the pasted tables, and the headings between them (a title, 项目名称 lines),
+    // without any of their scripts, styles or event handlers.
     const doc = new DOMParser().parseFromString(html, "text/html");
-    for (const table of doc.querySelectorAll("table")) paste.append(cleanTable(table));
+    paste.append(...previewNodes(doc.body));
   } else {
     state.payload = { body: text, type: "text/plain" };
     paste.append(el("pre", { text }));
@@ -72,12 +73,45 @@ function onPaste(event) {
   setStatus("已粘贴，点击“审核”。");
 }
 
+// The tables of a pasted fragment as clean copies, and each text block outside them as a
+// paragraph, in document order (Word wraps its tables in <div class=WordSection1>).
+function previewNodes(root) {
+  const out = [];
+  for (const child of root.children) {
+    if (child.tagName === "TABLE") out.push(cleanTable(child));
+    else if (child.querySelector("table")) out.push(...previewNodes(child));
+    else if (/^(SCRIPT|STYLE|TEMPLATE)$/.test(child.tagName)) continue;
+    else if ((child.textContent || "").trim()) out.push(el("p", { text: child.textContent.trim() }));
+  }
+  return out;
+}
+
+// Block elements that break a line inside a cell, as the server's HTML reader reads them
+// (scorer/parsers/html.py _BLOCKS).
+const BLOCK_TAGS = new Set(["P", "DIV", "H1", "H2", "H3", "H4", "H5", "H6", "LI"]);
+const SKIPPED_TAGS = new Set(["SCRIPT", "STYLE", "TEMPLATE", "IMG", "svg", "OBJECT", "IFRAME"]);
+
+// A cell's text with its line breaks: text nodes, <br> and paragraph elements copied
+// without any attribute. Its flattened text would lose them (a parsed fragment is not
+// rendered, so innerText has no line breaks), and 审核 after editing a cell would then
+// read "1、…\n2、…" goals as one sentence.
+function cellContent(node, into) {
+  for (const child of node.childNodes) {
+    if (child.nodeType === Node.TEXT_NODE) into.append(child.data);
+    else if (child.nodeType !== Node.ELEMENT_NODE || SKIPPED_TAGS.has(child.tagName)) continue;
+    else if (child.tagName === "BR") into.append(el("br"));
+    else if (BLOCK_TAGS.has(child.tagName)) into.append(cellContent(child, el("p")));
+    else cellContent(child, into);
+  }
+  return into;
+}
+
 function cleanTable(table) {
   const out = el("table");
   for (const row of table.rows) {
     const tr = el("tr");
     for (const cell of row.cells) {
-      const td = el("td", { text: cell.innerText || cell.textContent || "" });
+      const td = cellContent(cell, el("td"));
       if (cell.rowSpan > 1) td.rowSpan = cell.rowSpan;
       if (cell.colSpan > 1) td.colSpan = cell.colSpan;
       tr.append(td);
@@ -89,8 +123,15 @@ function cleanTable(table) {
 
 function currentPayload() {
   if (state.payload) return state.payload;
+  const paste = $("#paste");
+  // A pasted table edited in place (a cell fixed before 审核 again): its HTML keeps the
+  // merged cells (rowspan/colspan), which the area's plain text loses: a row under a
+  // merged 一级指标 would lose a cell and every value in it would shift one column left.
+  if (paste.querySelector("table")) {
+    return { body: `<html><body>${paste.innerHTML}</body></html>`, type: "text/html" };
+  }
   // Typed or pasted without clipboard data: use the area's plain text.
-  const text = $("#paste").innerText.trim();
+  const text = paste.innerText.trim();
   return text ? { body: text, type: "text/plain" } : null;
 }
 

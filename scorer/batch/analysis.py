@@ -17,6 +17,7 @@ from typing import TypeVar
 from pydantic import BaseModel, Field
 
 from scorer.batch.duplicates import ClusterView, find_clusters
+from scorer.batch.messages import chinese_reason
 from scorer.batch.store import Record
 from scorer.batch.texts import text_items
 from scorer.config import Settings
@@ -75,7 +76,18 @@ class DocumentRow(RankedRow):
 
 class Failure(BaseModel):
     name: str
+    #: the technical reason (English, as the batch log prints it).
     error: str
+    #: the reason in Chinese, as the reports show it.
+    message: str = ""
+
+
+class Duplicate(BaseModel):
+    """A file whose bytes are those of one already in the batch (the same table sent
+    twice, or kept both in a folder and in a .zip): listed, not counted again."""
+
+    name: str
+    same_as: str
 
 
 class BatchAnalysis(BaseModel):
@@ -90,6 +102,7 @@ class BatchAnalysis(BaseModel):
     departments: list[DepartmentRow] = Field(default_factory=list)
     ranking: list[DocumentRow] = Field(default_factory=list)
     failures: list[Failure] = Field(default_factory=list)
+    duplicates: list[Duplicate] = Field(default_factory=list)
     clusters: list[ClusterView] = Field(default_factory=list)
     #: how clusters were found (semantic search, or exact text as a fallback).
     duplicate_method: str = ""
@@ -113,13 +126,25 @@ class Analyzer:
         self.departments: dict[str, _Department] = defaultdict(_Department)
         self.documents: list[DocumentRow] = []
         self.failures: list[Failure] = []
+        self.duplicates: list[Duplicate] = []
+        #: sha256 of each scored file's bytes → its name, to tell a second copy.
+        self.seen: dict[str, str] = {}
         self.texts: list[TextItem] = []
         self.projects = self.indicators = 0
 
     def add(self, record: Record) -> None:
         if record.status != "ok" or record.result is None:
-            self.failures.append(Failure(name=record.name, error=record.error or "failed"))
+            error = record.error or "failed"
+            self.failures.append(Failure(name=record.name, error=error,
+                                         message=record.message or chinese_reason(error)))
             return
+        if record.sha256 in self.seen:
+            # Counted once: a second copy would double the department's counts and show
+            # every one of its cells as copy-paste between two "documents".
+            self.duplicates.append(Duplicate(name=record.name, same_as=self.seen[record.sha256]))
+            return
+        if record.sha256:
+            self.seen[record.sha256] = record.name
         r = record.result
         doc_no = len(self.documents)
         dept_name = r.document.department or r.department.name or record.name
@@ -176,7 +201,7 @@ class Analyzer:
             documents=len(self.documents), failed=len(self.failures), projects=self.projects,
             indicators=self.indicators, grades=self.grades, categories=categories, findings=findings,
             departments=self._departments(), ranking=_ranked(list(self.documents)), failures=self.failures,
-            clusters=clusters, duplicate_method=method,
+            duplicates=self.duplicates, clusters=clusters, duplicate_method=method,
         )
 
 

@@ -50,6 +50,13 @@ class _Counts:
         return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
+def failure_text(outcome: Outcome) -> str:
+    """The Chinese reason a budget office reads, then the technical detail."""
+    if outcome.message and outcome.error:
+        return f"{outcome.message}  ({outcome.error})"
+    return outcome.message or outcome.error or ""
+
+
 class PlainProgress:
     """``[  3/120] ok  dept/a.docx  48 indicators  0.21 s  ETA 0:01:30`` per file."""
 
@@ -66,7 +73,7 @@ class PlainProgress:
         c = self.counts
         c.add(outcome)
         width = len(str(c.total))
-        detail = {"failed": outcome.error, "ok": f"{outcome.indicators} indicators"}.get(outcome.status, "")
+        detail = {"failed": failure_text(outcome), "ok": f"{outcome.indicators} indicators"}.get(outcome.status, "")
         print(f"[{c.done:>{width}}/{c.total}] {_STATUS_LABEL[outcome.status]:<9} {outcome.name}  {detail}  "
               f"{outcome.seconds:.2f} s  ETA {c.eta()}", file=self.stream, flush=True)
 
@@ -98,7 +105,7 @@ class RichProgress:
     def update(self, outcome: Outcome) -> None:
         self.counts.add(outcome)
         if outcome.status == "failed":
-            self.bar.console.print(f"[red]failed[/] {escape(outcome.name)}: {escape(outcome.error or '')}", markup=True,
+            self.bar.console.print(f"[red]failed[/] {escape(outcome.name)}: {escape(failure_text(outcome))}", markup=True,
                                    highlight=False, soft_wrap=True)
         assert self.task is not None
         self.bar.update(self.task, advance=1, indicators=self.counts.indicators, failed=self.counts.failed)

@@ -94,8 +94,20 @@ def write_reports(store: ResultStore, out: str | Path, entries: Sequence[Entry] 
     return analysis
 
 
+def first_copies(entries: Sequence[Entry]) -> list[Entry]:
+    """The scored entries, each file's bytes once: a second copy of a file gets no sheet
+    of its own (the analysis lists it as a duplicate)."""
+    seen: set[str] = set()
+    kept = []
+    for entry in entries:
+        if entry.status == "ok" and not (entry.sha256 and entry.sha256 in seen):
+            seen.add(entry.sha256)
+            kept.append(entry)
+    return kept
+
+
 def _write_workbook(store: ResultStore, out: Path, entries: Sequence[Entry]) -> None:
     # Streamed from the store (each read opens its own handle): the workbook holds one
     # document at a time.
-    results = (r.result for r in store.records(e for e in entries if e.status == "ok") if r.result is not None)
+    results = (r.result for r in store.records(first_copies(entries)) if r.result is not None)
     _atomic(out / REPORT_XLSX, lambda fh: write_annotated_workbook(results, fh))

@@ -71,6 +71,8 @@ class Record:
     finished_at: str
     texts: dict[str, list]
     result: ScoredDocument | None
+    #: why it failed, in Chinese (lines written before it was stored have none).
+    message: str | None = None
 
     @classmethod
     def from_line(cls, line: bytes | str) -> Record:
@@ -84,6 +86,7 @@ def _line(outcome: Outcome) -> bytes:
     meta = {
         "v": FORMAT_VERSION, "id": outcome.source_id, "name": outcome.name, "status": outcome.status,
         "sha256": outcome.sha256, "fingerprint": outcome.fingerprint, "error": outcome.error,
+        "message": outcome.message,
         "projects": outcome.projects, "indicators": outcome.indicators, "seconds": outcome.seconds,
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"), "texts": outcome.texts,
     }

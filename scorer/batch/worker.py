@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from scorer import __version__
 from scorer.batch.discover import InputError, Source
+from scorer.batch.messages import chinese_reason
 from scorer.batch.texts import document_texts
 from scorer.parsers import ParseError, parse_bytes
 from scorer.pipeline import Scorer, ScorerPool
@@ -50,6 +51,8 @@ class Outcome:
     sha256: str = ""
     fingerprint: str = ""
     error: str | None = None
+    #: why it failed in the reviewer's Chinese (``error`` is the technical detail).
+    message: str | None = None
     #: the ScoredDocument as JSON, serialised here so the parent only writes it.
     result_json: str | None = None
     #: text cells for the cross-document duplicate search (see scorer.batch.texts).
@@ -137,12 +140,15 @@ def score_task(task: Task) -> Outcome:
     except ParseError as exc:
         # The record names the file already; keep the row/cell part of the location.
         outcome.error = exc.describe().removeprefix(f"{source.name}: ")
+        outcome.message = exc.chinese()
     except InputError as exc:
         outcome.error = str(exc)
     except (MemoryError, RecursionError) as exc:
         outcome.error = f"too large or deeply nested to score ({type(exc).__name__})"
     except Exception as exc:  # noqa: BLE001 - a bug on one input must not end the batch
         outcome.error = f"internal error while scoring: {type(exc).__name__}: {exc}"
+    if outcome.error and not outcome.message:
+        outcome.message = chinese_reason(outcome.error)
     outcome.seconds = round(time.perf_counter() - start, 4)
     outcome.cpu_seconds = round(time.process_time() - cpu_start, 4)
     return outcome

@@ -58,6 +58,9 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .grade { color: #fff; border-radius: 3px; padding: 0 6px; font-weight: bold; }
 .sev { color: #fff; border-radius: 3px; padding: 0 5px; font-size: 12px; }
 .code { font-family: "DejaVu Sans Mono", Consolas, monospace; }
+/* Codes, labels and headings keep to one line: a long example message beside them must not
+   squeeze "ZB-ST011" into "ZB-" / "ST011" or 有时限 into a column of single characters. */
+th, .code, .sev, .grade, .nowrap { white-space: nowrap; }
 details { border-bottom: 1px solid var(--line); padding: 6px 0; }
 summary { cursor: pointer; }
 summary .text { font-weight: 600; }
@@ -217,7 +220,8 @@ def document_table(a: BatchAnalysis) -> str:
 
 def findings_table(a: BatchAnalysis) -> str:
     return table(("代码", "类别", "严重度", "示例", "次数", "涉及文档"),
-                 ([f'<span class="code">{_e(f.code)}</span>', _e(Category(f.category).label), _sev(f.severity),
+                 ([f'<span class="code">{_e(f.code)}</span>', f'<span class="nowrap">{_e(Category(f.category).label)}</span>',
+                   _sev(f.severity),
                    _e(f.message), _e(f.count), _e(f.documents)] for f in a.findings), numeric=(4, 5))
 
 
@@ -246,7 +250,13 @@ def clusters_html(a: BatchAnalysis) -> str:
 
 
 def failures_table(a: BatchAnalysis) -> str:
-    return table(("文件", "错误"), ([_e(f.name), _e(f.error)] for f in a.failures))
+    # The Chinese reason for the budget office, the technical one below it for whoever runs the batch.
+    return table(("文件", "原因"), ([_e(f.name), f'{_e(f.message or f.error)}<div class="note">{_e(f.error)}</div>']
+                                  for f in a.failures))
+
+
+def duplicates_table(a: BatchAnalysis) -> str:
+    return table(("文件", "与此文件完全相同"), ([_e(d.name), _e(d.same_as)] for d in a.duplicates))
 
 
 def _card(value: object, label: str, bad: bool = False) -> str:
@@ -277,6 +287,9 @@ def render_html(a: BatchAnalysis, title: str = "绩效目标批量审核报告")
     ]
     if a.failures:
         sections.append(f"<section><h2>未能审核的文件（{a.failed}）</h2>{failures_table(a)}</section>")
+    if a.duplicates:
+        sections.append(f"<section><h2>重复的文件（{len(a.duplicates)}）</h2><p class=\"note\">内容与另一份文件逐字节相同，"
+                        f"只统计一次，不计入排名和复制粘贴。</p>{duplicates_table(a)}</section>")
     return (
         '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -285,7 +298,8 @@ def render_html(a: BatchAnalysis, title: str = "绩效目标批量审核报告")
         "img-src data:\">"
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body>"
         f"<header><h1>{_e(title)}</h1><p>{a.documents} 份文档 · {a.projects} 个项目 · {a.indicators:,} 个指标"
-        f"{' · ' + str(a.failed) + ' 个文件失败' if a.failed else ''}</p></header>"
+        f"{' · ' + str(a.failed) + ' 个文件失败' if a.failed else ''}"
+        f"{' · ' + str(len(a.duplicates)) + ' 个重复文件' if a.duplicates else ''}</p></header>"
         f"<main>{''.join(sections)}</main>"
         "<footer>由 zhibiao 生成。本文件自包含，离线可读；逐项问题与单元格批注见 report.xlsx。</footer>"
         "</body></html>\n"
