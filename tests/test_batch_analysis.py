@@ -122,3 +122,15 @@ def test_copy_search_with_models_runs_in_a_fresh_process(monkeypatch):
     assert method == in_process[1] and "hashing" in method
     assert [(c.text, c.count) for c in clusters] == [(c.text, c.count) for c in in_process[0]]
     assert clusters and clusters[0].count >= 4
+
+
+def test_a_document_without_a_department_is_ranked_under_its_file_name(tmp_path):
+    folder = tmp_path / "docs" / "县区"
+    folder.mkdir(parents=True)
+    (folder / "水利局.tsv").write_text("一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t河道清淤长度\t≥12公里\n",
+                                    encoding="utf-8")
+    with ResultStore(tmp_path / "out") as store:
+        run_batch(discover([tmp_path / "docs"]), store, RunOptions(score=ScoreOptions(use_models=False)))
+        records = list(store.records(store.entries()))
+    analysis = Analyzer().add_all(records).finish()
+    assert [d.name for d in analysis.departments] == ["水利局"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from pathlib import PurePosixPath
 from typing import TypeVar
 
 from pydantic import BaseModel, Field
@@ -147,7 +148,9 @@ class Analyzer:
             self.seen[record.sha256] = record.name
         r = record.result
         doc_no = len(self.documents)
-        dept_name = r.document.department or r.department.name or record.name
+        # A document that names no department is ranked under its file's name without the
+        # folders (县区/水利局.xls → 水利局): offices name files after the department.
+        dept_name = r.document.department or r.department.name or PurePosixPath(record.name).stem or record.name
         self.grades["documents"][r.department.grade] += 1
         dept = self.departments[dept_name]
         dept.documents += 1
