@@ -31,6 +31,12 @@ def _report_paths(out: Path) -> str:
     return ", ".join(str(out / name) for name in (REPORT_HTML, REPORT_XLSX, ANALYSIS_JSON))
 
 
+def _copies(analysis) -> str:
+    """" (+2 identical copies, counted once)": files whose content another file already had."""
+    n = len(analysis.duplicates)
+    return f" (+{n} identical cop{'y' if n == 1 else 'ies'}, counted once)" if n else ""
+
+
 def register(app: typer.Typer) -> None:
     @app.command("batch")
     def batch(
@@ -89,7 +95,7 @@ def register(app: typer.Typer) -> None:
                                   "the next run scores it again", soft_wrap=True)
         typer.echo(f"{len(sources)} file(s): {summary.ok} scored, {summary.unchanged} unchanged, "
                    f"{summary.failed} failed · {summary.indicators:,} indicators scored in {summary.seconds:.1f} s")
-        typer.echo(f"{analysis.documents} document(s), {len(analysis.departments)} department(s); "
+        typer.echo(f"{analysis.documents} document(s){_copies(analysis)}, {len(analysis.departments)} department(s); "
                    f"reports: {_report_paths(out)}")
         if summary.failed:
             raise typer.Exit(EXIT_FAILED_FILES)
@@ -117,4 +123,5 @@ def register(app: typer.Typer) -> None:
             raise fail(f"{store.results_path}: no readable results (every line is damaged, or none was written)")
         with user_errors():
             analysis = write_reports(store, target, use_models=models)
-        typer.echo(f"{analysis.documents} document(s), {analysis.failed} failed; reports: {_report_paths(target)}")
+        typer.echo(f"{analysis.documents} document(s){_copies(analysis)}, {analysis.failed} failed; "
+                   f"reports: {_report_paths(target)}")
