@@ -366,6 +366,8 @@ def one_line(text: str) -> str:
 def split_label_cells(texts: list[str]) -> list[tuple[int, str]] | None:
     """(source column, text) for a row whose cells hold a label and its value together,
     each pair as two cells ("资金总额：360" → "资金总额", "360"); None when no cell does."""
+    if not any(":" in t or "：" in t for t in texts):
+        return None  # most rows (every indicator row without a colon): no regex per cell
     out: list[tuple[int, str]] = []
     split = False
     for i, text in enumerate(texts):
