@@ -85,7 +85,9 @@ _SUFFIX_RE = re.compile(
 )
 #: "（含）", "（含90%）", "（含本数）" say the bound is inclusive, as ≥ already says;
 #: "（不含）" makes it strict.
-_INCLUSIVE_NOTE_RE = re.compile(r"^\((?P<not>不)?(?:含|包含|包括)[^()]{0,8}\)")
+# Only a note about the bound itself: （含）, （不含）, （含90%）, （含本数）. （不含市本级） or
+# （包括市县两级） says what is counted, not whether the bound is, and stays in ``text``.
+_INCLUSIVE_NOTE_RE = re.compile(r"^\((?P<not>不)?(?:含|包含|包括)(?:本数|本值|端点|[≥≤<>=]?[-+]?\d+(?:\.\d+)?%?)?\)")
 _STRICT = {">=": ">", "<=": "<"}
 _NUMBER = r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?"
 _NUMBER_RE = re.compile(_NUMBER)
@@ -119,7 +121,9 @@ _PER_PART_RE = re.compile(
 #: 100余人, 3万余人, 300多户: a little more than the number.
 _APPROXIMATE_RE = re.compile(rf"^(?P<mag>{_MAGNITUDE})?(?:余|多)")
 # "每亩" / "每人" before the number: what the amount is per (每亩300元, 每人每月不低于500元).
-_PER_PREFIX_RE = re.compile(r"^(?:每[\u4e00-\u9fff]{1,3}?)+(?=[-+]?\d|大于|小于|不[低少高多超]于|[≥≤><=])")
+# (每 itself is left out of what follows it: a run of 每 then splits one way only, so the
+# match stays linear in the cell's length instead of trying every split.)
+_PER_PREFIX_RE = re.compile(r"^(?:每[\u4e00-\u6bce\u6bd0-\u9fff]{1,3}?)+(?=[-+]?\d|大于|小于|不[低少高多超]于|[≥≤><=])")
 # Service hours written as days × hours ("7×24小时", "5×8小时"): hours per week.
 _SERVICE_HOURS_RE = re.compile(r"^(?P<days>[1-7])\s*[×xX*＊]\s*(?P<hours>\d{1,2})\s*(?:小时|h)")
 #: A second, upper bound after a lower one: "≥80%且≤90%", "≥90%,≤100%".
@@ -163,7 +167,9 @@ QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4":
 #: A date written with numbers (2024.12.31, 2024-06, 2024/6/30). Year and month alone are
 #: a date with - or /, or before 前/底/末 or in a period; "2025.12" alone stays a number.
 _NUMERIC_DATE_RE = re.compile(
-    r"(?<![\d.])(?P<y>(?:19|20)\d{2})(?P<sep>[.\-/])(?P<m>1[0-2]|0?[1-9])(?:(?P=sep)(?P<d>3[01]|[12]\d|0?[1-9]))?(?![\d.])")
+    r"(?<![\d.])(?P<y>(?:19|20)\d{2})(?P<sep>[.\-/])(?P<m>1[0-2]|0?[1-9])(?:(?P=sep)(?P<d>3[01]|[12]\d|0?[1-9]))?"
+    # not a rate per population (≤2000/10万) or a count (2020/10人)
+    r"(?![\d.万千百亿人户个次元])")
 _AFTER_YEAR_MONTH_RE = re.compile(rf"^(?:前|之前|以前|底|末|{_RANGE_SEP}(?:19|20)\d{{2}})")
 #: The first month of a month range ("1-12月", "2024年1至12月") gets its 月 back.
 _MONTH_RANGE_RE = re.compile(rf"(?<![\d.])(?P<m>1[0-2]|0?[1-9]){_RANGE_SEP}(?=(?:1[0-2]|0?[1-9])月)")

@@ -347,3 +347,35 @@ def test_a_year_with_a_subject_stays_a_number_with_text():
     """"2020年新增造林面积" names something (ZB-S004 reads names through the parser)."""
     t = parse_target("2020年新增造林面积")
     assert (t.kind, t.value, t.unit, t.text) == (TargetKind.numeric, 2020.0, "年", "新增造林面积")
+
+
+def test_a_run_of_per_words_is_read_in_linear_time():
+    """"每"×60 once took minutes (the per-unit prefix could split a run of 每 in
+    exponentially many ways): a hostile cell must not tie up a server thread. The alarm
+    fails the test long before the old pattern would have finished."""
+    import signal
+
+    def too_slow(*_):
+        raise TimeoutError("parse_target backtracked on a run of 每")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(10)
+    try:
+        for n in (60, 2000):
+            assert parse_target("每" * n + "x").kind == TargetKind.qualitative
+            assert parse_target("每" * n).kind == TargetKind.qualitative
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("raw, comparator, value, unit, text", [
+    ("≤2000/10万", "<=", 2000, "/10万", None),          # a rate per population, not October 2000
+    ("≥1950/10万", ">=", 1950, "/10万", None),
+    ("≥90%（不含市本级）", ">=", 90, "%", "(不含市本级)"),  # a scope note: the bound stays inclusive
+    ("≥90%（包括市县两级）", ">=", 90, "%", "(包括市县两级)"),
+    ("≥90%（含本数）", ">=", 90, "%", None),
+])
+def test_notes_and_rates_that_only_look_like_bounds_or_dates(raw, comparator, value, unit, text):
+    t = parse_target(raw)
+    assert (t.kind, t.comparator, t.value, t.unit, t.text) == (TargetKind.numeric, comparator, value, unit, text)
