@@ -75,7 +75,9 @@ def document_from_body(body: bytes, content_type: str | None, limit: int) -> Doc
             if payload.get("format") in BINARY_FORMATS:
                 raise APIError(422, "invalid_request", f"{payload['format']} 格式需要上传文件本身（POST /v1/score/file），"
                                "不能作为文字粘贴", f"format {payload['format']!r} is a file format, not text")
-            return parse_bytes(payload["text"].encode("utf-8"), payload.get("name") or "paste", payload.get("format"))
+            # ("replace": half a UTF-16 pair in the JSON string, which no encoder takes, becomes "?".)
+            return parse_bytes(payload["text"].encode("utf-8", "replace"), payload.get("name") or "paste",
+                               payload.get("format"))
     return parse_bytes(body, "paste", TEXT_MEDIA[mt])
 
 

@@ -90,6 +90,22 @@ def test_broken_requests_get_a_chinese_reason(client):
     assert _error(missing, 422, "invalid_request")["message"] == "请求缺少字段 document_sha256"
 
 
+def test_half_a_utf16_pair_in_a_json_paste_is_not_a_server_error(client):
+    """JSON may escape a lone surrogate ("\\ud800"), which no encoder takes: once a 500."""
+    table = "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t培训\\ud800人次\t≥100人次\n"
+    body = ('{"text": "' + table.replace("\t", "\\t").replace("\n", "\\n") + '"}').encode("utf-8")
+    r = client.post("/v1/score", content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 200, r.text
+    assert r.json()["projects"][0]["indicators"][0]["name"].startswith("培训")
+
+
+def test_parse_text_takes_a_lone_surrogate():
+    from scorer.parsers import parse_text
+
+    doc = parse_text("一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t培训\ud800人次\t≥100人次\n", "x.tsv")
+    assert doc.projects[0].indicators[0].name == "培训\ufffd\ufffd\ufffd人次"
+
+
 # -- a budget office's batch ----------------------------------------------------------------
 
 def _run(*args: str):

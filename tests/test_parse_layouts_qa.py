@@ -309,3 +309,17 @@ def test_xlsx_reader_still_skips_hidden_sheets():
 
     tables = {item.location.table for item in read_xlsx(_xlsx(build))}
     assert tables == {"Sheet"}
+
+
+def test_excel_2003_xml_sheets_share_one_cell_limit(monkeypatch):
+    """Each sheet just under the limit, padded by one value far right: together they are
+    refused, so a small file of many such sheets cannot cost minutes."""
+    from scorer.parsers import xmlss
+
+    monkeypatch.setattr(xmlss, "MAX_CELLS", 5_000)
+    row = '<Row><Cell ss:Index="100"><Data ss:Type="String">x</Data></Cell></Row>'
+    sheets = "".join(f'<Worksheet ss:Name="S{k}"><Table>{row * 40}</Table></Worksheet>' for k in range(3))
+    xml = ('<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+           f'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">{sheets}</Workbook>')
+    with pytest.raises(ParseError, match="sheet 'S1' spans 40 rows by 100 columns, which brings the workbook over"):
+        parse_text(xml, "many.xls")

@@ -382,7 +382,7 @@ def test_xlsx_value_far_right_of_a_long_sheet_is_refused(monkeypatch):
     for _ in range(100):
         workbook.active.append(["产出指标", "数量指标", "新建管网", "20公里"])
     workbook.active.cell(1, 200, "远处的值")
-    with pytest.raises(ParseError, match="spans 100 rows by 200 columns, over the limit of 1,000 cells"):
+    with pytest.raises(ParseError, match="spans 100 rows by 200 columns, which brings the workbook over the limit of 1,000 cells"):
         list(read_xlsx(_xlsx(workbook), "far.xlsx"))
 
 

@@ -114,8 +114,19 @@ def _finish(doc: Document, fmt: str, data: bytes, name: str | None) -> Document:
     return doc
 
 
+def _without_lone_surrogates(text: str) -> str:
+    """A str from JSON may carry half of a UTF-16 pair ("\\ud800"), which no encoder takes:
+    it becomes U+FFFD, as an undecodable byte of a file does."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
 def parse_text(text: str, name: str | None = None, format: str | None = None) -> Document:
     """Parse text already decoded (a paste, stdin)."""
+    text = _without_lone_surrogates(text)
     fmt = format or sniff_format(text, name)
     if fmt in BINARY_FORMATS:
         raise ParseError(f"format {fmt} needs the file's bytes, not text", Location(file=name),

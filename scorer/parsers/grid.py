@@ -25,17 +25,30 @@ def is_instruction_sheet(title: str) -> bool:
     return bool(_INSTRUCTION_SHEET.match(title.strip()))
 
 
-def sheet_items(rows: dict[int, dict[int, str]], file: str | None, title: str, max_cells: int) -> Iterator[Item]:
+class CellBudget:
+    """The cells a workbook's sheets may pad out to, together. Rows are padded to their
+    sheet's width, so one value far right multiplies a sheet; a budget per sheet would let
+    a small file of many such sheets cost minutes, so one budget covers the workbook."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.left = limit
+
+    def take(self, rows: int, width: int, title: str, where: Location) -> None:
+        self.left -= rows * width
+        if self.left < 0:
+            raise ParseError(f"sheet '{title}' spans {rows:,} rows by {width:,} columns, which brings the "
+                             f"workbook over the limit of {self.limit:,} cells", where, expected="a 绩效目标表 sheet",
+                             zh=f"工作表「{title}」有 {rows:,} 行 × {width:,} 列，使工作簿超过 {self.limit:,} 个单元格的上限")
+
+
+def sheet_items(rows: dict[int, dict[int, str]], file: str | None, title: str, budget: CellBudget) -> Iterator[Item]:
     """A ``TableStart`` (the sheet name as caption when it reads like a table title), then
-    the rows. ``rows`` holds only filled cells, 1-based; a sheet wider × longer than
-    ``max_cells`` (the reader's limit) is refused."""
+    the rows. ``rows`` holds only filled cells, 1-based; the sheet's padded size is taken
+    from the workbook's ``budget`` (refused when it runs out)."""
     where = Location(file=file, table=title)
     width = max((max(cols) for cols in rows.values() if cols), default=0)
-    if width * len(rows) > max_cells:
-        # Rows are padded to the sheet's width; one value far right must not multiply them.
-        raise ParseError(f"sheet '{title}' spans {len(rows):,} rows by {width:,} columns, over the "
-                         f"limit of {max_cells:,} cells", where, expected="a 绩效目标表 sheet",
-                         zh=f"工作表「{title}」有 {len(rows):,} 行 × {width:,} 列，超过 {max_cells:,} 个单元格的上限")
+    budget.take(len(rows), width, title, where)
     yield TableStart(location=where, caption=title if looks_like_title(title) else "")
     for r in sorted(rows):
         at = Location(file=file, table=title, row=r)

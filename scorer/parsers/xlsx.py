@@ -24,7 +24,7 @@ from scorer.document import Location
 from scorer.parsers.archive import open_archive, unreadable
 from scorer.parsers.errors import ParseError
 # format_value is re-exported: the writers in the tests show values as this reader does.
-from scorer.parsers.grid import format_value, is_instruction_sheet, sheet_items
+from scorer.parsers.grid import CellBudget, format_value, is_instruction_sheet, sheet_items
 from scorer.parsers.stream import Item
 
 #: Most cells (over all sheets) a workbook may have; checked before openpyxl loads it.
@@ -62,6 +62,7 @@ def _count_cells(archive: zipfile.ZipFile, file: str | None) -> int:
 
 
 def _sheets(workbook: Workbook, file: str | None) -> Iterator[Item]:
+    budget = CellBudget(MAX_CELLS)
     for sheet in workbook.worksheets:
         if sheet.sheet_state != "visible" or not hasattr(sheet, "merged_cells") or is_instruction_sheet(sheet.title):
             continue  # hidden sheets (a template's drop-down lists), chart sheets, 填表说明
@@ -72,4 +73,4 @@ def _sheets(workbook: Workbook, file: str | None) -> Iterator[Item]:
             text = format_value(cell.value, cell.number_format)
             if text.strip():
                 rows.setdefault(r, {})[c] = text
-        yield from sheet_items(rows, file, sheet.title, MAX_CELLS)
+        yield from sheet_items(rows, file, sheet.title, budget)

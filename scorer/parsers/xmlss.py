@@ -17,7 +17,7 @@ from lxml import etree
 
 from scorer.document import Location
 from scorer.parsers.errors import ParseError
-from scorer.parsers.grid import format_number, is_instruction_sheet, sheet_items
+from scorer.parsers.grid import CellBudget, format_number, is_instruction_sheet, sheet_items
 from scorer.parsers.stream import Item
 
 _SS = "urn:schemas-microsoft-com:office:spreadsheet"
@@ -74,6 +74,7 @@ def _index(element: etree._Element, after: int, limit: int) -> int:
 
 
 def _worksheets(root: etree._Element, formats: dict[str | None, str], file: str | None) -> Iterator[Item]:
+    budget = CellBudget(MAX_CELLS)
     for sheet in root.iter(f"{{{_SS}}}Worksheet"):
         title = sheet.get(f"{{{_SS}}}Name", "")
         visible = sheet.findtext(f"{{{_X}}}WorksheetOptions/{{{_X}}}Visible") or ""
@@ -94,7 +95,7 @@ def _worksheets(root: etree._Element, formats: dict[str | None, str], file: str 
                 except ValueError:
                     pass
                 c = min(c, _MAX_COLUMN)
-        yield from sheet_items(rows, file, title, MAX_CELLS)
+        yield from sheet_items(rows, file, title, budget)
 
 
 def _cell_text(cell: etree._Element, formats: dict[str | None, str]) -> str:
