@@ -172,6 +172,9 @@ _SUFFIX = re.compile(r"(指标|值|目标)$")
 _KIND_SUFFIX = re.compile(r"(?<=[出益果量效本续度])[类性]$")
 # One cell naming both levels: 效益指标-社会效益, 绩效指标/产出, 产出指标：数量指标.
 _LEVEL_JOINER = re.compile(r"[-—–/／:：>＞→]")
+#: Level-2 aliases that are also level-1 names (成本, 满意度): in 产出指标-成本指标 the 成本 is
+#: the level 2, but in 成本指标-经济成本 it is the level 1, so they do not make a cell ambiguous.
+_LEVEL1_NAMES_AS_LEVEL2 = (OUTPUT_COST, SERVICE_SATISFACTION)
 #: Whoever is asked: 群众满意度, 患者满意度, 服务满意度 are all the 服务对象满意度 of the templates.
 _SATISFACTION_LABEL = re.compile(r"满意(?:度|率|程度)$")
 _SPACE = re.compile(r"\s+")
@@ -192,13 +195,19 @@ def _normalise(text: str) -> str:
     return t
 
 
-def _lookup(text: str | None, aliases: dict[str, str], satisfaction: str) -> str | None:
-    """A label through ``aliases``; else, for one cell naming both levels (效益指标-社会效益),
-    its last part that maps; else a satisfaction label (群众满意度) as the template's."""
+def _lookup(text: str | None, aliases: dict[str, str], satisfaction: str, *, first: bool) -> str | None:
+    """A label through ``aliases``; else, for one cell naming both levels (效益指标-社会效益,
+    产出指标-成本指标), the level its parts name: the first part's for a level 1 (the
+    level 2 comes after it), the one level 2 they name for a level 2 (经济效益/社会效益
+    names two: None); else a satisfaction label (群众满意度) as the template's."""
     key = _normalise(text or "")
     found = aliases.get(key)
     if found is None and _LEVEL_JOINER.search(key):
-        found = next((aliases[p] for p in map(_normalise, reversed(_LEVEL_JOINER.split(key))) if p in aliases), None)
+        named = [aliases[part] for part in map(_normalise, _LEVEL_JOINER.split(key)) if part in aliases]
+        if first:
+            found = named[0] if named else None
+        else:
+            found = named[-1] if named and len(set(named) - set(_LEVEL1_NAMES_AS_LEVEL2)) <= 1 else None
     if found is None and key and _SATISFACTION_LABEL.search(key):
         found = satisfaction
     return found or None
@@ -206,7 +215,16 @@ def _lookup(text: str | None, aliases: dict[str, str], satisfaction: str) -> str
 
 def canonical_level1(text: str | None) -> str | None:
     """The canonical level 1 (产出/效益/满意度/成本) of a written label, or None."""
-    return _lookup(text, _LEVEL1_ALIASES, SATISFACTION)
+    return _lookup(text, _LEVEL1_ALIASES, SATISFACTION, first=True)
+
+
+def levels_in_one_cell(text: str | None) -> tuple[str | None, str | None]:
+    """(level 1, level 2) of a cell that names both (产出指标-数量指标, 效益指标：社会效益指标),
+    for a table whose level-1 column carries both and leaves the level-2 one empty; (None,
+    None) for a cell that names one level only."""
+    if not text or not _LEVEL_JOINER.search(_normalise(text)):
+        return None, None
+    return canonical_level1(text), canonical_level2(text)
 
 
 def canonical_level2(text: str | None) -> str | None:
@@ -215,7 +233,7 @@ def canonical_level2(text: str | None) -> str | None:
     ``成本指标`` maps to the 2015 ``成本``; 2021's forms keep their own names
     (``经济成本`` …). Use :func:`concept_of_level2` to compare across templates.
     """
-    return _lookup(text, _LEVEL2_ALIASES, SERVICE_SATISFACTION)
+    return _lookup(text, _LEVEL2_ALIASES, SERVICE_SATISFACTION, first=False)
 
 
 def concept_of_level2(level2: str) -> str:

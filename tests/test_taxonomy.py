@@ -154,3 +154,28 @@ def test_more_written_forms_map(written, level1, level2):
                                      "有效性", "预算控制数"])
 def test_what_names_no_level_still_does_not_map(written):
     assert tx.canonical_level2(written) is None
+
+
+@pytest.mark.parametrize("written, level1, level2", [
+    ("产出指标-成本指标", tx.OUTPUT, tx.OUTPUT_COST),     # the level 1 comes first
+    ("效益-成本", tx.BENEFIT, tx.OUTPUT_COST),
+    ("成本指标-经济成本", tx.COST, tx.ECONOMIC_COST),
+    ("产出指标：数量指标", tx.OUTPUT, tx.QUANTITY),
+])
+def test_a_cell_naming_both_levels(written, level1, level2):
+    assert tx.levels_in_one_cell(written) == (level1, level2)
+    assert tx.canonical_level1(written) == level1
+
+
+@pytest.mark.parametrize("written", ["经济效益/社会效益", "社会效益/经济效益"])
+def test_a_cell_naming_two_level2s_is_not_guessed(written):
+    assert tx.canonical_level2(written) is None
+
+
+def test_a_level1_cell_naming_both_levels_is_not_an_empty_level2():
+    from scorer.checks.examples import build_example
+    from scorer.pipeline import Scorer
+
+    spec = {"level1": "产出指标-数量指标", "level2": "", "name": "日常养护里程", "target": "≥120公里"}
+    codes = {f.code for f in Scorer().score_document(build_example(spec)).all_findings()}
+    assert "ZB-ST002" not in codes and "ZB-ST001" not in codes
