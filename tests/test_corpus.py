@@ -227,3 +227,16 @@ def test_a_workbook_that_cannot_be_read_is_one_clear_problem(tmp_path: Path, nam
     corpus = read_corpus([path])
     assert [(p.line, p.code) for p in corpus.errors] == [(1, "fields")]
     assert message in corpus.errors[0].message and not corpus.rows
+
+
+def test_a_workbook_title_row_above_the_header_is_passed_over(tmp_path: Path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["2024年指标标注"])
+    book.active.append([CHINESE_HEADINGS[c] for c in REQUIRED_COLUMNS])
+    book.active.append(["doc-a", "", "", "培训项目", 120, "产出指标", "数量指标", "培训人次", "", "≥100人次", ""])
+    path = tmp_path / "labels.xlsx"
+    book.save(path)
+    corpus = read_corpus([path])
+    assert not corpus.problems and [(r.line, r.fields["level3"]) for r in corpus.rows] == [(3, "培训人次")]

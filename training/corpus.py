@@ -97,6 +97,8 @@ def canonical_header(header: Sequence[str]) -> list[str]:
     return out
 
 
+#: How far down a worksheet its header row is looked for (below a title row or two).
+_HEADER_SEARCH_ROWS = 5
 #: Excel workbooks (a labeler's spreadsheet) are read from their first sheet with the columns.
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 
@@ -444,8 +446,14 @@ def _workbook_records(data: bytes, file: str, problems: list[Problem],
     if not tables:
         problems.append(Problem(file, 1, "columns", "the workbook has no rows"))
         return 0, iter(())
-    table = next((t for t in tables if set(required) <= set(canonical_header(t[0][1]))), tables[0])
-    (header_line, header), body = table[0], table[1:]
+    def header_at(rows: list[tuple[int, list[str]]]) -> int | None:
+        # A title row or two above the header (2024年指标标注) is common in a labeler's sheet.
+        return next((k for k, (_, cells) in enumerate(rows[:_HEADER_SEARCH_ROWS])
+                     if set(required) <= set(canonical_header(cells))), None)
+
+    found = next(((t, k) for t in tables if (k := header_at(t)) is not None), (tables[0], 0))
+    table, start = found
+    (header_line, header), body = table[start], table[start + 1:]
     # Trailing empty cells of a row are a formatting artefact, not missing fields.
     width = len(header)
     body = [(n, cells[:width] + [""] * (width - len(cells))) if not any(c.strip() for c in cells[width:])
