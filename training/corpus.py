@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from scorer.taxonomy import TEMPLATES, Label, canonicalise, concept_of_level2
+from scorer.taxonomy import TEMPLATES, Label, canonicalise, concept_of_level2, levels_in_one_cell
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "source",
@@ -96,6 +96,18 @@ def canonical_header(header: Sequence[str]) -> list[str]:
         out.append(column)
     return out
 
+
+#: What Excel and WPS show in a cell whose formula failed (a VLOOKUP that found nothing is
+#: #N/A); saved to CSV, or read from a workbook's cached values, they look like text.
+EXCEL_ERRORS = frozenset({"#N/A", "#N/A N/A", "#NA", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+                          "#GETTING_DATA"})
+#: Columns a model reads (labels, texts, the relevance file's project texts and label): an
+#: Excel error there rejects the row. In the other columns (context) it is cleared, with a warning.
+_MODEL_COLUMNS = frozenset({"level1", "level2", "level3", "description", "target_value", "fund_use", "goals", "label"})
+#: The longest cell accepted: the shipped corpus's longest is 150 characters, so a cell
+#: of many thousands is a pasted document or a CSV quote left open, not an indicator.
+MAX_CELL_CHARS = 5000
 
 #: How far down a worksheet its header row is looked for (below a title row or two).
 _HEADER_SEARCH_ROWS = 5
@@ -260,7 +272,9 @@ def _other_encoding(data: bytes) -> str | None:
         return None
     except UnicodeDecodeError:
         pass
-    lines = data.split(b"\n")
+    # Judged on the lines with any non-ASCII byte: an English header and blank lines read
+    # the same in both encodings, and would outvote the rows of a small file.
+    lines = [line for line in data.split(b"\n") if not line.isascii()]
     bad = 0
     for line in lines:
         try:
@@ -286,7 +300,7 @@ def _decoded_lines(data: bytes, file: str, problems: list[Problem]) -> Iterator[
         # unambiguous, so it is read (and said); a few bad lines in a UTF-8 file are not.
         problems.append(Problem(file, 1, "encoding", "not UTF-8: read as GB18030 (save it as UTF-8 to be sure)",
                                 "warning"))
-        yield from enumerate(data.decode("gb18030").split("\n"), start=1)
+        yield from enumerate((line.removesuffix("\r") for line in data.decode("gb18030").split("\n")), start=1)
         return
     if encoding:
         # A whole file in another encoding is one problem, not one per line.
@@ -337,34 +351,71 @@ def _records(
     delimiter = "\t" if fmt == "tsv" else ","
     header = next(csv.reader([header_text], delimiter=delimiter))
     body = [(n, t) for n, t in lines[1:] if t.strip()]
+    last_lines: dict[int, int] = {}
     if fmt == "tsv":
         # TSV has no quoting: a tab always separates, so a quote in a cell stays a quote.
-        cells_per_line: Iterable[tuple[int, list[str]]] = ((n, t.split("\t")) for n, t in body)
+        cells_per_line: Iterable[tuple[int, list[str] | None]] = ((n, t.split("\t")) for n, t in body)
     else:
-        reader = csv.reader((t for _, t in body), delimiter=delimiter)
-        cells_per_line = ((body[i][0], cells) for i, cells in enumerate(reader))
-    yield from _rows_under(header_line, header, cells_per_line, file, problems, required)
+        cells_per_line = _csv_records(lines[1:], file, problems, last_lines)
+    yield from _rows_under(header_line, header, cells_per_line, file, problems, required, last_lines)
+
+
+def _csv_records(lines: list[tuple[int, str]], file: str, problems: list[Problem],
+                 last_lines: dict[int, int]) -> Iterator[tuple[int, list[str] | None]]:
+    """(first line, cells) of each CSV record that has any content. A quoted cell may span
+    lines (Excel writes a cell's line breaks so), blank lines in it included, so records
+    are numbered by the line they start on, not counted. A cell the csv module cannot
+    read (one longer than its field limit: a quote left open swallows the lines after
+    it) ends the file with one problem, since the reader cannot resume mid-cell.
+    ``last_lines`` gets the last line of each record that spans several."""
+    reader = csv.reader((text + "\n" for _, text in lines), delimiter=",")  # keeps a cell's line breaks
+    consumed = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            first = lines[min(consumed, len(lines) - 1)][0]
+            problems.append(Problem(file, first, "fields", f"CSV cannot be read from here on ({exc}): a quote left "
+                                                           "open? The rest of the file is not read"))
+            yield first, None
+            return
+        first, consumed = lines[consumed][0], reader.line_num
+        if lines[consumed - 1][0] != first:
+            last_lines[first] = lines[consumed - 1][0]
+        if any(cell.strip() for cell in cells):
+            yield first, cells
 
 
 def _rows_under(
     header_line: int,
     header: Sequence[str],
-    cells_per_line: Iterable[tuple[int, list[str]]],
+    cells_per_line: Iterable[tuple[int, list[str] | None]],
     file: str,
     problems: list[Problem],
     required: Sequence[str],
+    last_lines: dict[int, int] | None = None,
 ) -> Iterator[tuple[int, dict[str, str] | None]]:
-    """A table's records under its header row (headings mapped to the corpus columns)."""
+    """A table's records under its header row (headings mapped to the corpus columns);
+    ``last_lines`` says where a record that spans lines ends (a CSV quoted cell)."""
     header = canonical_header(header)
     missing = [c for c in required if c not in header]
     if missing:
-        problems.append(Problem(file, header_line, "columns", f"missing columns: {', '.join(missing)}"))
+        # A heading the aliases do not know (项目预算 for 预算数) is the usual cause: name them.
+        unknown = [h for h in header if h and h not in COLUMN_ALIASES]
+        known = f"; headings that name no column: {', '.join(unknown)}" if unknown else ""
+        problems.append(Problem(file, header_line, "columns", f"missing columns: {', '.join(missing)}{known}"))
         for number, _ in cells_per_line:
             yield number, None
         return
     for number, cells in cells_per_line:
+        if cells is None:  # already reported
+            yield number, None
+            continue
         if len(cells) != len(header):
-            problems.append(Problem(file, number, "fields", f"expected {len(header)} fields, got {len(cells)}"))
+            spans = f" (the row runs on to line {last_lines[number]}: a quote left open?)" if last_lines and number in last_lines else ""
+            problems.append(Problem(file, number, "fields", f"expected {len(header)} fields, got {len(cells)}{spans}"))
             yield number, None
             continue
         yield number, dict(zip(header, cells))
@@ -385,6 +436,20 @@ def _check_row(file: str, number: int, fields: dict[str, str]) -> tuple[CorpusRo
         report("columns", f"missing columns: {', '.join(missing)}")
         return None, found
     fields = {k: v.strip() for k, v in fields.items()}
+    for column in (*REQUIRED_COLUMNS, *sorted(_MODEL_COLUMNS - set(REQUIRED_COLUMNS))):
+        value = fields.get(column, "")
+        if len(value) > MAX_CELL_CHARS:
+            report("cell-size", f"{column} is {len(value)} characters long (at most {MAX_CELL_CHARS}): "
+                                "a pasted document, or a CSV quote left open?")
+        elif value.upper() in EXCEL_ERRORS:
+            if column in _MODEL_COLUMNS:
+                report("excel-error", f"{column} is the Excel error {value} (a formula that failed): fix or clear the cell")
+            else:
+                report("excel-error", f"{column} is the Excel error {value} (a formula that failed): read as empty",
+                       "warning")
+                fields[column] = ""
+    if any(p.severity == "error" for p in found):
+        return None, found
     name, description = fields["level3"], fields["description"]
     if not _has_words(name) and not _has_words(description):
         what = "empty indicator name (level3)" if not name else f"indicator name {name!r} has no words"
@@ -392,7 +457,7 @@ def _check_row(file: str, number: int, fields: dict[str, str]) -> tuple[CorpusRo
     elif not _has_words(name):
         report("empty-name", "indicator name (level3) has no words; the description is used", "warning")
 
-    label = canonicalise(fields["level1"], fields["level2"])
+    label = _label(fields["level1"], fields["level2"])
     if label.level2 is None and label.level1 is not None:
         # Only 满意度 has a single level 2 in every template; there the level 2 is implied.
         implied = {l2 for layout in TEMPLATES.values() for l2 in layout.get(label.level1, ())}
@@ -411,6 +476,15 @@ def _check_row(file: str, number: int, fields: dict[str, str]) -> tuple[CorpusRo
     if any(p.severity == "error" for p in found):
         return None, found
     return CorpusRow(file, number, fields, label), found
+
+
+def _label(level1: str, level2: str) -> Label:
+    """The row's canonical levels. A table that writes both levels in one cell
+    (效益指标-社会效益) and leaves the other empty gives both from that cell."""
+    both = levels_in_one_cell(level1 or level2) if not (level1 and level2) else (None, None)
+    if both[1] is None:
+        return canonicalise(level1, level2)
+    return Label(level1, level2, both[0], both[1])
 
 
 def _cell_text(value: object) -> str:
@@ -446,13 +520,18 @@ def _workbook_records(data: bytes, file: str, problems: list[Problem],
     if not tables:
         problems.append(Problem(file, 1, "columns", "the workbook has no rows"))
         return 0, iter(())
+    def named(cells: list[str]) -> int:
+        return len(set(required) & set(canonical_header(cells)))
+
     def header_at(rows: list[tuple[int, list[str]]]) -> int | None:
         # A title row or two above the header (2024年指标标注) is common in a labeler's sheet.
-        return next((k for k, (_, cells) in enumerate(rows[:_HEADER_SEARCH_ROWS])
-                     if set(required) <= set(canonical_header(cells))), None)
+        return next((k for k, (_, cells) in enumerate(rows[:_HEADER_SEARCH_ROWS]) if named(cells) == len(required)), None)
 
-    found = next(((t, k) for t in tables if (k := header_at(t)) is not None), (tables[0], 0))
-    table, start = found
+    # Without a complete header, the first sheet's row naming the most columns is taken as
+    # the header, so the problem lists the few missing ones rather than all of them.
+    first = tables[0][:_HEADER_SEARCH_ROWS]
+    fallback = (tables[0], max(range(len(first)), key=lambda k: (named(first[k][1]), -k)))
+    table, start = next(((t, k) for t in tables if (k := header_at(t)) is not None), fallback)
     (header_line, header), body = table[start], table[start + 1:]
     # Trailing empty cells of a row are a formatting artefact, not missing fields.
     width = len(header)

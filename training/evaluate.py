@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from rich.table import Table
 
 from scorer.modelstore.store import BASELINE, ModelStore, StoredModel
-from training.corpus import CorpusRow, load_corpus
+from training.corpus import Corpus, CorpusRow, load_corpus
 from training.dataset import LabeledSet, group_id
 from training.metrics import level_metrics
 
@@ -69,6 +69,36 @@ def evaluate_models(X: Sequence[Any], y: Sequence[str], models: dict[str, Any]) 
     return {name: level_metrics(y, model.predict(X)) for name, model in models.items()}
 
 
+#: The ``skipped`` key of rows whose source document a model trained on, and of the
+#: lines ``--skip-bad`` left out; how the text report says them.
+TRAINED_ON, BAD_LINES = "training documents", "bad lines"
+_SKIP_REASONS = {TRAINED_ON: "from documents the model trained on",
+                 BAD_LINES: "bad lines (zhibiao corpus check lists them)"}
+
+
+def describe_skipped(skipped: dict[str, int]) -> str:
+    """``60 rows from documents the model trained on, 9 bad lines (…)``, or ``none``."""
+    parts = [f"{n} {_SKIP_REASONS[why]}" if why == BAD_LINES
+             else f"{n} rows {_SKIP_REASONS[why]}" if why in _SKIP_REASONS else f"{n} rows: {why}"
+             for why, n in skipped.items()]
+    return ", ".join(parts) or "none"
+
+
+def nothing_to_evaluate(corpus: Corpus, skipped: dict[str, int], model: str) -> EvalError:
+    """Why no row is left: an empty file, only bad lines, or only rows the model cannot be measured on."""
+    files = ", ".join(Path(f.path).name for f in corpus.files)
+    if not corpus.rows:
+        bad = f" ({corpus.rejected} bad lines; zhibiao corpus check lists them)" if corpus.rejected else ""
+        return EvalError(f"nothing to evaluate: {files} has no usable rows{bad}")
+    return EvalError(f"nothing to evaluate: all {len(corpus.rows)} usable rows of {files} are skipped "
+                     f"({describe_skipped(skipped)}); model {model} is measured only on documents it did not train on")
+
+
+def with_bad_lines(skipped: dict[str, int], corpus: Corpus) -> dict[str, int]:
+    """What was skipped, with the lines ``--skip-bad`` left out (when there were any)."""
+    return {**skipped, BAD_LINES: corpus.rejected} if corpus.rejected else skipped
+
+
 def training_documents(card: dict[str, Any]) -> set[str]:
     return set(card.get("training", {}).get("documents", []))
 
@@ -81,7 +111,7 @@ def unseen(rows: Iterable[CorpusRow], *models: StoredModel) -> tuple[LabeledSet,
     skipped: Counter[str] = Counter()
     for row in rows:
         if group_id(row.group) in seen:
-            skipped["training documents"] += 1
+            skipped[TRAINED_ON] += 1
         elif row.concept not in known:
             skipped[f"label {row.concept} unknown to the model"] += 1
         else:
@@ -120,7 +150,7 @@ class LevelReport:
 
     def renderables(self) -> list[Any]:
         model, baseline = self.results["model"], self.results["baseline"]
-        skipped = ", ".join(f"{n} rows: {why}" for why, n in self.skipped.items()) or "none"
+        skipped = describe_skipped(self.skipped)
         labels = f"labels corrected by {', '.join(self.corrections)}" if self.corrections else "labels as published"
         summary = Table(
             title=f"level: model {self.version} vs TF-IDF+LR baseline on {model['rows']} rows "
@@ -167,14 +197,10 @@ def evaluate_level(request: EvalRequest) -> LevelReport:
     corpus = load_corpus(request.corpus, request.skip_bad, request.corrections)
     data, skipped = unseen(corpus.rows, stored)
     if not len(data):
-        raise EvalError(
-            f"nothing to evaluate: none of the {len(corpus.rows)} rows is both from a document "
-            f"model {stored.version} did not train on and labeled with a label it knows ({skipped})"
-        )
+        raise nothing_to_evaluate(corpus, skipped, stored.version)
     results = evaluate_models(data.X, data.y, {"model": stored.estimator, "baseline": baseline})
-    return LevelReport(
-        stored.version, [f.path for f in corpus.files], data.documents(), skipped, results, [f.path for f in corpus.corrections]
-    )
+    return LevelReport(stored.version, [f.path for f in corpus.files], data.documents(), with_bad_lines(skipped, corpus),
+                       results, [f.path for f in corpus.corrections])
 
 
 def compare_on_corpus(
@@ -184,7 +210,7 @@ def compare_on_corpus(
     corpus = load_corpus(paths, skip_bad, corrections)
     data, skipped = unseen(corpus.rows, *models.values())
     if not len(data):
-        raise EvalError(f"no rows of the corpus are unseen by every model ({skipped})")
+        raise nothing_to_evaluate(corpus, skipped, " and ".join(m.version for m in models.values()))
     return evaluate_models(data.X, data.y, {name: m.estimator for name, m in models.items()}), len(data)
 
 

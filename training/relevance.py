@@ -65,7 +65,8 @@ from scorer.semantic.relevance import (
 )
 from training.corpus import REQUIRED_COLUMNS, Corpus, CorpusRow, load_corpus
 from training.dataset import group_id
-from training.evaluate import EvalError, EvalRequest, register_task
+from training.evaluate import (TRAINED_ON, EvalError, EvalRequest, describe_skipped, nothing_to_evaluate,
+                               register_task, with_bad_lines)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus" / "indicators.tsv"
@@ -447,13 +448,17 @@ class RelevanceReport:
 
     def renderables(self) -> list[Any]:
         model = self.results["model"]
-        skipped = ", ".join(f"{n} rows: {why}" for why, n in self.skipped.items()) or "none"
+        skipped = describe_skipped(self.skipped)
         table = Table(title=f"relevance: model {self.version} vs char-n-gram TF-IDF cosine on {model['rows']} pairs "
                             f"({model['mismatches']} mismatches; skipped: {skipped})", title_justify="left")
         for column in ("", "ROC-AUC", "precision", "recall", "F1", "threshold"):
             table.add_column(column, justify="left" if not column else "right")
+        # Without a mismatch, precision, recall and F1 of the mismatch class are undefined
+        # (not 0); the rows flagged, below, are then the false alarms.
+        shown = ("threshold",) if not model["mismatches"] else ("roc_auc", "precision", "recall", "f1", "threshold")
         for name, m in self.results.items():
-            table.add_row(name, *(_fmt(m[k]) for k in ("roc_auc", "precision", "recall", "f1", "threshold")))
+            table.add_row(name, *(_fmt(m[k] if k in shown else None) for k in ("roc_auc", "precision", "recall", "f1",
+                                                                             "threshold")))
         per_origin = Table(title="by origin: rows judged right, and rows flagged as mismatch", title_justify="left")
         for column in ("origin", "rows", "mismatches", "model accuracy", "model flagged", "baseline accuracy",
                        "baseline flagged"):
@@ -467,11 +472,6 @@ class RelevanceReport:
 
 def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
-
-
-def _evaluation_rows(request: EvalRequest) -> tuple[list[CorpusRow], list[str]]:
-    corpus = load_corpus(request.corpus, request.skip_bad)
-    return corpus.rows, [f.path for f in corpus.files]
 
 
 def _labelled_eval_pairs(rows: Sequence[CorpusRow]) -> tuple[list[RelevancePair], np.ndarray, list[str]]:
@@ -494,14 +494,18 @@ def _labelled_eval_pairs(rows: Sequence[CorpusRow]) -> tuple[list[RelevancePair]
             [rows[i].fields.get("origin") or "labeled" for i in labeled])
 
 
-def _unseen(rows: Sequence[CorpusRow], *cards: dict[str, Any]) -> tuple[list[CorpusRow], dict[str, int]]:
-    """The rows whose documents (as a project's or an indicator's source) no card trained on."""
-    seen = {document for card in cards for document in card["training"]["documents"]}
+def _unseen(corpus: Corpus, cards: dict[str, dict[str, Any]]) -> tuple[list[CorpusRow], dict[str, int]]:
+    """The rows whose documents (as a project's or an indicator's source) no model (its
+    version → its card) trained on, and what was skipped (those rows, and the bad lines
+    ``--skip-bad`` left out)."""
+    seen = {document for card in cards.values() for document in card["training"]["documents"]}
+    rows = corpus.rows
     kept = [r for r in rows if group_id(r.group) not in seen
             and group_id(r.fields.get("indicator_source") or r.group) not in seen]
+    skipped = {TRAINED_ON: len(rows) - len(kept)} if len(kept) < len(rows) else {}
     if not kept:
-        raise EvalError(f"nothing to evaluate: all {len(rows)} rows come from documents the model trained on")
-    return kept, ({"training documents": len(rows) - len(kept)} if len(kept) < len(rows) else {})
+        raise nothing_to_evaluate(corpus, skipped, " and ".join(cards))
+    return kept, with_bad_lines(skipped, corpus)
 
 
 def _embedder_for(*models: RelevanceModel) -> Embedder:
@@ -521,8 +525,8 @@ def evaluate_relevance(request: EvalRequest) -> RelevanceReport:
         model, baseline, card = load_relevance_model(request.models_dir, request.model)
     except ModelStoreError as exc:
         raise EvalError(f"no relevance model: {exc}") from None
-    rows, files = _evaluation_rows(request)
-    kept, skipped = _unseen(rows, card)
+    corpus = load_corpus(request.corpus, request.skip_bad)
+    kept, skipped = _unseen(corpus, {model.version: card})
     pairs, mismatch, origins = _labelled_eval_pairs(kept)
     embedder = _embedder_for(model)
     scores = {"model": model.mismatch_probability(embed_pairs(pairs, embedder)),
@@ -535,7 +539,7 @@ def evaluate_relevance(request: EvalRequest) -> RelevanceReport:
         mask = origin_array == origin
         for name, s in scores.items():
             by_origin[origin][name] = binary_metrics(mismatch[mask], s[mask], thresholds[name])
-    return RelevanceReport(model.version, files, skipped, results, dict(by_origin))
+    return RelevanceReport(model.version, [f.path for f in corpus.files], skipped, results, dict(by_origin))
 
 
 def compare_relevance_on_corpus(paths: Sequence[Path], models: dict[str, StoredModel],
@@ -551,8 +555,12 @@ def compare_relevance_on_corpus(paths: Sequence[Path], models: dict[str, StoredM
         if reason is not None:
             raise EvalError(f"relevance model {stored.version} cannot be used: {reason}")
         estimators[name] = model
-    kept, _ = _unseen(load_corpus(paths, skip_bad).rows, *(stored.card for stored in models.values()))
+    kept, _ = _unseen(load_corpus(paths, skip_bad), {stored.version: stored.card for stored in models.values()})
     pairs, mismatch, _ = _labelled_eval_pairs(kept)
+    if not 0 < mismatch.sum() < len(mismatch):
+        which = "a mismatch" if not mismatch.any() else "a row that fits"
+        raise EvalError(f"cannot compare the models on {', '.join(Path(p).name for p in paths)}: none of its "
+                        f"{len(pairs)} pairs that neither model trained on is {which}, so ROC-AUC and F1 are undefined")
     embedded = embed_pairs(pairs, _embedder_for(*estimators.values()))
     return {name: binary_metrics(mismatch, model.mismatch_probability(embedded), model.threshold)
             for name, model in estimators.items()}, len(pairs)

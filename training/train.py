@@ -13,6 +13,8 @@ figures on the same corpus.
 from __future__ import annotations
 
 import time
+import warnings
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,6 +106,24 @@ def calibrate_disagreement(model: LevelClassifier, make: Any, train_set: Labeled
     }
 
 
+class TrainingError(ValueError):
+    """A corpus the model cannot be fitted on, said with what the training documents hold."""
+
+
+def _training_failure(exc: ValueError, train_set: LabeledSet) -> TrainingError:
+    """The fit's own message (a class with too few rows to calibrate, no description to
+    learn words from …) with the figures a maintainer needs to see why."""
+    rows = Counter(train_set.y.tolist())
+    documents = Counter(label for label, _ in {(r.concept, r.group) for r in train_set.rows})
+    labels = ", ".join(f"{label} {n} rows/{documents[label]} docs" for label, n in sorted(rows.items(), key=lambda kv: kv[1]))
+    described = sum(1 for r in train_set.rows if r.fields["description"])
+    return TrainingError(
+        f"the model cannot be fitted on this corpus ({exc}); its {len(train_set)} training rows from "
+        f"{train_set.documents()} documents ({described} with a description): {labels}. Add documents with the rarest "
+        "labels or with descriptions (指标解释), or try another --seed"
+    )
+
+
 def train(
     paths: Sequence[str | Path],
     models_dir: str | Path,
@@ -115,18 +135,24 @@ def train(
     data, dropped = learnable(corpus.rows, config.min_documents)
     if len(set(data.y)) < 2:
         raise ValueError("the corpus needs at least 2 labels seen in enough documents to train on")
-    train_set, test_set = grouped_split(data, config.test_size, config.seed)
+    with warnings.catch_warnings():
+        # Grouped splits of a small corpus leave some label with fewer rows than folds;
+        # scikit-learn warns on every split, and the card already says how many rows each has.
+        warnings.filterwarnings("ignore", message="The least populated class in y", category=UserWarning)
+        train_set, test_set = grouped_split(data, config.test_size, config.seed)
+        try:
+            model = LevelClassifier(**config.params).fit(train_set.X, train_set.y, train_set.groups)
+            baseline = BaselineClassifier().fit(train_set.X, train_set.y)
+            results = evaluate_models(test_set.X, test_set.y, {"model": model, "baseline": baseline})
 
-    model = LevelClassifier(**config.params).fit(train_set.X, train_set.y, train_set.groups)
-    baseline = BaselineClassifier().fit(train_set.X, train_set.y)
-    results = evaluate_models(test_set.X, test_set.y, {"model": model, "baseline": baseline})
-
-    estimators = {
-        "model": lambda: LevelClassifier(**model.get_params()),
-        "baseline": lambda: BaselineClassifier(**baseline.get_params()),
-    }
-    disagreement = calibrate_disagreement(model, estimators["model"], train_set, test_set, config)
-    cv = cv_summary(data, estimators, config.cv_folds, config.seed) if config.cv_folds else None
+            estimators = {
+                "model": lambda: LevelClassifier(**model.get_params()),
+                "baseline": lambda: BaselineClassifier(**baseline.get_params()),
+            }
+            disagreement = calibrate_disagreement(model, estimators["model"], train_set, test_set, config)
+            cv = cv_summary(data, estimators, config.cv_folds, config.seed) if config.cv_folds else None
+        except ValueError as exc:
+            raise _training_failure(exc, train_set) from exc
     documents = evaluate_documents(config.extra_eval, {"model": model, "baseline": baseline}) if config.extra_eval else None
 
     labels = [str(c) for c in model.classes_]
