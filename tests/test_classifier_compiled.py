@@ -95,3 +95,19 @@ def test_segmentation_cache_hands_out_fresh_lists():
     long_text = "项目验收合格率" * 30  # longer than the cache keeps
     assert len(long_text) > segment.CACHE_MAX_CHARS
     assert segment.tokenize(long_text) == segment.tokenize("项目验收合格率") * 30
+
+
+def test_a_corpus_without_descriptions_fits_and_agrees(data):
+    """No description anywhere (nor a cue word in one): the description columns fit as one
+    all-zero column instead of failing with "empty vocabulary", and the compiled path
+    still agrees with scikit-learn's."""
+    from scorer.classifier.features import NO_TERM
+
+    X = [{**row, "description": ""} for row in data.X]
+    model = LevelClassifier().fit(X, data.y, data.groups)
+    assert_same(model, X[::7])
+    assert_same(model, data.X[::7])  # rows that do carry descriptions add nothing, and break nothing
+    fitted = dict((name, t) for name, t, _ in model.features_.transformers_)
+    assert fitted["description_words"].vocabulary_ == {NO_TERM: 0}
+    assert fitted["description_cues"].vocabulary_ == {NO_TERM: 0}
+    assert len(fitted["name_words"].vocabulary_) > 100

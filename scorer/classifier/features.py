@@ -131,6 +131,34 @@ def level_cues(text: str) -> list[str]:
     return [f"cue={_CUE_CONCEPT[m.group(1)]}" for m in _CUE_RE.finditer(folded)]
 
 
+#: The one term of a column whose training texts had none (never produced by the analyzers).
+NO_TERM = "\x00no-term"
+
+
+class TolerantTfidfVectorizer(TfidfVectorizer):
+    """A TfidfVectorizer that fits a column with no terms at all (a corpus without
+    descriptions, or a fold whose rows have no cue word) as one all-zero column, instead
+    of raising "empty vocabulary": the model then learns nothing from that column, as it
+    should, and still predicts from the others."""
+
+    def fit_transform(self, raw_documents: Any, y: Any = None) -> Any:
+        try:
+            return super().fit_transform(raw_documents, y)
+        except ValueError as exc:
+            if "empty vocabulary" not in str(exc):
+                raise
+        # The same vectorizer with a fixed one-term vocabulary: its fitted state (vocabulary_,
+        # idf_) is taken over, and every text maps to a zero row.
+        fallback = TfidfVectorizer(**{**self.get_params(), "vocabulary": [NO_TERM]})
+        X = fallback.fit_transform(raw_documents, y)
+        self.__dict__.update({k: v for k, v in fallback.__dict__.items() if k.endswith("_") or k.startswith("_")})
+        return X
+
+    def fit(self, raw_documents: Any, y: Any = None) -> TolerantTfidfVectorizer:
+        self.fit_transform(raw_documents, y)
+        return self
+
+
 def build_features(
     *, name_weight: float, char_weight: float, description_weight: float, target_weight: float, cue_weight: float, min_df: int
 ) -> ColumnTransformer:
@@ -147,10 +175,10 @@ def build_features(
                 ),
                 "name",
             ),
-            ("description_words", TfidfVectorizer(**words), "description"),
-            ("target_shape", TfidfVectorizer(analyzer=target_shape, min_df=min_df), "target"),
-            ("name_cues", TfidfVectorizer(analyzer=level_cues, sublinear_tf=True), "name"),
-            ("description_cues", TfidfVectorizer(analyzer=level_cues, sublinear_tf=True), "description"),
+            ("description_words", TolerantTfidfVectorizer(**words), "description"),
+            ("target_shape", TolerantTfidfVectorizer(analyzer=target_shape, min_df=min_df), "target"),
+            ("name_cues", TolerantTfidfVectorizer(analyzer=level_cues, sublinear_tf=True), "name"),
+            ("description_cues", TolerantTfidfVectorizer(analyzer=level_cues, sublinear_tf=True), "description"),
         ],
         transformer_weights={
             "name_words": name_weight,
