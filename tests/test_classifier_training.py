@@ -140,6 +140,14 @@ def test_promotion_compared_on_the_same_unseen_rows(corpora, tmp_path):
     result = runner.invoke(app, ["models", "promote", second.version, "--models-dir", str(models), "--corpus", str(corpora["unseen"]), "--skip-bad", "--margin", "1"])
     assert result.exit_code == 0, result.output
     assert f"rows of {corpora['unseen']} that neither model trained on" in result.output
+    # A file that leaves a handful of unseen rows decides nothing: one row would be 0.1 of accuracy.
+    header, *lines = corpora["unseen"].read_text(encoding="utf-8").splitlines()
+    few = tmp_path / "few.tsv"
+    few.write_text("\n".join([header, *lines[:8]]) + "\n", encoding="utf-8")
+    refused = runner.invoke(app, ["models", "promote", first.version, "--models-dir", str(models), "--corpus", str(few),
+                                  "--skip-bad", "--margin", "1"])
+    assert refused.exit_code == 2 and "fewer than the 30 a comparison needs" in refused.output
+    assert store.current_version() == second.version
 
 
 def test_audit_ranks_suspicious_labels(corpora):
