@@ -344,3 +344,19 @@ def test_markup_in_cells_is_shown_as_text(browser_page):
     # Nothing the cells or the clipboard held became an element or ran.
     assert page.evaluate("document.querySelectorAll('img, #results script, #paste script').length") == 0
     assert dialogs == []
+
+
+def test_rows_the_reader_could_not_place_are_named_on_the_page(browser_page):
+    """A row with more cells than the header: the reader reports it (ParseIssue), and the
+    page says so with its row, rather than leaving the reviewer to think every cell was read."""
+    page, _ = browser_page
+    page.click("#clear")
+    text = "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t培训人次\t≥100人次\t多出的说明\n"
+    rows = [line.split("\t") for line in text.splitlines()]
+    html = "<table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows) + "</table>"
+    result = _paste_and_review(page, html, text)
+    assert result["parse_issues"], "the table should give the reader something to report"
+    notes = page.locator("#summary details.parse-issues")
+    assert notes.is_visible() and f"读取提示 {len(result['parse_issues'])} 条" in notes.inner_text()
+    notes.locator("summary").click()
+    assert "第 2 行" in notes.inner_text()

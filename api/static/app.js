@@ -331,6 +331,22 @@ function gradeBadge(grade) {
   return el("span", { class: `grade grade-${grade || ""}` }, grade || "");
 }
 
+const ISSUE_SEVERITY = { error: "错误", warning: "警告", info: "提示" };
+
+// What the reader could not place (a row not understood, cells without a heading): rows the
+// review did not see, so the reviewer is told where; the detail is the parser's (English) text.
+function parseNotes(result) {
+  const issues = result.parse_issues || [];
+  if (!issues.length) return null;
+  return el("details", { class: "parse-issues" },
+    el("summary", {}, `读取提示 ${issues.length} 条：以下行或单元格没有按表格读入，请核对原表`),
+    el("ul", {}, ...issues.map((issue) => {
+      const row = issue.location && issue.location.row ? `第 ${issue.location.row} 行` : "";
+      return el("li", { class: `sev-${issue.severity}` },
+        `${ISSUE_SEVERITY[issue.severity] || issue.severity}${row ? `（${row}）` : ""}：${issue.message}`);
+    })));
+}
+
 function renderSummary(result) {
   const section = $("#summary");
   section.hidden = false;
@@ -343,6 +359,7 @@ function renderSummary(result) {
     rows.length ? el("table", { class: "ranking" },
       el("thead", {}, el("tr", {}, el("th", {}, "排名"), el("th", {}, "项目"), el("th", {}, "得分"), el("th", {}, "等级"))),
       el("tbody", {}, ...rows)) : null,
+    parseNotes(result),
   );
 }
 
