@@ -84,9 +84,8 @@ _SUFFIX_RE = re.compile(
     "^(?:" + "|".join(f"(?P<s{i}>{p})" for i, (p, _) in enumerate(_SUFFIX_COMPARATORS)) + ")"
 )
 #: "（含）", "（含90%）", "（含本数）" say the bound is inclusive, as ≥ already says;
-#: "（不含）" makes it strict.
-# Only a note about the bound itself: （含）, （不含）, （含90%）, （含本数）. （不含市本级） or
-# （包括市县两级） says what is counted, not whether the bound is, and stays in ``text``.
+#: "（不含）" makes it strict. Only a note about the bound itself: （不含市本级） or
+#: （包括市县两级） says what is counted, not whether the bound is, and stays in ``text``.
 _INCLUSIVE_NOTE_RE = re.compile(r"^\((?P<not>不)?(?:含|包含|包括)(?:本数|本值|端点|[≥≤<>=]?[-+]?\d+(?:\.\d+)?%?)?\)")
 _STRICT = {">=": ">", "<=": "<"}
 _NUMBER = r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?"

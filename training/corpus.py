@@ -11,7 +11,6 @@ in ``docs/corpus.md``.
 from __future__ import annotations
 
 import csv
-import datetime
 import hashlib
 import io
 import json
@@ -22,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from scorer.parsers.grid import format_value
 from scorer.taxonomy import TEMPLATES, Label, canonicalise, concept_of_level2, levels_in_one_cell
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
@@ -487,22 +487,12 @@ def _label(level1: str, level2: str) -> Label:
     return Label(level1, level2, both[0], both[1])
 
 
-def _cell_text(value: object) -> str:
-    """A worksheet cell as the text a labeler typed: 120.0 is "120", a date its ISO day."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
-    return str(value).replace("\r\n", "\n")
-
-
 def _workbook_records(data: bytes, file: str, problems: list[Problem],
                       required: Sequence[str]) -> tuple[int, Iterator[tuple[int, dict[str, str] | None]]]:
-    """The row count and records of the first worksheet whose first non-empty row has the
-    required columns (else the first worksheet, whose header is then reported); a record's
-    line is its row number in the sheet."""
+    """The row count and records of the first worksheet with a header row (the required
+    columns) among its first few non-empty rows, else of the first worksheet under its row
+    naming the most columns (the missing ones are then reported). Cells read as Excel
+    shows them (120, not 120.0); a record's line is its row number in the sheet."""
     import openpyxl
 
     try:
@@ -512,7 +502,7 @@ def _workbook_records(data: bytes, file: str, problems: list[Problem],
         return 0, iter(())
     tables = []
     for sheet in book.worksheets:
-        rows = [(n, [_cell_text(v) for v in values]) for n, values in enumerate(sheet.iter_rows(values_only=True), 1)]
+        rows = [(n, [format_value(v).replace("\r\n", "\n") for v in values]) for n, values in enumerate(sheet.iter_rows(values_only=True), 1)]
         rows = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
         if rows:
             tables.append(rows)

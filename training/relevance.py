@@ -171,9 +171,9 @@ def moved_negatives(positives: Sequence[RelevancePair], seed: int) -> list[tuple
 
 
 def labelled(positives: Sequence[RelevancePair], seed: int) -> tuple[list[RelevancePair], np.ndarray]:
-    """Positives (y=1) and their moved negatives (y=0)."""
-    negatives = [negative for _, negative in moved_negatives(positives, seed)]
-    return [*positives, *negatives], np.r_[np.ones(len(positives), int), np.zeros(len(negatives), int)]
+    """Positives (y=1) and one draw of their moved negatives (y=0)."""
+    pairs, y, _ = labelled_draws(positives, seed, 1)
+    return pairs, y
 
 
 #: Seeds of successive draws of negatives are this far apart, so draw 0 is ``labelled(…, seed)``.
