@@ -25,7 +25,7 @@ UNITS: tuple[str, ...] = tuple(
         """% ‰ 百分比 万元 亿元 千元 元 万人次 人次 万人 人 名 户 家 个 项 次 场 期 座 处 台 套 辆 件 批次 批
         份 篇 册 本 部 条 株 棵 亩 公顷 平方米 平方公里 平方千米 立方米 万吨 吨 公斤 千克 公里 千米 km 米
         ㎡ m² m³ km² 个工作日 工作日 天 日 小时 分钟 周 个月 月 年 学时 课时 分 所 间 张 幅 种 类 门 支 只 头 床
-        个百分点 百分点 倍 级 A级 星级 起 宗 例 户次 车次 班次 架次 台次 趟 TB GB PB MB 千瓦时 千瓦 兆瓦 kWh kW
+        个百分点 百分点 倍 级 A级 A 星级 起 宗 例 户次 车次 班次 架次 台次 趟 TB GB PB MB 千瓦时 千瓦 兆瓦 kWh kW
         h min 微克/立方米 毫克/立方米 毫克/升 mg/L μg/m3 μg/m³ mg/m3 mg/m³ 分贝 dB
         /10万 /10万人 /万 /万人 /千 /千人 /百万 /1000 /100000""".split(),
         key=len,
@@ -76,6 +76,10 @@ _SUFFIX_COMPARATORS: tuple[tuple[str, str], ...] = (
     (r"以上|及以上|或以上", ">="),
     (r"以内|以下|及以下|之内|内", "<="),
     (r"左右", "~"),
+    # "95%≥": the sign written after the number, at the end of the cell (a sign that
+    # starts a second bound, "≥80%且≤90%", follows a joiner and is read as one).
+    (r"(?:≥|>=|=>)$", ">="),
+    (r"(?:≤|<=|=<)$", "<="),
 )
 _PREFIX_RE = re.compile(
     "^(?:" + "|".join(f"(?P<p{i}>{p})" for i, (p, _) in enumerate(_PREFIX_COMPARATORS)) + ")"

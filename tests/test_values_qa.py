@@ -24,6 +24,8 @@ VALUES = [
     ('＝100%', 'numeric', '=', 100.0, None, '%', None, None),
     ('﹦100%', 'numeric', '=', 100.0, None, '%', None, None),
     ('═100%', 'numeric', '=', 100.0, None, '%', None, None),
+    ('95%≥', 'numeric', '>=', 95.0, None, '%', None, None),
+    ('5个工作日≤', 'numeric', '<=', 5.0, None, '个工作日', None, None),
     ('≧90%', 'numeric', '>=', 90.0, None, '%', None, None),
     ('≦5%', 'numeric', '<=', 5.0, None, '%', None, None),
     ('≥９５％', 'numeric', '>=', 95.0, None, '%', None, None),
@@ -124,6 +126,7 @@ VALUES = [
     ('1000余户', 'numeric', '>', 1000.0, None, '户', None, None),
     ('3万余人', 'numeric', '>', 3.0, None, '万人', None, None),
     ('1.2万多人', 'numeric', '>', 1.2, None, '万人', None, None),
+    ('≥1.2万', 'numeric', '>=', 1.2, None, None, None, '万'),  # 1.2万 what: ZB-M003 asks
     # --- compound units
     ('1600元/亩', 'numeric', '=', 1600.0, None, '元/亩', None, None),
     ('≤5万元/辆', 'numeric', '<=', 5.0, None, '万元/辆', None, None),
@@ -242,6 +245,7 @@ VALUES = [
     ('良好及以上', 'qualitative', '>=', None, None, None, None, '良好及以上'),
     ('二级以上', 'numeric', '>=', 2.0, None, '级', None, None),
     ('3A级以上', 'numeric', '>=', 3.0, None, 'A级', None, None),
+    ('≥4A', 'numeric', '>=', 4.0, None, 'A', None, None),
     ('三星级', 'numeric', '=', 3.0, None, '星级', None, None),
     ('等级达到二级', 'qualitative', None, None, None, None, None, '等级达到二级'),
     ('95分以上', 'numeric', '>=', 95.0, None, '分', None, None),
