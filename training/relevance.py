@@ -2,6 +2,7 @@
 
     python -m training.relevance build-eval   # corpus/relevance_eval.tsv (held-out documents + seed cases)
     python -m training.relevance train        # a new version in models/relevance (made current)
+    python -m training.relevance cv --by kind # grouped CV only; by kind: domains unseen in training
     zhibiao eval --task relevance --corpus corpus/relevance_eval.tsv
 
 **Data.** Every corpus row is a positive: an indicator in the project it was written for.
@@ -256,10 +257,25 @@ def _held_out_groups(paths: Iterable[Path]) -> set[str]:
     return groups
 
 
-def cross_validate(positives: Sequence[RelevancePair], embedder: Embedder, config: RelevanceConfig) -> dict[str, Any]:
+#: What cross-validation folds are grouped by: source documents (the threshold and the
+#: card's figures), or kinds of project, so that every test fold's kinds are absent from
+#: its training folds, as a domain the corpus lacks is absent from the shipped model's.
+CV_GROUPINGS = ("document", "kind")
+
+
+def cv_groups(positives: Sequence[RelevancePair], by: str = "document") -> np.ndarray:
+    """Each positive's fold group (:data:`CV_GROUPINGS`)."""
+    if by not in CV_GROUPINGS:
+        raise ValueError(f"cross-validation groups by {' or '.join(CV_GROUPINGS)}, not {by!r}")
+    return np.asarray([p.project_group if by == "document" else p.project.kind for p in positives], dtype=object)
+
+
+def cross_validate(positives: Sequence[RelevancePair], embedder: Embedder, config: RelevanceConfig,
+                   by: str = "document") -> dict[str, Any]:
     """Out-of-fold mismatch scores of the model and the baseline over grouped folds,
-    pooled over ``config.repeats`` fold seeds (each pair appears once per repeat)."""
-    groups = np.asarray([p.project_group for p in positives], dtype=object)
+    pooled over ``config.repeats`` fold seeds (each pair appears once per repeat). A
+    fold's negatives are its own positives moved into its own projects of another kind."""
+    groups = cv_groups(positives, by)
     truth, model_scores, baseline_scores = [], [], []
     for repeat in range(config.repeats):
         seed = config.seed + repeat
@@ -653,9 +669,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     train.add_argument("--models-dir", type=Path, default=ROOT / "models")
     train.add_argument("--no-promote", action="store_true")
     train.add_argument("--max-depth", type=int, default=RelevanceConfig.max_depth)
+    cv = sub.add_parser("cv", help="grouped cross-validation figures only (nothing is written)")
+    cv.add_argument("--by", choices=CV_GROUPINGS, default="document",
+                    help="group folds by source document, or by kind of project (domains unseen in training)")
+    cv.add_argument("--repeats", type=int, default=RelevanceConfig.repeats)
     args = parser.parse_args(argv)
     if args.command == "build-eval":
         print(build_eval_set())
+        return
+    if args.command == "cv":
+        _, rows, _ = training_rows([CORPUS], [EVAL_SET])
+        oof = cross_validate(row_pairs(rows), load_embedder(), RelevanceConfig(repeats=args.repeats), by=args.by)
+        for name in ("model", "baseline"):
+            print(name, binary_metrics(oof["mismatch"], oof[name], best_f1_threshold(oof["mismatch"], oof[name])))
         return
     version, card = train_relevance(args.corpus or [CORPUS], args.models_dir, load_embedder(),
                                     held_out=args.held_out or [EVAL_SET], config=RelevanceConfig(max_depth=args.max_depth),
