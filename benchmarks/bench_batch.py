@@ -8,6 +8,8 @@ Prints (no asserts), on synthetic departments built by :mod:`scorer.synth`:
    serialise) with the time spent inside model calls measured by wrapping the models
    (embedding cache warm), and ``zhibiao batch`` end to end with ``--jobs`` warm
    workers; the ratios pipeline / bare model calls and end-to-end x jobs / in-process;
+   on one more pass, the time of each step (parse, each pipeline stage, serialise) and
+   how much of it is inside model calls;
    and the CPU time of both (indicators per CPU-second), which other processes on a
    shared machine skew less than wall time; then the same ratio with an empty embedding
    cache (``--cold-size`` indicators, every text encoded by the model);
@@ -118,6 +120,46 @@ def _in_process(sources, options: ScoreOptions) -> tuple[int, float, float]:
     return n, time.perf_counter() - start, time.process_time() - cpu
 
 
+def stage_times(sources, options: ScoreOptions) -> None:
+    """Where the in-process time goes: one more pass over ``sources``, file by file as a
+    worker does, with each step timed and the time inside model calls in it (reading the
+    file, hashing and the scorer's fingerprint are left out). Separate from the measured
+    pass, so the figures above carry no timing of their own."""
+    from scorer.batch.texts import document_texts
+    from scorer.batch.worker import scorers_for
+    from scorer.parsers import parse_bytes
+    from scorer.pipeline import ScoringState
+
+    pool = scorers_for(options)
+    timer = ModelTimer()
+    timer.patch(pool.resources)
+    totals: dict[str, list[float]] = {}
+
+    def timed(name: str, fn, *args):
+        start, inside = time.perf_counter(), timer.seconds
+        result = fn(*args)
+        spent = totals.setdefault(name, [0.0, 0.0])
+        spent[0] += time.perf_counter() - start
+        spent[1] += timer.seconds - inside
+        return result
+
+    try:
+        for source in sources:
+            data = source.read()
+            scorer = pool.for_source(str(source.config_near))
+            doc = timed("parse", parse_bytes, data, source.name)
+            state = ScoringState(document=doc)
+            for name, run in scorer.stages:
+                state = timed(name, run, state)
+            timed("serialise", state.result.model_dump_json)
+            timed("batch texts", document_texts, doc)
+    finally:
+        timer.restore()
+    steps = ", ".join(f"{name} {wall:.2f}" + (f" ({inside:.2f} in models)" if inside > 0.005 else "")
+                      for name, (wall, inside) in totals.items())
+    print(f"     per step, seconds (one more pass): {steps}")
+
+
 def throughput(work: Path, size: int, jobs: int) -> None:
     from scorer.batch.worker import scorers_for
 
@@ -144,6 +186,7 @@ def throughput(work: Path, size: int, jobs: int) -> None:
             print(f"     inside model calls: {timer.seconds:6.2f} s in {timer.calls} calls [{', '.join(names)}]")
             print(f"     pipeline / bare model calls: {in_process / max(timer.seconds, 1e-9):4.2f}x "
                   f"(the rest: reading, parsing, rule checks, scoring, serialising)")
+            stage_times(sources, options)
         run = RunOptions(jobs=jobs, score=options)
         for warm_up in (warm_sources, sources):
             with tempfile.TemporaryDirectory() as warm, ResultStore(warm) as store:

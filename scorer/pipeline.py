@@ -205,6 +205,11 @@ class Scorer:
         return list(texts)
 
     @property
+    def stages(self) -> list[tuple[str, Stage]]:
+        """(name, stage) in the order :meth:`score_document` runs them (a benchmark times each)."""
+        return list(zip(self.stage_names, self._stages, strict=True))
+
+    @property
     def checks(self) -> list[Check]:
         return self.rule_checks + self.model_checks
 

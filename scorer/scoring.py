@@ -83,14 +83,23 @@ def department_mean(projects: list[ScoredProject], weighting: str) -> float:
 
 
 def _by_position(findings: list[Finding]) -> tuple[list[Finding], dict[int, list[Finding]], dict[tuple[int, int], list[Finding]]]:
-    document, projects, indicators = [], {}, {}
-    for f in sorted(findings, key=Finding.sort_key):
+    """Findings of the document, of each project and of each indicator, each list in
+    :meth:`Finding.sort_key` order. Grouped first, then each group of two or more sorted:
+    the same order as sorting them all (sorts are stable), without a key per finding for
+    the many that are alone on their row."""
+    document: list[Finding] = []
+    projects: dict[int, list[Finding]] = {}
+    indicators: dict[tuple[int, int], list[Finding]] = {}
+    for f in findings:
         if f.project is None:
             document.append(f)
         elif f.indicator is None:
             projects.setdefault(f.project, []).append(f)
         else:
             indicators.setdefault((f.project, f.indicator), []).append(f)
+    for group in (document, *projects.values(), *indicators.values()):
+        if len(group) > 1:
+            group.sort(key=Finding.sort_key)
     return document, projects, indicators
 
 
@@ -99,18 +108,22 @@ class _IndicatorScorer:
     severities of its findings, in order: most indicators of a document share one of a
     few dozen such patterns (most have none), so each is computed once per document."""
 
-    def __init__(self, weights: Weights) -> None:
+    def __init__(self, weights: Weights, grades: Grades) -> None:
         self.weights = weights
-        self._seen: dict[tuple[tuple[Category, Severity], ...], tuple[dict[str, float], float]] = {}
+        self.grades = grades
+        self._seen: dict[tuple[tuple[Category, Severity], ...], tuple[dict[str, float], float, Grade]] = {}
 
-    def __call__(self, found: list[Finding]) -> tuple[SmartScores, float]:
-        pattern = tuple((f.category, f.severity) for f in found)
+    def __call__(self, found: list[Finding]) -> tuple[dict[str, float], float, Grade]:
+        """(sub-scores as a dict, score, grade). The dict is validated into a fresh
+        SmartScores by the ScoredIndicator that takes it (results are mutable models,
+        never shared), without a model of its own being built first."""
+        pattern = tuple([(f.category, f.severity) for f in found]) if found else ()
         known = self._seen.get(pattern)
         if known is None:
             smart = smart_scores(found, self.weights)
-            known = self._seen[pattern] = (smart.model_dump(), indicator_score(smart, found, self.weights))
-        # A fresh SmartScores per indicator: results are mutable models, never shared.
-        return SmartScores(**known[0]), known[1]
+            score = indicator_score(smart, found, self.weights)
+            known = self._seen[pattern] = (smart.model_dump(), score, grade(score, self.grades))
+        return known
 
 
 def _score_project(p_index: int, project: Project, project_findings: list[Finding],
@@ -120,10 +133,11 @@ def _score_project(p_index: int, project: Project, project_findings: list[Findin
     scored = []
     for i_index, ind in enumerate(project.indicators):
         found = indicator_findings.get((p_index, i_index), [])
-        smart, score = score_indicator(found)
+        smart, score, indicator_grade = score_indicator(found)
         scored.append(ScoredIndicator(
             index=i_index, level1=ind.level1, level2=ind.level2, name=ind.name, description=ind.description,
-            target=ind.target_raw, basis=ind.basis, location=ind.location, smart=smart, score=score, grade=grade(score, grades), findings=found,
+            target=ind.target_raw, basis=ind.basis, location=ind.location, smart=smart, score=score,
+            grade=indicator_grade, findings=found,
         ))
     mean, score = project_score([s.score for s in scored], project_findings, settings.weights)
     everything = project_findings + [f for s in scored for f in s.findings]
@@ -148,7 +162,7 @@ def build_result(
 ) -> ScoredDocument:
     """The scored document for ``doc`` and the findings the checks produced."""
     document_findings, project_findings, indicator_findings = _by_position(findings)
-    score_indicator = _IndicatorScorer(settings.weights)
+    score_indicator = _IndicatorScorer(settings.weights, settings.grades)
     projects = [
         _score_project(i, project, project_findings.get(i, []), indicator_findings, settings, score_indicator)
         for i, project in enumerate(doc.projects)
@@ -157,13 +171,13 @@ def build_result(
     points = sum(settings.weights.project_points[f.severity] for f in document_findings)
     dept_score = round(_clip(department_mean(projects, weighting) - points), 1)
     ranking = sorted(projects, key=lambda p: (-p.score, p.index))
-    all_findings = sorted(findings, key=Finding.sort_key)
+    counts = Counts.of(findings)  # a tally: the findings' order does not matter
     department = DepartmentScore(
         name=department_name(doc), score=dept_score, grade=grade(dept_score, settings.grades),
         weighting=weighting, projects=len(projects), indicators=sum(len(p.indicators) for p in projects),
         ranking=[RankedProject(rank=r, index=p.index, name=p.name, score=p.score, grade=p.grade)
                  for r, p in enumerate(ranking, start=1)],
-        counts=Counts.of(all_findings),
+        counts=counts,
     )
     return ScoredDocument(
         scorer_version=__version__,
@@ -176,5 +190,5 @@ def build_result(
         projects=projects,
         findings=document_findings,
         parse_issues=list(doc.issues),
-        counts=Counts.of(all_findings),
+        counts=counts.model_copy(),
     )

@@ -133,7 +133,7 @@ class IndicatorFacts:
         in_name = _unit_in_name(self.indicator.name)
         return (in_name, "name") if in_name else (None, None)
 
-    @property
+    @cached_property
     def unit(self) -> str | None:
         return self.unit_and_source[0]
 
@@ -142,7 +142,7 @@ class IndicatorFacts:
         """An index, coefficient or score: a bare number is its whole value."""
         return bool(lx.DIMENSIONLESS_NAME_RE.search(unicodedata.normalize("NFKC", self.indicator.name or "")))
 
-    @property
+    @cached_property  # asked by most checks of every row
     def is_numeric(self) -> bool:
         return self.target.kind == TargetKind.numeric and self.target.value is not None
 
@@ -177,7 +177,7 @@ class IndicatorFacts:
     def is_satisfaction(self) -> bool:
         return bool(lx.SATISFACTION_RE.search(self.name))
 
-    @property
+    @cached_property
     def in_satisfaction_level(self) -> bool:
         return self.level2 == SERVICE_SATISFACTION or self.level1 == "满意度"
 
@@ -266,10 +266,20 @@ class DocumentFacts:
     def indicators(self) -> list[IndicatorFacts]:
         return [i for p in self.projects for i in p.indicators]
 
+    @cached_property
+    def has_spending_plan(self) -> bool:
+        """Whether any project's table has 支出计划 rows (asked for every project)."""
+        return any(p.project.spending_plan is not None for p in self.projects)
+
+
+#: The taxonomy's reading of a level cell: a batch repeats a few dozen spellings on every row.
+_canonical_level1 = lru_cache(maxsize=4096)(canonical_level1)
+_canonical_level2 = lru_cache(maxsize=4096)(canonical_level2)
+
 
 def indicator_facts(ind: Indicator, project_index: int, index: int) -> IndicatorFacts:
     target = ind.target if ind.target is not None else parse_target(ind.target_raw)
-    level2 = canonical_level2(ind.level2)
+    level2 = _canonical_level2(ind.level2)
     if level2 is None and not ind.level2.strip():
         # A level-1 cell that names both (产出指标-数量指标) with the level-2 cell left empty.
         level2 = levels_in_one_cell(ind.level1)[1]
@@ -278,7 +288,7 @@ def indicator_facts(ind: Indicator, project_index: int, index: int) -> Indicator
         project_index=project_index,
         index=index,
         target=target,
-        level1=canonical_level1(ind.level1),
+        level1=_canonical_level1(ind.level1),
         level2=level2,
     )
 

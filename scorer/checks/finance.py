@@ -195,6 +195,6 @@ class PlanMissing(_ProjectCheck):
             return
         # Only a template that asks for a plan can be faulted for an empty one: this
         # project's plan rows, or another project of the same document that has them.
-        if p.spending_plan is None and not any(q.project.spending_plan is not None for q in ctx.document.projects):
+        if p.spending_plan is None and not ctx.document.has_spending_plan:
             return
         yield self.hit(project, evidence=_plan_text(project))

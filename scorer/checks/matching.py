@@ -90,7 +90,10 @@ class KeywordGoalMatcher:
     version = ""
 
     def __init__(self, settings: Settings):
+        from scorer.semantic.memo import PerObject
+
         self.min_overlap = settings.thresholds.goal_min_overlap
+        self._words: PerObject[ProjectFacts, tuple[frozenset[str], dict[str, int]]] = PerObject()
 
     def warm_up(self) -> None:
         tokenizer()
@@ -127,16 +130,35 @@ class KeywordGoalMatcher:
         return relations
 
     def indicator_related(self, project: ProjectFacts, indicator: IndicatorFacts) -> Relation | None:
+        """The indicator's words shared with the project's name, 资金用途 and goals and
+        with the names of its other indicators."""
         words = content_words(indicator_text(indicator))
         if not words:
             return None
-        p = project.project
-        parts = [p.name, p.fund_use, *(g.text for g in p.goals)]
-        parts += [other.indicator.name for other in project.indicators if other.index != indicator.index]
-        # Part by part, not joined: each part's words are cached, while the joined text
-        # (everything but this row) is new for every row. jieba never joins words across
-        # the space that separated the parts, so the union is the same set.
-        return self._relation(words, frozenset().union(*map(content_words, parts)))
+        topic, names = self._project_words(project)
+        # A word is in some other row's name when more rows' names have it than this
+        # row's own name accounts for: per project once, not a union over every other
+        # row for each row (quadratic in a pasted table of thousands of rows).
+        rows = project.indicators
+        row = rows[indicator.index] if 0 <= indicator.index < len(rows) else None  # facts: index = position
+        own = content_words(row.indicator.name) if row is not None and row.index == indicator.index else frozenset()
+        shared = frozenset(w for w in words if w in topic or names.get(w, 0) > (w in own))
+        return self._relation(words, shared)
+
+    def _project_words(self, project: ProjectFacts) -> tuple[frozenset[str], dict[str, int]]:
+        """(content words of the project's name, 资金用途 and goals; for each word of its
+        indicators' names, how many names have it). Part by part, not joined: each part's
+        words are cached, and jieba never joins words across the space between parts."""
+        def build(facts: ProjectFacts) -> tuple[frozenset[str], dict[str, int]]:
+            p = facts.project
+            topic = frozenset().union(*map(content_words, [p.name, p.fund_use, *(g.text for g in p.goals)]))
+            names: dict[str, int] = {}
+            for other in facts.indicators:
+                for word in content_words(other.indicator.name):
+                    names[word] = names.get(word, 0) + 1
+            return topic, names
+
+        return self._words.get(project, build)
 
 
 MatcherFactory = Callable[[Settings, dict[str, Any]], GoalMatcher]

@@ -80,6 +80,15 @@ def _has_context(project: ProjectFacts) -> bool:
     return bool(p.name.strip() or p.fund_use.strip() or p.goals)
 
 
+def _judged_by_matcher(ctx) -> bool:
+    """Whether the context's goal matcher is the embedding one over this check's models,
+    so it judges (and builds the pairs of) the very rows this check asks about."""
+    matcher = ctx.goal_matcher
+    return getattr(matcher, "model", None) is ctx.resources.get(RELEVANCE_MODEL) \
+        and getattr(matcher, "embedder", None) is ctx.resources.get(EMBEDDER) \
+        and hasattr(matcher, "rows_and_pairs")
+
+
 _pairs: PerObject[DocumentFacts, tuple[list[tuple[ProjectFacts, IndicatorFacts]], list[Any]]] = PerObject()
 
 
@@ -117,16 +126,26 @@ class IndicatorDoesNotFitFund(Check):
         return dict(_example_resources())
 
     @staticmethod
-    def _rows_and_pairs(doc: DocumentFacts) -> tuple[list[tuple[ProjectFacts, IndicatorFacts]], list[Any]]:
+    def _rows_and_pairs(doc: DocumentFacts, ctx) -> tuple[list[tuple[ProjectFacts, IndicatorFacts]], list[Any]]:
         """The judged rows and their pairs, built once per document (the prefetch stage
         asks for their texts before the check runs)."""
         from scorer.semantic.matcher import indicator_pairs, project_context
+
+        matcher = ctx.goal_matcher if _judged_by_matcher(ctx) else None
 
         def build(facts: DocumentFacts) -> tuple[list[tuple[ProjectFacts, IndicatorFacts]], list[Any]]:
             rows: list[tuple[ProjectFacts, IndicatorFacts]] = []
             pairs: list[Any] = []
             for project in facts.projects:
                 if not _has_context(project):
+                    continue
+                if matcher is not None:
+                    # The matcher's pairs of the project's named rows are these rows' pairs
+                    # (the same context and sibling names): taken, not built again.
+                    named, named_pairs = matcher.rows_and_pairs(project)
+                    keep = [k for k, ind in enumerate(named) if not ind.is_satisfaction]
+                    rows += [(project, named[k]) for k in keep]
+                    pairs += [named_pairs[k] for k in keep]
                     continue
                 judged = [i for i in project.indicators if i.indicator.name.strip() and not i.is_satisfaction]
                 rows += [(project, ind) for ind in judged]
@@ -138,13 +157,13 @@ class IndicatorDoesNotFitFund(Check):
     def embedding_texts(self, doc: DocumentFacts, ctx) -> list[str]:
         from scorer.semantic.relevance import pair_texts
 
-        return list(pair_texts(self._rows_and_pairs(doc)[1]))
+        return list(pair_texts(self._rows_and_pairs(doc, ctx)[1]))
 
     def run(self, doc: DocumentFacts, ctx) -> Iterator[Finding]:
         from scorer.semantic.matcher import usual_kinds
 
         model, embedder = ctx.resource(RELEVANCE_MODEL), ctx.resource(EMBEDDER)
-        rows, pairs = self._rows_and_pairs(doc)
+        rows, pairs = self._rows_and_pairs(doc, ctx)
         matcher = ctx.goal_matcher
         if getattr(matcher, "model", None) is model and getattr(matcher, "embedder", None) is embedder:
             # The embedding goal matcher has judged these very pairs for ZB-R001/R002.

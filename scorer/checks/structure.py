@@ -4,6 +4,7 @@ number of indicators, no duplicates, and a stated basis for each target."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import ClassVar
 
 from scorer.checks import lexicon as lx
@@ -19,6 +20,10 @@ from scorer.taxonomy import (
     TEMPLATE_2021,
     is_valid_pair,
 )
+
+#: The taxonomy's answer for a (level 1, level 2, template): a few dozen distinct
+#: questions, asked of every indicator.
+_valid_pair = lru_cache(maxsize=1024)(is_valid_pair)
 
 _SATISFACTION_ROW = {"level1": "满意度指标", "level2": "服务对象满意度指标"}
 
@@ -102,7 +107,7 @@ class Level2UnderWrongLevel1(_IndicatorCheck):
             return
         template = ctx.document.projects[ind.project_index].template
         allowed = TEMPLATE_2021 if template == TEMPLATE_2021 else None
-        if not is_valid_pair(ind.level1, ind.level2, allowed):
+        if not _valid_pair(ind.level1, ind.level2, allowed):
             note = "（本表按 2021 年版成本指标填报）" if allowed else ""
             yield self.hit(ind, evidence=f"{ind.indicator.level1} / {ind.indicator.level2}",
                            level1=ind.indicator.level1, level2=ind.indicator.level2, template=note)

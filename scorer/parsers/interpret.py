@@ -28,7 +28,7 @@ from scorer.document import (
     SpendingPlan,
 )
 from scorer.parsers.errors import ParseError
-from scorer.parsers.stream import Cell, Item, Row, TableStart, TextLine
+from scorer.parsers.stream import Cell, Item, Row, TableStart, TextLine, moved
 from scorer.text import clean_cell, fold_width, normalise_key
 from scorer.values import QUARTERS, cn_number, parse_amount, parse_target
 
@@ -248,9 +248,15 @@ def _names_column(key: str) -> bool:
     return key in _NAME_SPELLINGS or _base(key) in _NAME_SPELLINGS
 
 
+@lru_cache(maxsize=1 << 16)
+def _may_name_indicators(key: str) -> bool:
+    """Whether a cell's key could head the indicator name column (asked of every cell)."""
+    return bool(key) and (_names_column(key) or key in _NAME_FALLBACK)
+
+
 def _indicator_columns(keys: list[str]) -> dict[str, int] | None:
     """The indicator columns when the row is an indicator header, else None."""
-    if not any(_names_column(k) or k in _NAME_FALLBACK for k in keys if k):
+    if not any(map(_may_name_indicators, keys)):
         return None  # most rows: decided without mapping every column
     cols = _column_map(keys, _INDICATOR_SPELLINGS)
     if "name" not in cols:
@@ -337,6 +343,8 @@ def with_comparator_and_unit(value: str, comparator: str, unit: str) -> str:
     their own: "120" under 指标性质 "≥" (or "大于等于") and 度量单位 "座" is "≥120座". A
     指标性质 that names no comparison ("定性", "定量", "正向") adds nothing; a value that
     already writes a comparator or ends in the unit keeps it; a qualitative value gets no unit."""
+    if not comparator and not unit:
+        return value.strip()  # most tables: no 指标性质 or 度量单位 column
     value, comparator, unit = value.strip(), fold_width(comparator.strip()), unit.strip()
     if not value:
         return value
@@ -366,7 +374,8 @@ def one_line(text: str) -> str:
 def split_label_cells(texts: list[str]) -> list[tuple[int, str]] | None:
     """(source column, text) for a row whose cells hold a label and its value together,
     each pair as two cells ("资金总额：360" → "资金总额", "360"); None when no cell does."""
-    if not any(":" in t or "：" in t for t in texts):
+    joined = "".join(texts)
+    if ":" not in joined and "：" not in joined:
         return None  # most rows (every indicator row without a colon): no regex per cell
     out: list[tuple[int, str]] = []
     split = False
@@ -466,7 +475,7 @@ class _Builder:
             department=self.pending_department,
             unit=self.pending_unit,
             junk=list(self.pending_title_junk),
-            location=location.model_copy(update={"project": index}),
+            location=moved(location, project=index),
         )
         self.doc.projects.append(project)
         self.project = project
@@ -582,12 +591,14 @@ class _Builder:
         junk: list[str] = []
         for cell in row.cells:
             cell.text, removed = _clean(cell.text)
-            junk.extend(removed)
-        pairs = split_label_cells(row.texts)
+            if removed:
+                junk.extend(removed)
+        texts = row.texts
+        pairs = split_label_cells(texts)
         if pairs is not None and self.reads_label_cells(pairs):
             row = Row(cells=[Cell(text=t, location=row.cell_location(i)) for i, t in pairs], location=row.location)
-        texts = row.texts
-        keys = [_key(t) for t in texts]
+            texts = row.texts
+        keys = list(map(_key, texts))
         filled = [t for t in texts if t]
         if not filled:
             return
@@ -610,7 +621,7 @@ class _Builder:
             if header is not None:
                 self.start_flat(header, keys, len(texts), row.location)
             else:
-                self.flat_row(row, junk)
+                self.flat_row(row, texts, junk)
             return
         if header is not None:
             self.on_indicator_header(row, keys, header, resuming)
@@ -1003,22 +1014,30 @@ class _Builder:
 
     def _append_indicator(self, project: Project, values: dict[str, str], row: Row, junk: list[str]) -> None:
         prev = project.indicators[-1] if project.indicators else None
+        level1, level2 = one_line(values.get("level1", "")), one_line(values.get("level2", ""))
+        # Inherited levels are settled before the model is built: setting them afterwards
+        # went through the model's __setattr__ on most rows of a merged-cell table.
+        level1_inherited = not level1 and prev is not None
+        if level1_inherited:
+            level1 = prev.level1
+        level2_inherited = not level2 and prev is not None and level1 == prev.level1
+        if level2_inherited:
+            level2 = prev.level2
+        target_raw = with_comparator_and_unit(values.get("target_raw", ""), values.get("comparator", ""),
+                                              values.get("unit", ""))
         ind = Indicator(
-            level1=one_line(values.get("level1", "")),
-            level2=one_line(values.get("level2", "")),
+            level1=level1,
+            level2=level2,
             name=one_line(values.get("name", "")),
             description=values.get("description", ""),
-            target_raw=with_comparator_and_unit(values.get("target_raw", ""), values.get("comparator", ""),
-                                                values.get("unit", "")),
+            target_raw=target_raw,
+            target=parse_target(target_raw),
             basis=values.get("basis", ""),
+            level1_inherited=level1_inherited,
+            level2_inherited=level2_inherited,
             junk=junk,
-            location=row.location.model_copy(update={"project": project.index}),
+            location=moved(row.location, project=project.index),
         )
-        if not ind.level1 and prev is not None:
-            ind.level1, ind.level1_inherited = prev.level1, True
-        if not ind.level2 and prev is not None and ind.level1 == prev.level1:
-            ind.level2, ind.level2_inherited = prev.level2, True
-        ind.target = parse_target(ind.target_raw)
         project.indicators.append(ind)
         context = [t for t in (values.get("duty", ""), values.get("activity", "")) if t]
         if context:  # only tables with 职责 | 活动 columns: every other row leaves the fund use alone
@@ -1039,12 +1058,12 @@ class _Builder:
         self.flat_columns = _column_map(keys, _PROJECT_SPELLINGS)
         self.header_width = width
 
-    def flat_row(self, row: Row, junk: list[str]) -> None:
-        texts = row.texts
+    def flat_row(self, row: Row, texts: list[str], junk: list[str]) -> None:
+        width = len(texts)
 
         def get(cols: dict[str, int], name: str) -> str:
             i = cols.get(name)
-            return texts[i] if i is not None and i < len(texts) else ""
+            return texts[i] if i is not None and i < width else ""
 
         name = get(self.flat_columns, "project")
         dept = get(self.flat_columns, "department")
@@ -1067,7 +1086,7 @@ class _Builder:
             project.indicator_columns = [*columns, *self.flat_columns]
             self.flat_projects[key] = project
             self.mode = "flat"
-        values = {f: get(self.columns, f) for f in self.columns}
+        values = {f: texts[i] if i < width else "" for f, i in self.columns.items()}
         self._append_indicator(project, values, row, junk)
 
     # -- finish -----------------------------------------------------------------------

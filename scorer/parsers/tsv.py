@@ -27,13 +27,13 @@ def read_delimited(text: str, file: str | None = None, delimiter: str | None = N
         start = line
         # The reader's line_num counts physical lines, so multi-line cells keep rows located.
         line = reader.line_num + 1
-        if not any(f.strip() for f in fields):
+        if not "".join(fields).strip():  # no cell with any text
             continue
         if is_heading_row(fields):
             yield TextLine(text=fields[0], location=Location(file=file, row=start))
             continue
         # Cells take their location from the row when one is asked for (Row.cell_location).
-        yield Row(cells=[Cell(text=f) for f in fields], location=Location(file=file, row=start))
+        yield Row(cells=list(map(Cell, fields)), location=Location(file=file, row=start))
 
 
 def _rows(reader, file: str | None, delimiter: str) -> Iterator[list[str]]:
@@ -50,7 +50,7 @@ def _rows(reader, file: str | None, delimiter: str) -> Iterator[list[str]]:
 def is_heading_row(fields: list[str]) -> bool:
     """A row whose only filled cell is the first and reads like a title or paragraph,
     not like a one-cell table row ("单位：万元"). Spreadsheets hold headings this way too."""
-    if not fields or any(f.strip() for f in fields[1:]):
+    if not fields or "".join(fields[1:]).strip():
         return False
     t = fields[0].strip()
     return len(t) >= 6 and not t.startswith("单位")

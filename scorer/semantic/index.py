@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import accumulate, chain
 
 import numpy as np
 
@@ -96,12 +97,12 @@ def exact_near_pairs(shingle_sets: Sequence[frozenset[str]], threshold: float) -
     """Index pairs (i < j) whose shingle Jaccard is at least ``threshold``, exactly."""
     from scipy.sparse import csr_matrix
 
-    vocabulary: dict[str, int] = {}
-    columns: list[int] = []
-    indptr = [0]
-    for shingles in shingle_sets:
-        columns.extend(vocabulary.setdefault(s, len(vocabulary)) for s in shingles)
-        indptr.append(len(columns))
+    flat = list(chain.from_iterable(shingle_sets))
+    # Columns numbered in order of first appearance, by C-level calls rather than a
+    # Python step per shingle.
+    vocabulary = {s: i for i, s in enumerate(dict.fromkeys(flat))}
+    columns = list(map(vocabulary.__getitem__, flat))
+    indptr = [0, *accumulate(map(len, shingle_sets))]
     n = len(shingle_sets)
     if n < 2 or not columns:
         return set()

@@ -4,6 +4,7 @@ so a document check and a batch compare the same things the same way."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import attrgetter
 
 from scorer.document import Document, Project
 from scorer.semantic.duplicates import TextItem
@@ -12,6 +13,10 @@ from scorer.semantic.textnorm import Field, informative
 #: The indicator cells compared for copies, with the attribute of ``Indicator`` each reads.
 INDICATOR_FIELDS: tuple[tuple[str, str], ...] = (("name", "name"), ("description", "description"),
                                                   ("target", "target_raw"))
+
+_FIELD_NAMES = tuple(field_name for field_name, _ in INDICATOR_FIELDS)
+#: the three cells of an indicator in one call (a batch reads every indicator's cells twice).
+_indicator_texts = attrgetter(*(attr for _, attr in INDICATOR_FIELDS))
 
 
 def document_id(doc: Document) -> str:
@@ -28,8 +33,8 @@ def project_cells(project: Project) -> Iterator[tuple[int | None, Field, str]]:
     """(indicator index, or None for a goal; field; text) of every name, description,
     指标值 and goal of ``project``, in document order."""
     for i_index, ind in enumerate(project.indicators):
-        for field_name, attr in INDICATOR_FIELDS:
-            yield i_index, field_name, getattr(ind, attr)  # type: ignore[misc]
+        for field_name, text in zip(_FIELD_NAMES, _indicator_texts(ind)):
+            yield i_index, field_name, text  # type: ignore[misc]
     for goal in project.goals:
         yield None, "goal", goal.text
 

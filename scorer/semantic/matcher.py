@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -84,11 +85,16 @@ class ProjectJudgement:
     embedded: EmbeddedPairs
     verdicts: list[RelevanceVerdict]
 
-    def of(self, indicator: IndicatorFacts) -> RelevanceVerdict | None:
+    @cached_property
+    def _by_index(self) -> dict[int, RelevanceVerdict]:
+        by_index: dict[int, RelevanceVerdict] = {}
         for row, verdict in zip(self.rows, self.verdicts):
-            if row.index == indicator.index:
-                return verdict
-        return None
+            by_index.setdefault(row.index, verdict)
+        return by_index
+
+    def of(self, indicator: IndicatorFacts) -> RelevanceVerdict | None:
+        # Looked up, not scanned: every row of a project asks (quadratic in a pasted table).
+        return self._by_index.get(indicator.index)
 
 
 class EmbeddingGoalMatcher:
@@ -106,7 +112,9 @@ class EmbeddingGoalMatcher:
     def warm_up(self) -> None:
         self.embedder.encode(["预热"], "query")
 
-    def _rows_and_pairs(self, project: ProjectFacts) -> tuple[list[IndicatorFacts], list[RelevancePair]]:
+    def rows_and_pairs(self, project: ProjectFacts) -> tuple[list[IndicatorFacts], list[RelevancePair]]:
+        """The project's named rows and their pairs, as this matcher judges them (built
+        once per project: ZB-R003 takes its pairs from here too)."""
         def build(facts: ProjectFacts) -> tuple[list[IndicatorFacts], list[RelevancePair]]:
             rows = [i for i in facts.indicators if i.indicator.name.strip()]
             return rows, indicator_pairs(facts, rows, project_context(facts))
@@ -118,7 +126,7 @@ class EmbeddingGoalMatcher:
         document-wide encode call ahead of the checks)."""
         texts: dict[str, None] = {}
         for project in doc.projects:
-            texts.update(pair_texts(self._rows_and_pairs(project)[1], [g.text for g in project.project.goals]))
+            texts.update(pair_texts(self.rows_and_pairs(project)[1], [g.text for g in project.project.goals]))
         return list(texts)
 
     def prepare(self, doc: DocumentFacts) -> None:
@@ -134,7 +142,7 @@ class EmbeddingGoalMatcher:
         return self._judgements.get(project, lambda facts: self._judge([facts])[0])
 
     def _judge(self, projects: Sequence[ProjectFacts]) -> list[ProjectJudgement]:
-        rows_and_pairs = [self._rows_and_pairs(p) for p in projects]
+        rows_and_pairs = [self.rows_and_pairs(p) for p in projects]
         goals = [[g.text for g in p.project.goals] for p in projects]
         embedded = embed_pairs([pair for _, pairs in rows_and_pairs for pair in pairs], self.embedder,
                                extra=[g for project_goals in goals for g in project_goals])
@@ -143,7 +151,8 @@ class EmbeddingGoalMatcher:
         for (rows, pairs), project_goals in zip(rows_and_pairs, goals):
             index = range(start, start + len(pairs))
             start += len(pairs)
-            own = replace(embedded.subset(index), extra={g: embedded.extra[g] for g in project_goals})
+            own = embedded.subset(index)  # a new object: given its goals' vectors in place, not copied again
+            own.extra = {g: embedded.extra[g] for g in project_goals}
             judgements.append(ProjectJudgement(rows, own, verdicts[index.start:index.stop]))
         return judgements
 

@@ -14,8 +14,10 @@ V = TypeVar("V")
 
 class PerObject(Generic[K, V]):
     """``get(obj, compute)``: ``compute(obj)`` once per live object. Keyed by identity
-    (the facts objects are unhashable dataclasses); an entry whose object is gone is
-    dropped on the next store, so a long-running service does not grow."""
+    (the facts objects are unhashable dataclasses); an entry is dropped when its object
+    is collected (a weak reference's callback), so a long-running service does not grow.
+    Listing the dead entries on every store instead cost the number of entries each
+    time: quadratic in a document's projects for the per-project memos."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -27,13 +29,25 @@ class PerObject(Generic[K, V]):
             return entry is not None and entry[0]() is obj
 
     def get(self, obj: K, compute: Callable[[K], V]) -> V:
+        key = id(obj)
         with self._lock:
-            entry = self._entries.get(id(obj))
+            entry = self._entries.get(key)
             if entry is not None and entry[0]() is obj:
                 return entry[1]
         value = compute(obj)
         with self._lock:
-            for key in [k for k, (ref, _) in self._entries.items() if ref() is None]:
-                del self._entries[key]
-            self._entries[id(obj)] = (weakref.ref(obj), value)
+            self._entries[key] = (weakref.ref(obj, self._dropper(key)), value)
         return value
+
+    def _dropper(self, key: int) -> Callable[[weakref.ref], None]:
+        entries = self._entries
+
+        def drop(ref: weakref.ref) -> None:
+            # Runs when the object is collected, at any point of any thread (even one
+            # holding the lock), so it takes no lock: it removes the entry only if it is
+            # still this object's, not a newer object's that was given the same id.
+            entry = entries.get(key)
+            if entry is not None and entry[0] is ref:
+                entries.pop(key, None)
+
+        return drop
