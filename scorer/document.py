@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 #: Bumped whenever a field is added, renamed or changes meaning.
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class _Model(BaseModel):
@@ -155,6 +155,9 @@ class ParseIssue(_Model):
     """A problem the parser met; the document is still returned around it."""
 
     message: str
+    #: The same in Chinese, for the reviewer (the page, the reports); ``message`` stays
+    #: for logs and maintainers. Empty in documents of schema 1.1 and before.
+    zh: str = ""
     location: Location = Field(default_factory=Location)
     severity: Literal["error", "warning"] = "error"
 

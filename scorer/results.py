@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from scorer.document import Location, ParseIssue
 from scorer.findings import Finding
 
-RESULT_SCHEMA_VERSION = "1.0"
+RESULT_SCHEMA_VERSION = "1.1"
 
 Grade = Literal["优", "良", "中", "差"]
 

@@ -360,3 +360,5 @@ def test_rows_the_reader_could_not_place_are_named_on_the_page(browser_page):
     assert notes.is_visible() and f"读取提示 {len(result['parse_issues'])} 条" in notes.inner_text()
     notes.locator("summary").click()
     assert "第 2 行" in notes.inner_text()
+    # in Chinese (the parser's English stays in the JSON)
+    assert "多出的文字「多出的说明」未归入任何列" in notes.inner_text() and "extra text" not in notes.inner_text()

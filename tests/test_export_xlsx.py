@@ -274,3 +274,14 @@ def test_control_characters_from_json_never_reach_the_workbook(seed_docs):
     buffer = io.BytesIO()
     write_annotated_workbook([result], buffer)
     assert "某市生态环境局" in load_workbook(io.BytesIO(buffer.getvalue())).sheetnames
+
+
+def test_reading_problems_are_listed_in_chinese_with_where():
+    from scorer.parsers import parse_text
+
+    doc = parse_text("项目名称\t道路养护\n一级指标\t二级指标\t三级指标\t指标值\n"
+                     "产出指标\t数量指标\t养护里程\t≥20公里\n页码 3\n", "养护.tsv")
+    wb, _ = _workbook([score_document(doc)])
+    texts = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "养护.tsv（第 4 行）：项目 1 中这一行无法识别，未读入：页码 3" in texts
+    assert not any("not understood" in t for t in texts)

@@ -231,3 +231,39 @@ def test_cli_reads_docx_and_pasted_table(tmp_path, good_docx):
     pasted = "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t新建管网\t20公里\n"
     result = CliRunner().invoke(app, ["parse", "-", "--format", "table"], input=pasted.encode("gbk"))
     assert result.exit_code == 0 and "新建管网" in result.stdout
+
+
+# -- what the reader could not place, in Chinese for the reviewer --------------------------
+
+_HEADER = "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t养护里程\t≥20公里\n"
+
+
+@pytest.mark.parametrize("text, english, chinese", [
+    ("项目名称\t道路养护\n年度资金总额\t待定\n" + _HEADER,
+     "budget cell '待定' is not a number", "预算数单元格「待定」不是数字"),
+    ("项目名称\t道路养护\n资金支出计划（累计%）\t3月底\t6月底\t10月底\t12月底\n\t三成\t50\t80\t100\n" + _HEADER,
+     "spending plan cell '三成' for 3月底 is not a number", "3月底支出计划单元格「三成」不是数字"),
+    ("项目名称\t道路养护\n？？？\t###\n项目名称\t桥梁检测\n" + _HEADER,
+     "row not understood in project 1: ？？？ | ###", "项目 1 中这一行无法识别，未读入：？？？ | ###"),
+    ("项目名称\t道路养护\n？？？\t###\n项目名称\t桥梁检测\n" + _HEADER,
+     "project 1 '道路养护' has no indicator rows", "项目 1「道路养护」没有读到指标行"),
+    (_HEADER.replace("≥20公里", "≥20公里\t多余"),
+     "row has 5 cells but the indicator header has 4", "本行有 5 格，指标表头只有 4 列，多出的文字「多余」未归入任何列"),
+    ("项目名称\t道路养护\n一级指标\t二级指标\t三级指标\t依据\n产出指标\t数量指标\t养护里程\t计划标准\n",
+     "no value column", "指标表头没有指标值列"),
+    ("产出指标\t数量指标\t购置设备数量\t≥\t77\t台\t10\t按采购合同计\t完成得满分\n",
+     "cell(s) 8, 9 not read", "第 8, 9 格未读入：请连同表头行一起粘贴"),
+])
+def test_every_reading_problem_is_told_in_chinese_too(text, english, chinese):
+    issue = next(i for i in parse_text(text, "t.tsv").issues if english in i.message)
+    assert chinese in issue.zh
+
+
+def test_reading_problems_reach_the_reviewer_in_chinese_with_the_english_below():
+    text = "项目名称\t道路养护\n" + _HEADER + "页码 3\n"
+    result = CliRunner().invoke(app, ["score", "-", "--no-models"], input=text)
+    lines = result.output.splitlines()
+    at = next(i for i, line in enumerate(lines) if "解析" in line)
+    assert ":4:" in lines[at]  # the row, as findings give theirs
+    assert "项目 1 中这一行无法识别，未读入：页码 3" in lines[at]
+    assert "row not understood in project 1: 页码 3" in lines[at + 1]

@@ -334,7 +334,8 @@ function gradeBadge(grade) {
 const ISSUE_SEVERITY = { error: "错误", warning: "警告", info: "提示" };
 
 // What the reader could not place (a row not understood, cells without a heading): rows the
-// review did not see, so the reviewer is told where; the detail is the parser's (English) text.
+// review did not see, so the reviewer is told where and why (in Chinese; the English
+// message is for results saved before it had one).
 function parseNotes(result) {
   const issues = result.parse_issues || [];
   if (!issues.length) return null;
@@ -343,7 +344,7 @@ function parseNotes(result) {
     el("ul", {}, ...issues.map((issue) => {
       const row = issue.location && issue.location.row ? `第 ${issue.location.row} 行` : "";
       return el("li", { class: `sev-${issue.severity}` },
-        `${ISSUE_SEVERITY[issue.severity] || issue.severity}${row ? `（${row}）` : ""}：${issue.message}`);
+        `${ISSUE_SEVERITY[issue.severity] || issue.severity}${row ? `（${row}）` : ""}：${issue.zh || issue.message}`);
     })));
 }
 

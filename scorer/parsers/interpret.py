@@ -490,8 +490,10 @@ class _Builder:
     def current_project(self, location: Location) -> Project:
         return self.project if self.project is not None else self.new_project(location)
 
-    def issue(self, message: str, location: Location, severity: str = "error") -> None:
-        self.doc.issues.append(ParseIssue(message=message, location=location, severity=severity))
+    def issue(self, message: str, location: Location, severity: str = "error", zh: str = "") -> None:
+        """Record what could not be read: ``zh`` for the reviewer (the page, reports), the
+        English ``message`` for logs and maintainers."""
+        self.doc.issues.append(ParseIssue(message=message, zh=zh, location=location, severity=severity))
 
     # -- text outside tables ----------------------------------------------------------
     def on_text(self, item: TextLine) -> None:
@@ -737,9 +739,10 @@ class _Builder:
                 # Without the header the extra columns' meaning is a guess (权重, 指标值说明,
                 # 评分标准 come in several orders): they are not read, and when they hold words
                 # (not a weight or a score) the reviewer is told.
-                self.issue(f"indicator rows pasted without their header row: cell(s) {', '.join(map(str, unread))} "
+                cells = ', '.join(map(str, unread))
+                self.issue(f"indicator rows pasted without their header row: cell(s) {cells} "
                            "not read (paste the header row with the rows to read every column)", row.location,
-                           "warning")
+                           "warning", zh=f"指标行粘贴时没有表头行，第 {cells} 格未读入：请连同表头行一起粘贴，才能读入每一列")
             self.on_indicator(row, junk)
             return
         if self.project is not None:
@@ -826,11 +829,13 @@ class _Builder:
     def set_aside(self, project: Project, rows: int | None, location: Location) -> None:
         count = f"{rows} rows of " if rows else ""
         self.issue(f"{count}长期绩效指标 of project {project.index + 1} not checked: "
-                   "zhibiao checks the 年度绩效指标 table", location, "warning")
+                   "zhibiao checks the 年度绩效指标 table", location, "warning",
+                   zh=f"项目 {project.index + 1} 的长期绩效指标{f'（{rows} 行）' if rows else ''}未检查：只检查年度绩效指标表")
 
     def not_understood(self, row: Row, project: Project) -> None:
         filled = " | ".join(t for t in row.texts if t)
-        self.issue(f"row not understood in project {project.index + 1}: {filled[:80]}", row.location, "warning")
+        self.issue(f"row not understood in project {project.index + 1}: {filled[:80]}", row.location, "warning",
+                   zh=f"项目 {project.index + 1} 中这一行无法识别，未读入：{filled[:80]}")
 
     def on_unit_or_department(self, filled: list[str]) -> bool:
         """Rows above a project table: "467002定州市生态环境局", "单位：万元", or both, or
@@ -952,7 +957,8 @@ class _Builder:
         for label, field_name in (("total", "budget_total"), ("fiscal", "budget_fiscal"), ("other", "budget_other")):
             raw = project.budget_raw.get(label, "")
             if raw and getattr(project, field_name) is None:
-                self.issue(f"budget cell '{raw}' is not a number", row.location, severity="warning")
+                self.issue(f"budget cell '{raw}' is not a number", row.location, severity="warning",
+                           zh=f"预算数单元格「{raw}」不是数字")
         if values.get("fund_use"):
             project.fund_use = values["fund_use"]
         # 年度资金总额 | 财政拨款 | 其他资金 as column headings, the amounts in the row below.
@@ -991,7 +997,8 @@ class _Builder:
             plan.raw[month] = raw
             plan.values[month] = parse_amount(raw)
             if raw and plan.values[month] is None:
-                self.issue(f"spending plan cell '{raw}' for {month}月底 is not a number", row.location, "warning")
+                self.issue(f"spending plan cell '{raw}' for {month}月底 is not a number", row.location, "warning",
+                           zh=f"{month}月底支出计划单元格「{raw}」不是数字")
         project.spending_plan = plan
         self.mode = None
 
@@ -1001,10 +1008,13 @@ class _Builder:
         stray = [i for i, t in enumerate(texts) if t and (i >= self.header_width or i in self.header_blank)]
         if stray:
             extra = row.cells[stray[0]]
+            beyond = stray[0] >= self.header_width
             where = (f"row has {len(texts)} cells but the indicator header has {self.header_width}"
-                     if stray[0] >= self.header_width else f"cell {stray[0] + 1} has no heading in the indicator header")
+                     if beyond else f"cell {stray[0] + 1} has no heading in the indicator header")
+            where_zh = (f"本行有 {len(texts)} 格，指标表头只有 {self.header_width} 列" if beyond
+                        else f"第 {stray[0] + 1} 格在指标表头中没有列名")
             self.issue(f"{where}; extra text '{extra.text[:40]}' was not assigned to a column",
-                       row.cell_location(stray[0]))
+                       row.cell_location(stray[0]), zh=f"{where_zh}，多出的文字「{extra.text[:40]}」未归入任何列")
         values = {f: (texts[i] if i < len(texts) else "") for f, i in self.columns.items()}
         if not any(v for f, v in values.items() if f != "level1") and not _LEVEL_LIKE.search(values.get("level1", "")):
             # Nothing but a stray first cell (a page number, a note under the table): not an indicator.
@@ -1049,7 +1059,8 @@ class _Builder:
     def check_value_column(self, columns: dict[str, int], location: Location) -> None:
         if "target_raw" not in columns:
             self.issue("the indicator header has no value column (指标值 / 目标值): every indicator's value is "
-                       "read as empty", location, severity="warning")
+                       "read as empty", location, severity="warning",
+                       zh="指标表头没有指标值列（指标值/目标值），所有指标的指标值都按空值读入")
 
     def start_flat(self, columns: dict[str, int], keys: list[str], width: int, location: Location) -> None:
         self.check_value_column(columns, location)
@@ -1106,6 +1117,8 @@ class _Builder:
                     "(expected a header row 一级指标 | 二级指标 | 三级指标 | … | 指标值)",
                     project.location,
                     severity="warning",
+                    zh=f"项目 {project.index + 1}「{project.name or project.code}」没有读到指标行"
+                       "（应有表头行：一级指标 | 二级指标 | 三级指标 | … | 指标值）",
                 )
         departments = Counter(p.department for p in doc.projects if p.department)
         if departments and not doc.department:

@@ -75,7 +75,11 @@ def render_document(result: ScoredDocument, console: Console) -> None:
     for f in result.findings:
         console.print(finding_line(source, f))
     for issue in result.parse_issues:
-        console.print(Text.assemble((f"{source}:", "dim"), (" 解析 ", "magenta"), issue.message))
+        # Chinese for the reviewer first, the parser's English below it (as for unreadable files).
+        row = f"{issue.location.row}:" if issue.location.row is not None else ""
+        console.print(Text.assemble((f"{source}:{row}", "dim"), (" 解析 ", "magenta"), issue.zh or issue.message))
+        if issue.zh:
+            console.print(Text(f"    {issue.message}", style="dim"))
     for project in result.projects:
         console.print()
         console.print(_project_header(project))

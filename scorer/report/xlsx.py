@@ -30,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.writer.excel import ExcelWriter
 
+from scorer.document import ParseIssue
 from scorer.findings import SMART, Category, Finding, Severity
 from scorer.results import ScoredDocument, ScoredIndicator, ScoredProject
 
@@ -270,13 +271,21 @@ def _document_rows(sh: _Sheet, result: ScoredDocument) -> Iterator[list[Any]]:
                    f"错误 {counts.error} 警告 {counts.warning} 提示 {counts.info}"
                    + (f" · 文件 {meta.source}" if meta.source else ""), wrap=False)]
     for issue in result.parse_issues:
-        yield _note_row(sh, "解析问题", "", "错误" if issue.severity == "error" else "警告",
-                        f"{issue.message}（{issue.location.label()}）", "",
+        yield _note_row(sh, "解析问题", "", "错误" if issue.severity == "error" else "警告", _issue_text(issue), "",
                         Severity.error if issue.severity == "error" else Severity.warning)
     yield from _finding_rows(sh, "文档问题", result.findings)
     for project in result.projects:
         yield []
         yield from _project_rows(sh, project)
+
+
+def _issue_text(issue: ParseIssue) -> str:
+    """``a.xlsx（第 3 行）：……`` as the reader's other Chinese messages; a result saved before
+    issues had Chinese keeps its English message."""
+    if not issue.zh:
+        return f"{issue.message}（{issue.location.label()}）"
+    where = issue.location.label_zh().strip()
+    return f"{where}：{issue.zh}" if where else issue.zh
 
 
 def _project_rows(sh: _Sheet, project: ScoredProject) -> Iterator[list[Any]]:
