@@ -57,7 +57,7 @@ def indicator_pairs(project: ProjectFacts, indicators: Sequence[IndicatorFacts],
     project's other indicators (:func:`~scorer.semantic.relevance.sibling_names`); the
     project's names are listed once, not once per row."""
     named = [o for o in project.indicators if o.indicator.name]
-    names = [o.indicator.name for o in named]
+    names = tuple(o.indicator.name for o in named)  # a tuple: each row's siblings are two slices of it
     position = {o.index: k for k, o in enumerate(named)}
     return [RelevancePair(i.indicator.name, i.indicator.description, context,
                           siblings=sibling_names(names, position.get(i.index, -1)))

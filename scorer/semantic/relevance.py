@@ -33,6 +33,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -81,11 +82,13 @@ class ProjectContext:
         """The project name, then its purposes: what an indicator is compared with."""
         return (self.name, *self.purposes) if text_key(self.name) else self.purposes or ("",)
 
-    @property
+    # Cached: every row of the project asks for both (the kind in each transform, the
+    # unit once per row and text list built).
+    @cached_property
     def kind(self) -> str:
         return project_kind(self.name, self.department)
 
-    @property
+    @cached_property
     def unit(self) -> str:
         """The department without the notes in brackets tables add ("(实施单位:…)")."""
         return _BRACKETED.sub("", self.department).strip()
@@ -105,13 +108,15 @@ class RelevancePair:
     #: the names of the project's other indicators.
     siblings: tuple[str, ...] = ()
 
-    @property
+    # Cached: a pair's texts are read by each text list built for it (the prefetch stage's
+    # and the judgement's) and by the features.
+    @cached_property
     def text(self) -> str:
         return indicator_text(bare_name(self.name), self.description)
 
-    @property
+    @cached_property
     def sibling_texts(self) -> tuple[str, ...]:
-        return tuple(bare_name(s) for s in self.siblings)
+        return tuple(map(bare_name, self.siblings))
 
 
 #: A row is compared with at most this many of its project's other rows, those nearest to
@@ -123,11 +128,16 @@ SIBLING_WINDOW = 60
 
 def sibling_names(names: Sequence[str], index: int, window: int = SIBLING_WINDOW) -> tuple[str, ...]:
     """``names`` without ``names[index]``, cut to the ``window`` nearest it in the table
-    (as many before as after it where the table allows)."""
-    if len(names) - 1 <= window:
-        return tuple(n for i, n in enumerate(names) if i != index)
-    start = min(max(0, index - window // 2), len(names) - window - 1)
-    return tuple(names[i] for i in range(start, start + window + 1) if i != index)
+    (as many before as after it where the table allows); all of the window when
+    ``index`` is not a row of ``names`` (-1). Slices, not a loop over the names: a
+    document's rows each take their list."""
+    start, stop = 0, len(names)
+    if stop - 1 > window:
+        start = min(max(0, index - window // 2), stop - window - 1)
+        stop = start + window + 1
+    if start <= index < stop:
+        return tuple(names[start:index]) + tuple(names[index + 1:stop])
+    return tuple(names[start:stop])
 
 
 def indicator_text(name: str, description: str) -> str:
@@ -161,8 +171,9 @@ class SiblingVectors:
     def __getitem__(self, i: int) -> np.ndarray:
         return self.table[self.rows[i]]
 
-    def subset(self, index: Sequence[int]) -> SiblingVectors:
-        return SiblingVectors(self.table, [self.rows[i] for i in index])
+    def subset(self, index: Sequence[int] | slice) -> SiblingVectors:
+        rows = self.rows[index] if isinstance(index, slice) else [self.rows[i] for i in index]
+        return SiblingVectors(self.table, rows)
 
 
 @dataclass
@@ -187,34 +198,33 @@ class EmbeddedPairs:
         return len(self.pairs)
 
     def subset(self, index: Sequence[int]) -> EmbeddedPairs:
-        index = list(index)
-        return EmbeddedPairs([self.pairs[i] for i in index], self.indicator[index], self.project_name[index],
-                             [self.contexts[i] for i in index], self.lexical[index], self.siblings.subset(index),
-                             self.department[index])
+        """The pairs at ``index``. A run of consecutive pairs (``range(a, b)``: a project's
+        rows in its document's pairs) shares this object's arrays as views, the way a
+        matcher splits a document into projects; other indices copy."""
+        part: slice | list[int]
+        if isinstance(index, range) and index.step == 1 and index.start >= 0:
+            part = slice(index.start, max(index.start, index.stop))
+            pairs, contexts = self.pairs[part], self.contexts[part]
+        else:
+            part = list(index)
+            pairs, contexts = [self.pairs[i] for i in part], [self.contexts[i] for i in part]
+        return EmbeddedPairs(pairs, self.indicator[part], self.project_name[part], contexts, self.lexical[part],
+                             self.siblings.subset(part), self.department[part])
 
 
 def pair_texts(pairs: Sequence[RelevancePair], extra: Sequence[str] = ()) -> dict[str, int]:
-    """Every distinct text :func:`embed_pairs` encodes for ``pairs``, with its row."""
-    texts: dict[str, int] = {}
-    # A project's texts and its indicators' names are the same for each of its rows: taken
-    # once per project (per distinct sibling list), not once per row.
-    projects: set[int] = set()
-    sibling_lists: set[tuple[str, ...]] = set()
-    for p in pairs:
-        group: list[str] = [p.text]
-        if id(p.project) not in projects:
-            projects.add(id(p.project))
-            group += p.project.texts
-        if p.siblings not in sibling_lists:
-            sibling_lists.add(p.siblings)
-            group += p.sibling_texts
-        group.append(p.project.unit)
-        for t in group:
-            if t:
-                texts.setdefault(t, len(texts))
-    for t in extra:
-        texts.setdefault(t, len(texts))
-    return texts
+    """Every distinct text :func:`embed_pairs` encodes for ``pairs``, with its row: per
+    pair its text, its project's texts, its siblings' and its department, in order of
+    first appearance, without the empty text; then ``extra`` (kept even when empty)."""
+    # One C-level pass over all the texts with repeats (a row's project and siblings are
+    # mostly its neighbours' too): a text seen before keeps its place, so the order is
+    # the same as taking each only where it first appears, and a Python loop per text
+    # cost more than the rest of the relevance work outside the model.
+    ordered = dict.fromkeys(chain.from_iterable((p.text, *p.project.texts, *p.sibling_texts, p.project.unit)
+                                                for p in pairs))
+    ordered.pop("", None)
+    ordered.update(dict.fromkeys(extra))
+    return dict(zip(ordered, range(len(ordered))))
 
 
 def embed_pairs(pairs: Sequence[RelevancePair], embedder: Embedder, extra: Sequence[str] = ()) -> EmbeddedPairs:
@@ -224,21 +234,26 @@ def embed_pairs(pairs: Sequence[RelevancePair], embedder: Embedder, extra: Seque
     empty = np.zeros((0, embedder.dim), np.float32)
     zero = np.zeros(embedder.dim, np.float32)
     vectors = embedder.encode(list(texts), "query") if texts else empty
+    # The encoded texts and a last row of zeros, for the empty text; every matrix below
+    # is rows of it, looked up in C (``np.fromiter`` over the dict) rather than stacked
+    # row by row.
+    table = np.vstack([vectors, zero[None, :]])
+    row_of = {**texts, "": len(vectors)}
+
+    def indices(strings: Sequence[str]) -> np.ndarray:
+        return np.fromiter(map(row_of.__getitem__, strings), np.int64, len(strings))
 
     def rows(strings: Sequence[str]) -> np.ndarray:
-        return np.stack([vectors[texts[t]] if t else zero for t in strings]) if strings else empty
+        return table[indices(strings)] if strings else empty
 
-    # One matrix per project, shared by its rows (read-only); siblings as rows of the
-    # encoded table (the last row zeros, for an empty text).
+    # One matrix per project, shared by its rows (read-only); siblings as rows of the table.
     contexts: dict[int, np.ndarray] = {}
-    table = np.vstack([vectors, zero[None, :]])
     sibling_rows: dict[tuple[str, ...], np.ndarray] = {}
     for p in pairs:
         if id(p.project) not in contexts:
             contexts[id(p.project)] = rows(p.project.texts)
         if p.siblings not in sibling_rows:
-            sibling_rows[p.siblings] = np.asarray([texts[t] if t else len(vectors) for t in p.sibling_texts],
-                                                  dtype=np.int64)
+            sibling_rows[p.siblings] = indices(p.sibling_texts)
     return EmbeddedPairs(
         list(pairs), rows([p.text for p in pairs]), rows([p.project.texts[0] for p in pairs]),
         [contexts[id(p.project)] for p in pairs], _lexical(pairs),
@@ -248,10 +263,17 @@ def embed_pairs(pairs: Sequence[RelevancePair], embedder: Embedder, extra: Seque
 
 
 def _lexical(pairs: Sequence[RelevancePair]) -> np.ndarray:
+    from scorer.checks.matching import content_words  # imported once here, not once per row
+
     rows = []
+    # The project's words once per project, not once per row.
+    project_words: dict[int, frozenset[str]] = {}
     for p in pairs:
-        words = _content_words(p.text)
-        shared = words & _content_words(" ".join(p.project.texts))
+        words = content_words(p.text)
+        host = project_words.get(id(p.project))
+        if host is None:
+            host = project_words[id(p.project)] = content_words(" ".join(p.project.texts))
+        shared = words & host
         rows.append((min(len(shared), 3) / 3, len(shared) / len(words) if words else 0.0))
     return np.asarray(rows, dtype=np.float64).reshape(len(pairs), 2)
 
