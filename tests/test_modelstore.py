@@ -184,6 +184,26 @@ def test_promotion_of_a_worse_model_is_refused_with_both_figures(store: ModelSto
     assert forced.exit_code == 0 and store.current_version() == worse
 
 
+@pytest.mark.parametrize("rows, promoted", [(29, False), (30, True)])
+def test_the_gate_decides_nothing_on_too_few_rows_even_forced(store: ModelStore, rows: int, promoted: bool):
+    from scorer.modelstore.gate import Comparison, TooFewRows, promote_gated
+
+    good, same = add(store, "good", 0.90, 0.70), add(store, "same", 0.90, 0.70)
+    store.promote(good)
+    figures = {"l1_accuracy": 0.9, "l2_macro_f1": 0.7}
+
+    def compare(current, candidate):
+        return Comparison({"current": figures, "candidate": figures}, rows, "new.tsv")
+
+    if promoted:
+        done = promote_gated(store, same, compare=compare, force=True)
+        assert done.decision.basis == "30 rows of new.tsv that neither model trained on"
+    else:
+        with pytest.raises(TooFewRows, match="only 29 rows of new.tsv"):
+            promote_gated(store, same, compare=compare, force=True)
+    assert store.current_version() == (same if promoted else good)
+
+
 def test_user_errors_are_one_line_and_exit_2(store: ModelStore):
     version = add(store, "a")
     unknown = models_cli(store, "promote", "nope")

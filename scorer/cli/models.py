@@ -20,7 +20,7 @@ from rich.table import Table
 from scorer.cli.common import fail, user_errors
 from scorer.modelstore import ModelStore, ModelStoreError, default_models_dir
 from scorer.modelstore.families import FAMILIES, LEVEL, RELEVANCE, ModelFamily, model_family
-from scorer.modelstore.gate import DEFAULT_MARGIN, MIN_COMPARISON_ROWS, PromotionRefused, TooFewRows, promote_gated
+from scorer.modelstore.gate import DEFAULT_MARGIN, Comparison, PromotionRefused, promote_gated
 
 models_app = typer.Typer(
     name="models",
@@ -167,14 +167,9 @@ def _corpus_comparison(family: ModelFamily, corpus: list[Path], skip_bad: bool, 
         def run(models):
             return compare_on_corpus(corpus, models, skip_bad, corrections)
 
-    def compare(current_model, candidate_model):
+    def compare(current_model, candidate_model) -> Comparison:
         results, rows = run({"current": current_model, "candidate": candidate_model})
-        files = ", ".join(map(str, corpus))
-        if rows < MIN_COMPARISON_ROWS:
-            raise TooFewRows(f"only {rows} rows of {files} are unseen by both models, fewer than the "
-                             f"{MIN_COMPARISON_ROWS} a comparison needs: compare on a larger file, or on the "
-                             "cards' held-out figures (without --corpus)")
-        return results, f"{rows} rows of {files} that neither model trained on"
+        return Comparison(results, rows, ", ".join(map(str, corpus)))
 
     return compare
 

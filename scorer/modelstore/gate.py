@@ -25,6 +25,20 @@ class TooFewRows(ValueError):
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """Both models' figures on the same rows: ``figures`` maps "current" and "candidate"
+    to their metrics, measured on ``rows`` rows of ``source`` that neither trained on."""
+
+    figures: dict[str, dict[str, float]]
+    rows: int
+    source: str
+
+    @property
+    def basis(self) -> str:
+        return f"{self.rows} rows of {self.source} that neither model trained on"
+
+
+@dataclass(frozen=True)
 class GateDecision:
     allowed: bool
     #: metric → (current, candidate)
@@ -69,12 +83,13 @@ def promote_gated(
     version: str,
     margin: float = DEFAULT_MARGIN,
     force: bool = False,
-    compare: Callable[[StoredModel, StoredModel], tuple[dict[str, dict[str, float]], str]] | None = None,
+    compare: Callable[[StoredModel, StoredModel], Comparison] | None = None,
     family: ModelFamily = LEVEL,
 ) -> Promotion:
     """Make ``version`` current unless it is worse than the current model by more than
-    ``margin``. ``compare(current, candidate)`` returns both models' figures on the same
-    rows and a description of them; by default each card's held-out figures are used.
+    ``margin``. ``compare(current, candidate)`` measures both models on the same rows
+    (refused, even with ``force``, when fewer than :data:`MIN_COMPARISON_ROWS`: such a
+    comparison decides nothing); by default each card's held-out figures are used.
     The swap itself is the store's atomic registry update."""
     current = store.current_version()
     store.verify(version)
@@ -83,7 +98,12 @@ def promote_gated(
     decision = None
     if current is not None:
         if compare is not None:
-            figures, basis = compare(store.load(current), store.load(version))
+            comparison = compare(store.load(current), store.load(version))
+            if comparison.rows < MIN_COMPARISON_ROWS:
+                raise TooFewRows(f"only {comparison.rows} rows of {comparison.source} are unseen by both models, "
+                                 f"fewer than the {MIN_COMPARISON_ROWS} a comparison needs: compare on a larger "
+                                 "file, or on the cards' held-out figures")
+            figures, basis = comparison.figures, comparison.basis
         else:
             figures = {"current": family.card_figures(store.card(current)),
                        "candidate": family.card_figures(store.card(version))}
