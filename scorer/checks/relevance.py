@@ -164,9 +164,9 @@ class IndicatorDoesNotFitFund(Check):
 
         model, embedder = ctx.resource(RELEVANCE_MODEL), ctx.resource(EMBEDDER)
         rows, pairs = self._rows_and_pairs(doc, ctx)
-        matcher = ctx.goal_matcher
-        if getattr(matcher, "model", None) is model and getattr(matcher, "embedder", None) is embedder:
+        if _judged_by_matcher(ctx):
             # The embedding goal matcher has judged these very pairs for ZB-R001/R002.
+            matcher = ctx.goal_matcher
             matcher.prepare(doc)
             verdicts = [matcher.judgement(project).of(ind) for project, ind in rows]
         else:
