@@ -33,6 +33,8 @@ BINARY_OUTCOME_RE = re.compile(
     r"(?:评审|验收|审核|审计|评估|考核|鉴定|检查|复核|备案|批复)"
     r"(?:[和及与、](?:上级部门|专家|第三方)?(?:评审|验收|审核|审计|评估|考核|鉴定|检查))?[。.]?$"
     r"|^(?:合格|达标|合规|全部合格|全部达标|验收合格|[是否])[。.]?$"
+    # every one of a known group reached: 100% of it, checkable against the list of eligible
+    r"|^(?:实现|达到)?(?:全覆盖|全部覆盖)[。.]?$"
     # a grade on a scale someone assigns: A级, AAA级, 二级, 甲等
     r"|^(?:达到|评为|获得|保持|不低于)?(?:[A-Ea-e]{1,5}|[一二三四五甲乙丙])[级等](?:以上|及以上)?[。.]?$"
 )
@@ -111,6 +113,12 @@ SUBSIDY_STANDARD_RE = re.compile(r"标准$")
 
 #: Satisfaction-type names; 幸福感/获得感/安全感 surveys are filed as satisfaction too.
 SATISFACTION_RE = re.compile(r"满意|幸福感|获得感|安全感|认可度|好评")
+
+#: Names that count something that should not happen (安全生产事故, 重大责任事故发生次数,
+#: 有效投诉, 违法违纪案件): for them a 指标值 of "无" is a target of none, not an empty cell.
+ADVERSE_EVENT_NAME_RE = re.compile(r"事故|事件|案件|违法|违规|违纪|投诉|信访|上访|伤亡|死亡|火灾|泄漏|差错|失误|纠纷")
+#: "无" as a value: nothing at all (empty) unless the name counts adverse events.
+NONE_VALUE_RE = re.compile(r"^(?:无|没有|未发生)[。.]?$")
 
 #: Rates where more is better; an upper bound (< / ≤) on them points the wrong way.
 POSITIVE_RATE_RE = re.compile(
@@ -231,10 +239,12 @@ OPERATING_COMMON_RE = re.compile(r"安全(?:责任|生产)?事故|安全生产|�
 
 #: Indicators every project may carry, which no goal needs to mention (issue 5 calls them
 #: legitimate common indicators): satisfaction, fund execution, timeliness, acceptance,
-#: safety and upkeep.
+#: safety and upkeep; and the spending controls every 部门整体支出 table reports (“三公”
+#: 经费控制率, 结转结余率, 公用经费).
 COMMON_INDICATOR_RE = re.compile(
     r"满意|(?:资金|预算|经费|补助|补贴)?(?:支付|拨付|到位|执行|使用|发放|兑付)(?:及时)?率|及时率|按时完成率|"
     r"按期完成率|完成率|合格率|达标率|通过率|响应率|在线率|完好率|运行率|成本|预算|节支|采购|"
+    r"三公|公用经费|经费控制|结转结余|"
     + OPERATING_COMMON_RE.pattern
 )
 

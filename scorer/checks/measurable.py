@@ -52,6 +52,9 @@ class EmptyTarget(_IndicatorCheck):
     good = {"name": "农村生活污水治理户数", "target": "≥1200户"}
 
     def run(self, ind: IndicatorFacts, ctx) -> Iterator[Finding]:
+        raw = ind.indicator.target_raw.strip()
+        if lx.NONE_VALUE_RE.match(raw) and lx.ADVERSE_EVENT_NAME_RE.search(ind.name):
+            return  # "安全生产事故 | 无": none is the target
         if ind.target.kind == TargetKind.empty:
             yield self.hit(ind, evidence=ind.indicator.target_raw)
         elif is_placeholder_value(ind):
@@ -155,7 +158,8 @@ class PercentNameNonPercentValue(_IndicatorCheck):
         unit, source = ind.unit_and_source
         raw = ind.indicator.target_raw.strip()
         if ind.is_percent_name and ind.is_numeric and not ind.is_date and unit and source != "name":
-            if unit not in self._PERCENT_LIKE:
+            # A rate per population (孕产妇死亡率 ≤12/10万, 发病率 /万) is the rate's own unit.
+            if unit not in self._PERCENT_LIKE and not unit.startswith("/"):
                 yield self.hit(ind, evidence=raw, name=ind.indicator.name, value=raw, unit=unit)
         elif ind.is_percent_name and ind.target.kind == TargetKind.qualitative and is_verifiable_outcome(ind):
             # "软件缺陷修复率 | 达标": a yes/no outcome where a share was asked for (a vague

@@ -69,6 +69,8 @@ def format_value(value: object, number_format: str = "General") -> str:
         return value
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if isinstance(value, (dt.datetime, dt.date)) and (shown := format_date(value, number_format)):
+        return shown
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, (dt.date, dt.time)):
@@ -82,6 +84,52 @@ def format_value(value: object, number_format: str = "General") -> str:
 _WIDE = Context(prec=400)
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 _DECIMALS = re.compile(r"0\.(0+)|0(?![.0])")
+#: A number format's parts: text shown as written ("≥", "天", \元), codes that show
+#: nothing ([Red], _x padding, *x fill), and the digit placeholders.
+_FORMAT_PART = re.compile(r'"(?P<quoted>[^"]*)"|\\(?P<escaped>.)|\[[^\]]*\]|_.|\*.|(?P<digits>[0#?][0#?,.]*)|(?P<other>.)',
+                          re.DOTALL)
+#: Date codes of a number format: the year, month and day as Excel shows them.
+_DATE_PART = re.compile(r'"(?P<quoted>[^"]*)"|\\(?P<escaped>.)|\[[^\]]*\]|(?P<code>y{4}|y{2}|m{1,2}|d{1,2})|(?P<other>.)',
+                        re.DOTALL | re.IGNORECASE)
+
+
+def _literals(section: str) -> tuple[str, str]:
+    """The text a number format writes before and after the number: '"≥"0"天"' → ("≥", "天").
+    Tables type the comparator and the unit into the format so that the cell stays a number."""
+    before: list[str] = []
+    after: list[str] = []
+    seen_digits = False
+    for m in _FORMAT_PART.finditer(re.sub("general", "0", section, flags=re.IGNORECASE).replace("@", "0")):
+        if m.group("digits"):
+            seen_digits = True
+            continue
+        text = m.group("quoted") if m.group("quoted") is not None else m.group("escaped") or m.group("other") or ""
+        if text == "%" or (text and text in "0#?.,Ee+-" and not m.group("quoted")):
+            continue  # the percent sign is written by format_number; signs belong to the number
+        (after if seen_digits else before).append(text)
+    return "".join(before), "".join(after)
+
+
+def format_date(value: dt.date, number_format: str) -> str:
+    """A date as a format that spells it out in words shows it: 'yyyy"年"m"月"d"日前"' →
+    2025年6月30日前 (the words can say more than the date: 前, 之前). Empty for other
+    formats: a date written with separators only (yyyy/m/d) is shown as an ISO date."""
+    parts = list(_DATE_PART.finditer((number_format or "").split(";")[0]))
+    codes = {(m.group("code") or " ")[0].lower() for m in parts}
+    words = "".join(m.group("quoted") or m.group("escaped") or m.group("other") or "" for m in parts)
+    if not {"y", "m"} <= codes or not re.search(r"[\u4e00-\u9fff]", words) or re.search(r"[hs]", words, re.I):
+        return ""
+    out: list[str] = []
+    for m in parts:
+        code = (m.group("code") or "").lower()
+        if not code:
+            out.append(m.group("quoted") or m.group("escaped") or m.group("other") or "")
+        elif code == "yy":
+            out.append(f"{value.year % 100:02d}")
+        else:
+            number = {"y": value.year, "m": value.month, "d": value.day}[code[0]]
+            out.append(str(number) if code[0] == "y" else str(number).zfill(len(code)))
+    return "".join(out)
 
 
 def format_number(value: float, number_format: str = "General") -> str:
@@ -104,4 +152,5 @@ def format_number(value: float, number_format: str = "General") -> str:
         places = Decimal(1).scaleb(-len(decimals.group(1) or ""))
         rounded = shown.quantize(places, rounding=ROUND_HALF_UP, context=_WIDE)
         text = f"{rounded:,f}" if "#,#" in section else f"{rounded:f}"
-    return text + ("%" if percent else "")
+    before, after = _literals((number_format or "General").split(";")[0])
+    return before + text + ("%" if percent else "") + after

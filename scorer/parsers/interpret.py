@@ -120,6 +120,8 @@ _TITLE = re.compile(r"绩效目标(?:表|申报表)|项目支出绩效|绩效目
 _YEAR_NOTE = re.compile(r"^[(（]\s*(?:19|20)\d{2}\s*年度?\s*[)）]$")
 _TITLE_NUMBER = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[、.．]\s*")
 _DEPT_ROW = re.compile(r"^(?:\d{3,}\s*)?(?P<name>\S{2,40}?(?:局|委|委员会|院|厅|办|办公室|中心|站|所|队|会|部|处|馆|校|学校|政府))$")
+#: A document heading that starts with who files it and the year: 某县卫生健康局2025年…
+_TITLE_DEPARTMENT = re.compile(r"^(?P<name>[^\s\d（(、.]{2,30}?(?:局|委员会|委|厅|办公室|办|中心|院|政府))(?:19|20)\d{2}\s*年")
 _DEPT_CODE = re.compile(r"^\d{3,}\s*|\s*[(（]?\d{3,}[)）]?$")
 _UNIT_ROW = re.compile(r"^单位[:：]\s*(?P<unit>\S+)$")
 #: The line above a table naming who filed it, often with the unit at its end:
@@ -133,6 +135,8 @@ _GOAL_SPLIT = re.compile(
     r"(?:[(（](?P<p>\d{1,2}|[一二三四五六七八九十]{1,3})[)）]"
     # after a period a digit makes a decimal (1.5万亩), unless it starts a year (3.2024年6月底前)
     r"|(?P<n>\d{1,2})\s*(?:[、)）:：]|[.．](?!\d)|[.．](?=(?:19|20)\d{2}年))"
+    # "2.65岁以上…" on the line after goal 1: the next number, not a decimal (kept only then)
+    r"|(?P<d>\d{1,2})[.．](?=\d)"
     r"|(?P<z>[一二三四五六七八九十]{1,3})\s*(?:是|[、:：]))"
     r"|(?P<c>[①-⑳]))\s*"  # circled numbers mark a list item wherever they stand
 )
@@ -143,8 +147,40 @@ _GOAL_ROW_LABEL = re.compile(r"^目标\s*(\d{1,2})$")
 def _goal_number(m: re.Match[str]) -> int | None:
     if m.group("c"):
         return ord(m.group("c")) - ord("①") + 1
-    text = m.group("n") or m.group("p") or m.group("z")
+    text = m.group("n") or m.group("p") or m.group("z") or m.group("d")
     return int(text) if text.isdigit() else cn_number(text)
+
+
+def _goal_marks(text: str) -> list[re.Match[str]]:
+    """The goal numbers in a text. A number written like a decimal ("2.65岁及以上老年人…")
+    starts a goal only where it is the one after the goal before it; elsewhere it is a
+    decimal ("1.5万亩")."""
+    marks: list[re.Match[str]] = []
+    for m in _GOAL_SPLIT.finditer(text):
+        if m.group("d") and not (marks and _goal_number(marks[-1]) == int(m.group("d")) - 1):
+            continue
+        marks.append(m)
+    return marks
+
+
+#: A line that stops mid-sentence (on a comma or an enumeration mark): the goal goes on in
+#: the next line, as a cell wrapped by hand ("完成12座危桥改造，" / "消除安全隐患。").
+_GOAL_LINE_GOES_ON = re.compile(r"[，,、：:（(《“—]$")
+
+
+def _unnumbered_goals(text: str) -> list[str]:
+    """One goal per line, a line that stops mid-sentence joined to the next."""
+    goals: list[str] = []
+    joining = False
+    for line in (line.strip() for line in text.split("\n")):
+        if not line:
+            continue
+        if joining:
+            goals[-1] += line
+        else:
+            goals.append(line)
+        joining = bool(_GOAL_LINE_GOES_ON.search(line))
+    return goals
 _LEVEL_LIKE = re.compile(r"指标(?:\(.*\))?$")
 
 
@@ -212,6 +248,16 @@ def _spellings(columns: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]
 
 
 _INDICATOR_SPELLINGS = _spellings(INDICATOR_COLUMNS)
+#: Under a 指标值 heading merged across three columns, the sub-headings 符号 | 数值 | 单位
+#: split the value into its comparator, number and unit. Only a sub-header row is read with
+#: these: as a heading of its own, 单位 names the filing unit (a flat table's department).
+_VALUE_PART_SPELLINGS = _spellings({
+    field_name: INDICATOR_COLUMNS[field_name] + parts for field_name, parts in (
+        ("comparator", ("符号", "比较符号", "运算符号", "关系符号")),
+        ("target_raw", ("数值", "数量", "值", "指标数值")),
+        ("unit", ("单位", "计量单位", "度量单位")),
+    )
+})
 _PROJECT_SPELLINGS = _spellings(PROJECT_COLUMNS)
 #: every spelling of the 三级指标 column: a row without one cannot be an indicator header.
 _NAME_SPELLINGS = frozenset(_INDICATOR_SPELLINGS["name"])
@@ -398,9 +444,9 @@ def split_goals(text: str) -> list[Goal]:
     text = text.strip()
     if not text:
         return []
-    marks = list(_GOAL_SPLIT.finditer(text))
+    marks = _goal_marks(text)
     if not marks:
-        return [Goal(text=line.strip()) for line in text.split("\n") if line.strip()]
+        return [Goal(text=line) for line in _unnumbered_goals(text)]
     goals = []
     head = text[: marks[0].start()].strip()
     if head:
@@ -521,6 +567,10 @@ class _Builder:
             self.pending_title = text
             self.pending_title_junk = junk
             self.mode = None
+            by = _TITLE_DEPARTMENT.match(text)
+            if by and not self.seen_table and not self.doc.department:
+                # "某区文化广电旅游体育局2025年项目支出绩效目标": the filing department heads the document.
+                self.doc.department = by.group("name")
             return
         if self.pending_title and _YEAR_NOTE.match(text):
             # "（2024年度）" on its own line under the heading belongs to it.
@@ -810,7 +860,8 @@ class _Builder:
         if any(texts[i] for f, i in self.columns.items() if f in ("level1", "level2", "name") and i < len(texts)):
             return False
         filled = [i for i, k in enumerate(keys) if k]
-        named = _column_map([k if i in filled else "" for i, k in enumerate(keys)], _INDICATOR_SPELLINGS)
+        named = _column_map([k if i in filled else "" for i, k in enumerate(keys)],
+                            {**_INDICATOR_SPELLINGS, **_VALUE_PART_SPELLINGS})
         periods = [i for i in filled if _PERIOD_HEADING.match(keys[i])]
         values = periods or [i for i in filled if _VALUE_HEADING.search(keys[i])]
         if not filled or any(i not in named.values() and i not in values for i in filled):
@@ -893,7 +944,9 @@ class _Builder:
         out: dict[str, str] = {}
         for i, k in enumerate(keys):
             for field_name, names in labels.items():
-                if k in names and field_name not in out:
+                # (a label with no value of its own is followed by a more exact one:
+                # 预算金额（万元） | 资金总额 | 210)
+                if k in names and not out.get(field_name):
                     nxt = next((j for j in range(i + 1, len(texts)) if texts[j]), None)
                     out[field_name] = "" if nxt is None or keys[nxt] in all_labels else texts[nxt]
         return out
@@ -999,6 +1052,10 @@ class _Builder:
             if raw and plan.values[month] is None:
                 self.issue(f"spending plan cell '{raw}' for {month}月底 is not a number", row.location, "warning",
                            zh=f"{month}月底支出计划单元格「{raw}」不是数字")
+        filled = [v for v in plan.values.values() if v is not None]
+        if filled and max(filled) == 1 and not any("%" in r for r in plan.raw.values()):
+            # Shares written as fractions (0.3 | 0.6 | 1, a sheet's 0.00 cells): 1 is all of it.
+            plan.values = {m: None if v is None else round(v * 100, 6) for m, v in plan.values.items()}
         project.spending_plan = plan
         self.mode = None
 
