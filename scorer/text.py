@@ -9,7 +9,10 @@ import unicodedata
 # Each pattern removes one kind; what was removed is reported so a check can flag it.
 _JUNK_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\[bookmark:\s*[^\]]*\]"),
-    # TOC entry field: ``TC 1、…绩效目标表 \f C \l 1`` (quoted or not), to the end of the switches.
+    # A quoted TOC entry field ends where its known switches do (\f type, \l level, \n no
+    # page number): the heading's visible text may follow (``TC "一、…" \f C \l 1 一、…``).
+    re.compile(r"\s*\bTC\s+\"[^\"]*\"(?:\s*\\[fl]\s*\S+|\s*\\n)*\s*"),
+    # An unquoted one (``TC 1、…绩效目标表 \f C \l 1``) runs to the end of its switches and line.
     re.compile(r"\s*\bTC\s+(?:\"[^\"]*\"|.*?)\s*(?:\\[a-z]\s*\S+\s*)+$", re.MULTILINE),
     re.compile(r"\s*\b(?:PAGEREF|HYPERLINK|REF)\s+\S+(?:\s+\\[a-z*]\s*\S*)*", re.IGNORECASE),
     re.compile(r"\\\*\s*MERGEFORMAT", re.IGNORECASE),

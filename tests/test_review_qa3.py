@@ -23,6 +23,7 @@ from docx.enum.text import WD_BREAK
 
 from scorer.parsers import parse_bytes, parse_path
 from scorer.pipeline import Scorer
+from scorer.text import strip_junk
 
 DATA = Path(__file__).parent / "data" / "review3"
 ANY = "*"
@@ -492,3 +493,23 @@ def test_values_a_reviewer_reads_as_measurable(scorer, name, value, code, report
     doc = build_example({"indicators": [{"level1": "产出指标", "level2": "质量指标", "name": name, "target": value}]})
     found = [f for f in scorer.score_document(doc).all_findings() if f.code == code]
     assert bool(found) == reported, found
+
+
+@pytest.mark.parametrize("line, text, junk", [
+    # Word's TC field inline, the heading's visible text after it
+    ('[bookmark: _Toc18000001]TC "一、部门基本情况" \\f C \\l 1 一、部门基本情况', "一、部门基本情况",
+     ["[bookmark: _Toc18000001]", 'TC "一、部门基本情况" \\f C \\l 1']),
+    ('TC "二、项目情况" \\f C \\n 二、项目情况', "二、项目情况", ['TC "二、项目情况" \\f C \\n']),
+    # the seeds' form: the field after the heading, to the end of the line
+    ("1、某某资金绩效目标表 TC 1、某某资金绩效目标表 \\f C \\l 1 ", "1、某某资金绩效目标表",
+     ["TC 1、某某资金绩效目标表 \\f C \\l 1 "]),
+])
+def test_toc_field_removed_wherever_it_stands(line, text, junk):
+    cleaned, removed = strip_junk(line)
+    assert cleaned.strip() == text
+    assert [r.strip() for r in removed] == [j.strip() for j in junk]
+
+
+def test_heading_after_a_toc_field_is_kept():
+    doc = parse_path(DATA / "health_county_cellines.txt")
+    assert "TC" not in doc.title and "\\f" not in doc.title
