@@ -300,5 +300,12 @@ class Label:
 
 
 def canonicalise(level1: str | None, level2: str | None) -> Label:
-    """Canonical names of a written pair; unmapped sides are None."""
-    return Label(level1 or "", level2 or "", canonical_level1(level1), canonical_level2(level2))
+    """Canonical names of a written pair; unmapped sides are None. A table that writes
+    both levels in one cell (产出指标-数量指标, 效益指标：社会效益) and leaves the other
+    empty gives both from that cell."""
+    level1, level2 = level1 or "", level2 or ""
+    if not (level1.strip() and level2.strip()):
+        both = levels_in_one_cell(level1 or level2)
+        if both[1] is not None:
+            return Label(level1, level2, both[0], both[1])
+    return Label(level1, level2, canonical_level1(level1), canonical_level2(level2))

@@ -179,3 +179,15 @@ def test_a_level1_cell_naming_both_levels_is_not_an_empty_level2():
     spec = {"level1": "产出指标-数量指标", "level2": "", "name": "日常养护里程", "target": "≥120公里"}
     codes = {f.code for f in Scorer().score_document(build_example(spec)).all_findings()}
     assert "ZB-ST002" not in codes and "ZB-ST001" not in codes
+
+
+@pytest.mark.parametrize("level1, level2, canonical", [
+    ("产出指标-数量指标", "", (tx.OUTPUT, tx.QUANTITY)),      # both in the level-1 cell
+    ("", "效益指标：社会效益指标", (tx.BENEFIT, tx.SOCIAL_BENEFIT)),  # both in the level-2 cell
+    ("产出指标-数量指标", "质量指标", (tx.OUTPUT, tx.QUALITY)),  # both cells filled: each its own
+    ("产出指标", "", (tx.OUTPUT, None)),
+])
+def test_canonicalise_reads_both_levels_from_one_cell(level1, level2, canonical):
+    label = tx.canonicalise(level1, level2)
+    assert (label.level1, label.level2) == canonical
+    assert (label.written_level1, label.written_level2) == (level1, level2)  # the document's own words

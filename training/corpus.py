@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from scorer.parsers.grid import format_value
-from scorer.taxonomy import TEMPLATES, Label, canonicalise, concept_of_level2, levels_in_one_cell
+from scorer.taxonomy import TEMPLATES, Label, canonicalise, concept_of_level2
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "source",
@@ -457,7 +457,7 @@ def _check_row(file: str, number: int, fields: dict[str, str]) -> tuple[CorpusRo
     elif not _has_words(name):
         report("empty-name", "indicator name (level3) has no words; the description is used", "warning")
 
-    label = _label(fields["level1"], fields["level2"])
+    label = canonicalise(fields["level1"], fields["level2"])
     if label.level2 is None and label.level1 is not None:
         # Only 满意度 has a single level 2 in every template; there the level 2 is implied.
         implied = {l2 for layout in TEMPLATES.values() for l2 in layout.get(label.level1, ())}
@@ -476,15 +476,6 @@ def _check_row(file: str, number: int, fields: dict[str, str]) -> tuple[CorpusRo
     if any(p.severity == "error" for p in found):
         return None, found
     return CorpusRow(file, number, fields, label), found
-
-
-def _label(level1: str, level2: str) -> Label:
-    """The row's canonical levels. A table that writes both levels in one cell
-    (效益指标-社会效益) and leaves the other empty gives both from that cell."""
-    both = levels_in_one_cell(level1 or level2) if not (level1 and level2) else (None, None)
-    if both[1] is None:
-        return canonicalise(level1, level2)
-    return Label(level1, level2, both[0], both[1])
 
 
 def _workbook_records(data: bytes, file: str, problems: list[Problem],

@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from scorer.checks import lexicon as lx
 from scorer.document import Document, Indicator, Location, Project, Target, TargetKind
-from scorer.taxonomy import SERVICE_SATISFACTION, canonical_level1, canonical_level2, guess_template, levels_in_one_cell
+from scorer.taxonomy import SERVICE_SATISFACTION, canonicalise, guess_template
 from scorer.values import MONEY_UNITS, TIME_UNITS, is_change, parse_target
 
 _PUNCT = re.compile(r"[\s\W_]+")
@@ -272,24 +272,21 @@ class DocumentFacts:
         return any(p.project.spending_plan is not None for p in self.projects)
 
 
-#: The taxonomy's reading of a level cell: a batch repeats a few dozen spellings on every row.
-_canonical_level1 = lru_cache(maxsize=4096)(canonical_level1)
-_canonical_level2 = lru_cache(maxsize=4096)(canonical_level2)
+#: The taxonomy's reading of a pair of level cells: a batch repeats a few dozen spellings
+#: on every row.
+_canonicalise = lru_cache(maxsize=4096)(canonicalise)
 
 
 def indicator_facts(ind: Indicator, project_index: int, index: int) -> IndicatorFacts:
     target = ind.target if ind.target is not None else parse_target(ind.target_raw)
-    level2 = _canonical_level2(ind.level2)
-    if level2 is None and not ind.level2.strip():
-        # A level-1 cell that names both (产出指标-数量指标) with the level-2 cell left empty.
-        level2 = levels_in_one_cell(ind.level1)[1]
+    label = _canonicalise(ind.level1, ind.level2)
     return IndicatorFacts(
         indicator=ind,
         project_index=project_index,
         index=index,
         target=target,
-        level1=_canonical_level1(ind.level1),
-        level2=level2,
+        level1=label.level1,
+        level2=label.level2,
     )
 
 
