@@ -90,3 +90,19 @@ def test_shipped_model_fits_unseen_domains():
     assert model["rows"] == 106 and model["mismatches"] == 32 and not report["skipped"]
     assert model["roc_auc"] >= 0.97 and model["f1"] >= 0.90
     assert model["f1"] >= baseline["f1"]
+
+
+@pytest.mark.embedder
+def test_shipped_model_reads_a_department_tables_activities():
+    """发放创业担保贷款 under 促进就业 / 就业创业补贴发放 in a 部门整体支出 table was flagged
+    (0.59) while the whole 职责/活动 list was one 资金用途 text; with each activity a purpose
+    of its own it fits, and the table's other rows stay unflagged."""
+    from scorer.parsers import parse_path
+    from scorer.pipeline import ScorerPool
+    from tests.test_embeddings_model import MODEL_DIR
+
+    if not (MODEL_DIR / "modules.json").is_file():
+        pytest.skip(f"converted embedder not found at {MODEL_DIR}")
+    path = ROOT / "tests" / "data" / "templates" / "department_duties_activities.tsv"
+    scored = ScorerPool(None, ["ZB-R003"], None).for_source(str(path)).score_document(parse_path(path))
+    assert not scored.all_findings()

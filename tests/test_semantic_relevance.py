@@ -92,6 +92,14 @@ def test_vague_goals_are_not_purposes():
     assert context.texts[0] == "招商引资工作经费"
 
 
+def test_each_line_of_the_fund_use_is_a_purpose():
+    """A 部门整体支出 table's 资金用途 is its duties and then one 活动 per line: each is
+    a purpose of its own, so a row is compared with its activity, not with the whole list."""
+    context = ProjectContext("部门整体支出", "1.负责促进就业工作；2.负责社会保障。\n促进就业\n就业创业补贴发放\n  \n",
+                             ("城镇新增就业2.6万人",))
+    assert context.purposes == ("1.负责促进就业工作；2.负责社会保障。", "促进就业", "就业创业补贴发放", "城镇新增就业2.6万人")
+
+
 def test_rows_know_their_siblings(positives):
     pair = positives[0]
     table = [p for p in positives if p.project_group == pair.project_group and p.project.name == pair.project.name]

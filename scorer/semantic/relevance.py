@@ -73,9 +73,13 @@ class ProjectContext:
 
     @cached_property
     def purposes(self) -> tuple[str, ...]:
-        """资金用途 and goals with content words: "按要求完成工作" says nothing an
-        indicator could match, and e5 would still find it close to any 完成率."""
-        return tuple(t for t in (self.fund_use, *self.goals) if _content_words(t))
+        """资金用途, line by line, and goals with content words: "按要求完成工作" says
+        nothing an indicator could match, and e5 would still find it close to any 完成率.
+        A 资金用途 of several lines is several purposes (a 部门整体支出 table's duties and
+        each 活动: 就业创业补贴发放 is what 发放创业担保贷款 fits, and one vector of the whole
+        list is close to none of its items)."""
+        uses = (line.strip() for line in self.fund_use.split("\n"))
+        return tuple(t for t in (*uses, *self.goals) if t and _content_words(t))
 
     @cached_property
     def texts(self) -> tuple[str, ...]:
