@@ -664,11 +664,16 @@ class RelevanceModel:
     def judge_embedded(self, X: EmbeddedPairs, *, usual: int = 3) -> list[RelevanceVerdict]:
         if not len(X):
             return []
-        # The features step by hand, so its nearest neighbours serve the verdicts too.
-        features, order, sims = self.features.transform_with_neighbours(X)
-        probabilities = self._mismatch(self.pipeline[1:].predict_proba(features), X.pairs)
+        # The features step by hand, so its nearest neighbours serve the verdicts too; the
+        # steps before it (a learned map on the vectors) as the pipeline would run them.
+        at = [name for name, _ in self.pipeline.steps].index("features")
+        mapped = self.pipeline[:at].transform(X) if at else X
+        features, order, sims = self.features.transform_with_neighbours(mapped)
+        probabilities = self._mismatch(self.pipeline[at + 1:].predict_proba(features), X.pairs)
         verdicts = []
         for i, pair in enumerate(X.pairs):
+            # The closest text by the embedder's own cosine: what a reviewer can compare
+            # with other tools and with the copy-paste findings.
             cos = X.contexts[i] @ X.indicator[i]
             best = int(cos.argmax())
             verdicts.append(RelevanceVerdict(
