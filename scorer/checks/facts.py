@@ -17,7 +17,16 @@ from typing import Any, Generic, TypeVar
 
 from scorer.checks import lexicon as lx
 from scorer.document import Document, Indicator, Location, Project, Target, TargetKind
-from scorer.taxonomy import SERVICE_SATISFACTION, canonicalise, guess_template
+from scorer.taxonomy import (
+    COST,
+    ECOLOGICAL_COST,
+    ECONOMIC_COST,
+    OUTPUT_COST,
+    SERVICE_SATISFACTION,
+    SOCIAL_COST,
+    canonicalise,
+    guess_template,
+)
 from scorer.values import MONEY_UNITS, TIME_UNITS, is_change, parse_target
 
 _PUNCT = re.compile(r"[\s\W_]+")
@@ -61,6 +70,10 @@ def clean_name(name: str) -> str:
     no letter at all ("88", "0"), which names nothing (ZB-S004 reports it, the rest pass it by)."""
     cleaned = lx.NAME_NOISE_RE.sub("", unicodedata.normalize("NFKC", name or "")).strip()
     return cleaned if lx.LETTER_RE.search(cleaned) else ""
+
+
+#: Level 2s of what the outputs cost (2015 产出/成本; 2021 经济·社会·生态环境成本).
+_COST_LEVELS = frozenset({OUTPUT_COST, ECONOMIC_COST, SOCIAL_COST, ECOLOGICAL_COST})
 
 
 def time_or_cost_name(name: str) -> bool:
@@ -180,6 +193,23 @@ class IndicatorFacts:
     @cached_property
     def in_satisfaction_level(self) -> bool:
         return self.level2 == SERVICE_SATISFACTION or self.level1 == "满意度"
+
+    @cached_property
+    def in_cost_level(self) -> bool:
+        """Filed under a cost level: 成本指标 of the 2015 产出, or the 2021 一级 成本指标."""
+        return self.level1 == COST or self.level2 in _COST_LEVELS
+
+    @cached_property
+    def in_money_cost_level(self) -> bool:
+        """Filed where an amount of money is asked for: 产出/成本指标 (2015) or 经济成本指标
+        (2021); a 成本指标 without a level 2 counts too."""
+        return self.level2 in (OUTPUT_COST, ECONOMIC_COST) or (self.level1 == COST and not self.level2)
+
+    @cached_property
+    def in_side_cost_level(self) -> bool:
+        """社会成本 / 生态环境成本 (2021): a cost paid in kind (land taken, traffic stopped), for
+        which none at all ("无") is a target."""
+        return self.level2 in (SOCIAL_COST, ECOLOGICAL_COST)
 
     @cached_property
     def is_money_unit(self) -> bool:

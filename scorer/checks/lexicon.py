@@ -32,18 +32,32 @@ BINARY_OUTCOME_RE = re.compile(
     r"^(?:通过|完成|已完成|顺利通过)?(?:专家|上级|第三方)?"
     r"(?:评审|验收|审核|审计|评估|考核|鉴定|检查|复核|备案|批复)"
     r"(?:[和及与、](?:上级部门|专家|第三方)?(?:评审|验收|审核|审计|评估|考核|鉴定|检查))?[。.]?$"
-    r"|^(?:合格|达标|合规|全部合格|全部达标|验收合格|[是否])[。.]?$"
+    r"|^(?:合格|达标|合规|全部合格|全部达标|验收合格|达标排放|稳定达标|[是否])[。.]?$"
     # every one of a known group reached: 100% of it, checkable against the list of eligible
     r"|^(?:实现|达到)?(?:全覆盖|全部覆盖)[。.]?$"
     # a grade on a scale someone assigns: A级, AAA级, 二级, 甲等
-    r"|^(?:达到|评为|获得|保持|不低于)?(?:[A-Ea-e]{1,5}|[一二三四五甲乙丙])[级等](?:以上|及以上)?[。.]?$"
+    r"|^(?:达到|评为|获得|保持|不低于|[≥>＞]=?)?(?:[A-Ea-e]{1,5}|[一二三四五甲乙丙])[级等](?:以上|及以上)?[。.]?$"
+    # a grade or class of a named standard: 达到国家二级标准 (GB 3095), 一级A标准 (GB 18918),
+    # 稳定达到Ⅲ类 (GB 3838): checked against the standard's own limits
+    r"|^(?:稳定|全部|均|持续)?(?:达到|符合|满足|执行|优于|不低于|保持)?(?:国家|省级?|地方|行业)?"
+    r"(?:[一二三四五]|[ⅠⅡⅢⅣⅤ]|IV|V|I{1,3})[级类][A-Ba-b]?(?:水质|水体|公路)?(?:标准)?(?:及以上|以上|或以上)?[。.]?$"
 )
 
+#: A deadline the season or the work's calendar sets (汛前, 主汛期前, 秋季开学前, 春耕前,
+#: 采暖期前): dated by the region's calendar, which the reviewer knows.
+SEASON_DEADLINE = (
+    r"(?:主?汛期?|(?:春|秋)季?开学|开学|春耕|春播|夏收|秋收|秋播|采暖期|供暖期|供暖季|森林防火期|防火期|"
+    r"雨季|冬季|封冻|春节|元旦|国庆)(?:前|之前|以前)"
+)
 #: A recurring deadline or schedule: 每季度末前拨付, 按月发放, 每半年报送. It says when, every
 #: time, as a date does once ("按时完成" says nothing of when, and is not one).
 SCHEDULE_RE = re.compile(
     r"^(?:每个?|按)(?:季度|月|半年|年度?|周|旬|日|天|工作日)(?:末|底|初)?(?:前|内|之前|以内)?"
     r"(?:完成|拨付|支付|下达|报送|上报|发放|兑付|到位|结算)?[。.]?$"
+    # the same day, every time: 当日受理, 当天办结, 即时办结
+    r"|^(?:当日|当天|即时|随到随)(?:受理|办结|办理|处理|答复|审核|发放|到账|完成|报送|上报)[。.]?$"
+    # a deadline set by the season or the calendar of the work: 汛前, 秋季开学前, 采暖期前完成
+    r"|^(?:20\d{2}年)?" + SEASON_DEADLINE + r"(?:完成|完工|到位|发放|拨付|投入使用)?[。.]?$"
 )
 
 #: A value that is only a unit or comparator left from the template ("》 亩", "≧ %", "万人").
@@ -119,6 +133,9 @@ SATISFACTION_RE = re.compile(r"满意|幸福感|获得感|安全感|认可度|�
 ADVERSE_EVENT_NAME_RE = re.compile(r"事故|事件|案件|违法|违规|违纪|投诉|信访|上访|伤亡|死亡|火灾|泄漏|差错|失误|纠纷")
 #: "无" as a value: nothing at all (empty) unless the name counts adverse events.
 NONE_VALUE_RE = re.compile(r"^(?:无|没有|未发生)[。.]?$")
+#: A value that says none of something happens (零, 零投诉, 无重大质量事故, 杜绝安全事故):
+#: a checkable target when the name or the value names an adverse event.
+ZERO_EVENTS_VALUE_RE = re.compile(r"^(?:无|零|没有|未发生|不发生|杜绝)(?:发生)?[\u4e00-\u9fff]{0,10}[。.]?$")
 
 #: Rates where more is better; an upper bound (< / ≤) on them points the wrong way.
 POSITIVE_RATE_RE = re.compile(
@@ -185,7 +202,7 @@ PROCESS_NAME_RE = re.compile(r"(?:时间|时限|期限|工期|周期|时效|进�
 
 #: Time words: an indicator or goal that mentions one has a time frame (ZB-T001/T002).
 TIMING_RE = re.compile(
-    r"及时|按时|按期|准时|限时|如期|限内|时间|时限|时长|期限|工期|周期|进度|时效|当期|当年|年度|全年|年底|年末|"
+    SEASON_DEADLINE + r"|及时|按时|按期|准时|限时|如期|限内|当日|当天|即时|时间|时限|时长|期限|工期|周期|进度|时效|当期|当年|年度|全年|年底|年末|"
     r"月底|月末|季度|半年|截止|截至|之前|以前|前完成|内完成|每[日天周月年季]|/[日天周月年]|按[日天周月季年]|逐[日月年]|"
     r"\d+\s*(?:个)?(?:月|日|天|小时|工作日|年)|[一二三四五六七八九十]+(?:个)?月|(?:19|20)\d{2}"
 )
@@ -197,7 +214,7 @@ TIMING_RE = re.compile(
 #: any other single measure word that is all the text says ("≥260樘", "3眼", "500盏以上":
 #: tables count in more of them than a list holds), but not a magnitude ("5亿").
 EXTRA_UNIT_RE = re.compile(
-    r"^(?:百分比|百分点|比例|标箱|人/次|万[\u4e00-\u9fff]{0,3}|"
+    r"^(?:百分比|百分点|比例|标箱|标台|人/次|万[\u4e00-\u9fff]{0,3}|"
     r"[组粒起村栋幢宗例枚双箱袋瓶盒包把根块片艘架列尾羽卷](?:次)?|"
     r"(?![亿千百十以及约共余多])[\u4e00-\u9fff](?=次?(?:以上|以下|以内|左右)?$)次?|"
     r"(?:TB|GB|MB|kWh|kW|MW|km|kg|KG|mm|cm|M|m|t)(?![A-Za-z]))"

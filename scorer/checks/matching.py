@@ -77,11 +77,24 @@ def indicator_text(ind: IndicatorFacts) -> str:
     return f"{i.name} {i.description} {i.target_raw}"
 
 
+def _common_words(rows: Sequence[frozenset[str]]) -> frozenset[str]:
+    """Words in at least half of the rows (and more than two): the subject as the rows word
+    it (公交 across a 公共交通 table), which shows no more than the project name does that a
+    row measures one goal rather than another."""
+    counts: dict[str, int] = {}
+    for words in rows:
+        for word in words:
+            counts[word] = counts.get(word, 0) + 1
+    least = max(3, (len(rows) + 1) // 2)
+    return frozenset(w for w, n in counts.items() if n >= least)
+
+
 class KeywordGoalMatcher:
     """Shared content words (jieba + domain dictionary) between a goal and an indicator.
 
-    Words of the project name are the topic every row shares, so one of them alone does
-    not show that an indicator measures a particular goal: a goal counts as measured when
+    Words of the project name, and words at least half the rows share, are the topic
+    every row shares, so one of them alone does not show that an indicator measures a
+    particular goal: a goal counts as measured when
     an indicator shares ``goal_min_overlap`` of the goal's other words, or one more word
     than that counting the topic words.
     """
@@ -110,8 +123,8 @@ class KeywordGoalMatcher:
         return related, len(distinct) + 0.5 * len(shared - distinct)
 
     def goals_measured(self, project: ProjectFacts, indicators: Sequence[IndicatorFacts]) -> list[Relation | None]:
-        topic = content_words(project.project.name)
         rows = [(ind.index, content_words(indicator_text(ind))) for ind in indicators]
+        topic = content_words(project.project.name) | _common_words([w for _, w in rows])
         relations: list[Relation | None] = []
         for goal in project.project.goals:
             words = content_words(goal.text)

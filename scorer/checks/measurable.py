@@ -28,6 +28,8 @@ def is_verifiable_outcome(ind: IndicatorFacts) -> bool:
     """Qualitative but checkable: 通过评审, 完成验收, 合格, 合规, 是/否, or a schedule
     (每季度末前拨付)."""
     raw = re.sub(r"\s+", "", ind.indicator.target_raw)
+    if lx.ZERO_EVENTS_VALUE_RE.match(raw) and lx.ADVERSE_EVENT_NAME_RE.search(f"{ind.name} {raw}"):
+        return True  # "重大质量事故 | 零", "工程质量 | 无重大质量事故"
     return bool(lx.BINARY_OUTCOME_RE.match(raw) or lx.SCHEDULE_RE.match(raw))
 
 
@@ -53,8 +55,8 @@ class EmptyTarget(_IndicatorCheck):
 
     def run(self, ind: IndicatorFacts, ctx) -> Iterator[Finding]:
         raw = ind.indicator.target_raw.strip()
-        if lx.NONE_VALUE_RE.match(raw) and lx.ADVERSE_EVENT_NAME_RE.search(ind.name):
-            return  # "安全生产事故 | 无": none is the target
+        if lx.NONE_VALUE_RE.match(raw) and (lx.ADVERSE_EVENT_NAME_RE.search(ind.name) or ind.in_side_cost_level):
+            return  # "安全生产事故 | 无", a social or ecological cost "无": none is the target
         if ind.target.kind == TargetKind.empty:
             yield self.hit(ind, evidence=ind.indicator.target_raw)
         elif is_placeholder_value(ind):
@@ -86,7 +88,12 @@ class QualitativeTarget(_IndicatorCheck):
         elif not (ind.is_numeric and ind.unit is None and ind.target.text and lx.VAGUE_RE.search(ind.target.text)):
             return
         vague = lx.VAGUE_RE.search(raw)
-        if vague:
+        if ind.in_money_cost_level or ind.measure == "money":
+            # a cost row needs an amount: "≥90%" would not fix it, as the suggestion says
+            yield self.hit(ind, evidence=raw, value=raw, name=ind.indicator.name,
+                           kind="成本指标" if ind.in_money_cost_level else "金额类指标",
+                           message="{kind}「{name}」的指标值「{value}」没有金额，无法考核（应写如“≤1.2万元/公里”）")
+        elif vague:
             yield self.hit(ind, evidence=raw, value=raw, phrase=vague.group(0),
                            message="指标值「{value}」是模糊表述（“{phrase}”），无法据以考核")
         else:
@@ -148,7 +155,10 @@ class PercentNameNonPercentValue(_IndicatorCheck):
     severity = Severity.warning
     message = "「{name}」是比率类指标，指标值「{value}」却以“{unit}”计"
     suggestion = "比率类指标（…率、…比例、满意度）的目标值用百分比表示；要限定时间或数量，另设时效或数量指标。"
-    rationale = "名称是“及时率”“覆盖率”，指标值却是“≤7工作日”“20人”，名称和目标值考核的不是同一件事。"
+    rationale = (
+        "名称是“及时率”“覆盖率”，指标值却是“≤7工作日”“20人”，名称和目标值考核的不是同一件事。"
+        "每十万人口的比率（≤12/10万）和按分值测评的满意度（≥4.5分（满分5分））不在此列。"
+    )
     bad = {"name": "检测及时率", "level2": "时效指标", "target": "≤7工作日"}
     good = {"name": "检测及时率", "level2": "时效指标", "target": "≥95%"}
 
@@ -158,8 +168,10 @@ class PercentNameNonPercentValue(_IndicatorCheck):
         unit, source = ind.unit_and_source
         raw = ind.indicator.target_raw.strip()
         if ind.is_percent_name and ind.is_numeric and not ind.is_date and unit and source != "name":
-            # A rate per population (孕产妇死亡率 ≤12/10万, 发病率 /万) is the rate's own unit.
-            if unit not in self._PERCENT_LIKE and not unit.startswith("/"):
+            # A rate per population (孕产妇死亡率 ≤12/10万, 发病率 /万) is the rate's own unit,
+            # and a satisfaction survey may be scored (≥4.5分 of 5, ≥90分 of 100).
+            scored = ind.is_satisfaction and unit == "分"
+            if unit not in self._PERCENT_LIKE and not unit.startswith("/") and not scored:
                 yield self.hit(ind, evidence=raw, name=ind.indicator.name, value=raw, unit=unit)
         elif ind.is_percent_name and ind.target.kind == TargetKind.qualitative and is_verifiable_outcome(ind):
             # "软件缺陷修复率 | 达标": a yes/no outcome where a share was asked for (a vague

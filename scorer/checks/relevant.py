@@ -15,6 +15,14 @@ from scorer.checks.facts import IndicatorFacts, ProjectFacts
 from scorer.checks.registry import Check, register
 from scorer.checks.specific import is_generic_name
 from scorer.findings import Category, Finding, Severity
+from scorer.taxonomy import TIMELINESS
+
+
+def is_process_row(ind: IndicatorFacts) -> bool:
+    """A row that says at what cost or by when, by its name (年度运维费用, 工程竣工时间) or
+    by where the table files it (亩均财政投入 under 成本指标, 每月10日前 under 时效指标):
+    any project has them, whatever its goals are."""
+    return ind.is_time_or_cost or ind.in_cost_level or (ind.level2 == TIMELINESS and ind.has_timing)
 
 
 def _matcher_details(ctx, relation) -> dict:
@@ -35,7 +43,8 @@ class IndicatorServesNoGoal(Check):
     rationale = (
         "指标要衡量本项目资金办成的事。与项目名称、资金用途、绩效目标和同表其他指标都没有"
         "共同内容的指标（如“专项人员经费”下的“参与政府决策活动次数”），多半是从别的项目套来的。"
-        "满意度、资金执行、及时率等通用指标，时间、成本类指标（“工程竣工时间”“年度运维费用”：哪个项目都有）"
+        "满意度、资金执行、及时率等通用指标，时间、成本类指标（“工程竣工时间”“年度运维费用”，"
+        "以及填在成本指标下或带时间要求填在时效指标下的指标：哪个项目都有）"
         "和过于笼统的名称（见 ZB-S001）不在此列。"
     )
     bad = {"project": {"name": "专项人员经费", "fund_use": "保障退役安置人员和劳务派遣人员工资及保险",
@@ -50,7 +59,7 @@ class IndicatorServesNoGoal(Check):
         project = ctx.document.projects[ind.project_index]
         if not project.project.goals or not ind.name or ind.is_satisfaction:
             return
-        if lx.COMMON_INDICATOR_RE.search(ind.name) or is_generic_name(ind.name) or ind.is_time_or_cost:
+        if lx.COMMON_INDICATOR_RE.search(ind.name) or is_generic_name(ind.name) or is_process_row(ind):
             return
         relation = ctx.goal_matcher.indicator_related(project, ind)
         if relation is not None and not relation.related:

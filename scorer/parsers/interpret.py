@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from scorer.document import (
@@ -29,6 +29,7 @@ from scorer.document import (
 )
 from scorer.parsers.errors import ParseError
 from scorer.parsers.stream import Cell, Item, Row, TableStart, TextLine, moved
+from scorer.taxonomy import canonical_level1, canonical_level2
 from scorer.text import clean_cell, fold_width, normalise_key
 from scorer.values import QUARTERS, cn_number, parse_amount, parse_target
 
@@ -53,9 +54,9 @@ INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 PROJECT_COLUMNS: dict[str, tuple[str, ...]] = {
     "project": ("项目名称", "project_name", "专项资金名称"),
-    "code": ("项目编码", "project_code"),
+    "code": ("项目编码", "project_code", "项目代码", "项目编号"),
     "department": ("部门", "单位", "department", "部门名称", "单位名称", "主管部门"),
-    "budget": ("预算数", "budget_wan", "预算金额", "项目资金"),
+    "budget": ("预算数", "budget_wan", "预算金额", "项目资金", "年度资金总额", "资金总额", "项目金额", "预算总额"),
     "fund_use": ("资金用途", "fund_use"),
     "goals": ("绩效目标", "goals", "年度绩效目标"),
 }
@@ -63,6 +64,7 @@ _NAME_LABELS = {"项目名称", "专项资金名称", "资金名称", "项目全
 _CODE_LABELS = {"项目编码", "项目代码", "项目编号"}
 _DEPT_LABELS = {"主管部门", "主管部门及代码", "省级主管部门", "主管部门(单位)", "实施单位", "预算单位", "单位名称", "部门名称", "项目单位", "部门(单位)名称",
                 "单位(部门)名称", "部门(单位)"}
+_IMPLEMENTER_LABELS = {"实施单位", "项目单位"}
 #: The 部门整体支出 table's list of the year's tasks (任务名称 | 主要内容 | 预算金额), which
 #: says what the department's money is for, and its 合计 row, which is the budget.
 _TASK_LABELS = {"年度主要任务", "主要任务", "年度重点工作任务", "重点工作任务", "年度工作任务", "年度重点任务"}
@@ -90,7 +92,7 @@ _BUDGET_LABELS = (_TOTAL_LABELS | _FISCAL_LABELS | _OTHER_LABELS | _FISCAL_PART_
 _INFO_LABELS = {"项目属性", "项目期", "项目类型", "项目负责人", "联系电话", "联系人", "项目起止时间", "项目实施期",
                 "填报单位", "项目类别", "项目性质", "立项依据", "项目立项依据", "设立依据",
                 # a 自评表 ends with its score total
-                "总分", "合计得分", "自评得分"}
+                "总分", "合计得分", "自评得分", "合计", "分值合计"}
 #: Goal column headings of a side-by-side goal block (中期目标（2016年-2018年） | 年度目标（2016年）).
 _GOAL_COLUMN_HEADING = re.compile(r"^(?:(中期|长期|中长期|实施期|年度|预期)(?:绩效)?目标|实际完成情况|实际完成)")
 _FUND_USE_LABELS = {"资金用途", "项目资金用途"}
@@ -117,6 +119,10 @@ _MONTH = re.compile(r"^(?:1-|1～|1~|1至)?(\d{1,2})月(?:底|末|份)?(?:前)?$
 _QUARTER_COLUMN = re.compile(r"^(?:第?(?P<q>[一二三四1-4])季度(?:末|底)?|[Qq](?P<qq>[1-4])|(?P<h>上半年|下半年|全年|年底|年末))$")
 _HALF_MONTH = {"上半年": 6, "下半年": 12, "全年": 12, "年底": 12, "年末": 12}
 _TITLE = re.compile(r"绩效目标(?:表|申报表)|项目支出绩效|绩效目标情况表")
+#: A table's continuation on the next page: 续表, （续）, …绩效目标表（续表）.
+_CONTINUED = re.compile(r"[(（]?\s*续(?:表|上表|前表)?\s*[)）]?$")
+#: A numbered section heading (第一部分, 一、部门职能, 2.项目情况): not the document's title.
+_SECTION_HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．])")
 _YEAR_NOTE = re.compile(r"^[(（]\s*(?:19|20)\d{2}\s*年度?\s*[)）]$")
 _TITLE_NUMBER = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[、.．]\s*")
 _DEPT_ROW = re.compile(r"^(?:\d{3,}\s*)?(?P<name>\S{2,40}?(?:局|委|委员会|院|厅|办|办公室|中心|站|所|队|会|部|处|馆|校|学校|政府))$")
@@ -194,15 +200,35 @@ def _money_columns(keys: list[str], extra_total: frozenset[str] = frozenset()) -
             if k in names or (field_name == "total" and k in extra_total)}
 
 
+#: Money units a table states (单位：元, 预算金额（元）) → factor to 万元, the model's unit.
+_MONEY_UNITS = {"元": 1e-4, "千元": 0.1, "万元": 1.0, "亿元": 1e4}
+_MONEY_UNIT = re.compile(r"^(亿元|万元|千元|元)")
+#: The unit note of a money label or heading: 预算金额（元）, 资金总额(万元).
+_MONEY_NOTE = re.compile(r"[(（]\s*(亿元|万元|千元|元)\s*[)）]$")
+
+
+def money_unit(texts: list[str]) -> str:
+    """The money unit a label or heading among ``texts`` states in its note, else ""."""
+    return next((m.group(1) for t in texts if (m := _MONEY_NOTE.search(t.strip()))), "")
+
+
 def _read_budget(project: Project) -> None:
-    """The budget amounts from the cells kept in ``budget_raw``."""
-    project.budget_total = parse_amount(project.budget_raw.get("total", ""))
-    project.budget_fiscal = parse_amount(project.budget_raw.get("fiscal", ""))
-    parts = [amount for key, raw in project.budget_raw.items()
-             if key.startswith("fiscal+") and (amount := parse_amount(raw)) is not None]
+    """The budget amounts from the cells kept in ``budget_raw``, in 万元 whatever unit the
+    table states (an export from a 预算管理一体化系统 gives 元)."""
+    unit = _MONEY_UNIT.match(fold_width(project.unit).replace(" ", ""))
+    scale = _MONEY_UNITS[unit.group(1)] if unit else 1.0
+
+    def amount(raw: str) -> float | None:
+        value = parse_amount(raw)
+        return value if value is None or scale == 1.0 else round(value * scale, 6)
+
+    project.budget_total = amount(project.budget_raw.get("total", ""))
+    project.budget_fiscal = amount(project.budget_raw.get("fiscal", ""))
+    parts = [value for key, raw in project.budget_raw.items()
+             if key.startswith("fiscal+") and (value := amount(raw)) is not None]
     if parts:
         project.budget_fiscal = (project.budget_fiscal or 0.0) + sum(parts)
-    project.budget_other = parse_amount(project.budget_raw.get("other", ""))
+    project.budget_other = amount(project.budget_raw.get("other", ""))
 
 
 def plan_month(text: str) -> int | None:
@@ -330,8 +356,42 @@ _SECTION_LABEL = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.]|\d
                             r"(?:中长期|长期|中期|实施期|年度|当年|本年|项目|部门|整体|区域)*绩效指标(?:表)?:?$")
 #: Sub-headings under a merged 指标值 heading: 中长期指标值 | 年度指标值, 2024年 | 2024-2026年.
 _PERIOD_HEADING = re.compile(r"^(?:中长期|长期|中期|实施期|年度|当年|本年|全年|(?:19|20)\d{2}(?:年度?)?"
-                             r"(?:[-~至](?:19|20)\d{2}年?)?)(?:绩效)?(?:指标值|目标值|目标|指标|值)?(?:\(.*\))?$")
+                             r"(?:[-~至](?:19|20)\d{2}年?)?)(?:绩效)?(?:指标值|目标值|目标|指标|值|(?:预计|实际)*完成值?|实际值|执行值)?"
+                             r"(?:\(.*\))?$")
 _ANNUAL_HEADING = re.compile(r"^(?:年度|当年|本年|全年|(?:19|20)\d{2}年?度?(?:指标|目标|值|绩效|\(|$))")
+#: A column of what was achieved (2024年完成值, 上年实际完成值): a baseline beside the target, never the target.
+_ACHIEVED_HEADING = re.compile(r"完成|实际|执行")
+#: A value column of one year, in a header that gives several (2024年指标值 | 2025年指标值).
+_YEAR_VALUE_HEADING = re.compile(r"^((?:19|20)\d{2})年?度?(?:绩效)?(?:指标值|目标值|目标|指标|值)?(?:\(.*\))?$")
+#: The budget year a heading names (某县教育局2025年度项目支出绩效目标表).
+_HEADING_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def is_indicator_header(headings: list[str]) -> bool:
+    """Whether headings (a JSON export's keys) make an indicator header row."""
+    return _indicator_columns([_key(h) for h in headings]) is not None
+
+
+def is_form_label(text: str) -> bool:
+    """Whether a text is a label of a project's header block (项目名称, 主管部门, 年度资金总额,
+    年度绩效目标, 资金用途 …)."""
+    key = _key(text)
+    return key in _FORM_LABELS or _base(key) in _FORM_LABELS
+
+
+def is_name_label(text: str) -> bool:
+    """Whether a text labels a project's name or code (the labels that start a project)."""
+    return _key(text) in _NAME_LABELS | _CODE_LABELS
+
+
+def is_department_label(text: str) -> bool:
+    """Whether a text labels the project's department or unit (主管部门, 单位名称, 实施单位)."""
+    return _key(text) in _DEPT_LABELS
+
+
+def is_implementer_label(text: str) -> bool:
+    """Whether a text labels the unit that carries a project out rather than files it."""
+    return _key(text) in _IMPLEMENTER_LABELS
 
 
 def _table_period(label_cells: list[str]) -> str:
@@ -342,6 +402,25 @@ def _table_period(label_cells: list[str]) -> str:
     return "annual" if "年度" in label else ""
 
 
+#: Headings of a list of projects (a 汇总 sheet) besides the project and budget labels.
+_LIST_HEADINGS = frozenset({"序号", "编号", "备注", "项目类别", "项目类型", "资金来源"})
+
+
+def _is_project_list_header(keys: list[str]) -> bool:
+    """A row of column headings over a list of projects (序号 | 项目名称 | 年度资金总额 | …):
+    three or more labels, one of them an amount or 序号, and no value beside 项目名称."""
+    filled = [k for k in keys if k]
+    labels = _NAME_LABELS | _CODE_LABELS | _DEPT_LABELS | _BUDGET_LABELS | _LIST_HEADINGS
+    return (len(filled) >= 3 and all(k in labels or _base(k) in labels for k in filled)
+            and any(k in _BUDGET_LABELS or _base(k) in _BUDGET_LABELS or k in _LIST_HEADINGS for k in filled))
+
+
+def _names_level(text: str, canonical: Callable[[str], str | None]) -> bool:
+    """Whether a cell names an indicator level: 产出指标, or a label the taxonomy knows in
+    the forms tables number and score it (一、产出指标（50分）, 1.数量, 服务对象满意度（10分）)."""
+    return bool(_LEVEL_LIKE.search(fold_width(text))) or canonical(text) is not None
+
+
 def _headerless_columns(row: Row) -> dict[str, int] | None:
     """The columns of an indicator row pasted without its header (first cells level names),
     else None: by the row's width, or 指标性质 | 指标值 | 度量单位 after the name when the
@@ -350,11 +429,20 @@ def _headerless_columns(row: Row) -> dict[str, int] | None:
     if len(texts) < 4:
         return None
     first, second = texts[0], texts[1]
-    if not (_LEVEL_LIKE.search(second) and (not first or _LEVEL_LIKE.search(first)) and texts[2]):
+    if not (_names_level(second, canonical_level2) and (not first or _names_level(first, canonical_level1)) and texts[2]):
         return None
     if 6 <= len(texts) <= 12 and _is_comparator_cell(texts[3]):
         return {"level1": 0, "level2": 1, "name": 2, "comparator": 3, "target_raw": 4, "unit": 5}
-    return dict(_DEFAULT_COLUMNS[len(texts)]) if len(texts) in _DEFAULT_COLUMNS else None
+    if len(texts) not in _DEFAULT_COLUMNS:
+        return None
+    columns = dict(_DEFAULT_COLUMNS[len(texts)])
+    if "basis" in columns and _SCORE_CELL.match(texts[columns["basis"]]):
+        del columns["basis"]  # a 分值/权重 column where a basis would be: not read
+    return columns
+
+
+#: A bare number under no heading, where the basis would be: a 分值 or 权重 (10, 15.5).
+_SCORE_CELL = re.compile(r"^\d{1,3}(?:\.\d+)?$")
 
 
 _DEFAULT_COLUMNS = {
@@ -483,6 +571,8 @@ class _Builder:
         self.goal_state = "preamble"
         self.flat_columns: dict[str, int] = {}
         self.flat_projects: dict[tuple[str, str], Project] = {}
+        #: the money unit the flat table's budget heading states (预算金额（元）).
+        self.flat_unit = ""
         #: "long" (长期/中期/实施期) or "annual" (年度): the label in front of the current
         #: indicator table's header, when it has one.
         self.table_period = ""
@@ -510,6 +600,8 @@ class _Builder:
         #: long table at a page into two tables (the second may repeat the header or not),
         #: and the indicator rows of the next one continue the same project.
         self.indicator_table_broke = False
+        #: the budget year a heading names ("2025"), for tables with a value column per year.
+        self.year = ""
 
     # -- projects ---------------------------------------------------------------------
     def new_project(self, location: Location) -> Project:
@@ -536,6 +628,15 @@ class _Builder:
     def current_project(self, location: Location) -> Project:
         return self.project if self.project is not None else self.new_project(location)
 
+    def block_project(self, location: Location) -> Project:
+        """The project a header-block row (主管部门, 项目资金, 年度总体目标, 资金用途, 资金支出计划)
+        belongs to. Such a row after an indicator table starts the next project: a department's
+        tables announce each project by its heading ("3. 某某项目绩效目标表") and not always by a
+        项目名称 row."""
+        if self.project is not None and self.project.indicators:
+            return self.new_project(location)
+        return self.current_project(location)
+
     def issue(self, message: str, location: Location, severity: str = "error", zh: str = "") -> None:
         """Record what could not be read: ``zh`` for the reviewer (the page, reports), the
         English ``message`` for logs and maintainers."""
@@ -545,6 +646,8 @@ class _Builder:
     def on_text(self, item: TextLine) -> None:
         text, junk = clean_cell(item.text)
         if not text:
+            return
+        if self.continues_table(text, junk):
             return
         self.indicator_table_broke = False
         if self.on_section_label(text):
@@ -564,8 +667,14 @@ class _Builder:
                 self.pending_unit = filer.group("unit")
             return
         if looks_like_title(text):
+            if self.pending_title and not self.seen_table and not self.doc.title:
+                # The document's heading (某局2025年项目支出绩效目标) before the first table's.
+                self.doc.title = self.pending_title
             self.pending_title = text
             self.pending_title_junk = junk
+            year = _HEADING_YEAR.search(text)
+            if year:
+                self.year = year.group(1)
             self.mode = None
             by = _TITLE_DEPARTMENT.match(text)
             if by and not self.seen_table and not self.doc.department:
@@ -576,8 +685,11 @@ class _Builder:
             # "（2024年度）" on its own line under the heading belongs to it.
             self.pending_title = f"{self.pending_title}{text}"
             return
+        if not self.doc.title and not self.seen_table and self.pending_title:
+            # Text under the document's heading: the heading was the document's title.
+            self.doc.title = self.pending_title
         if (not self.doc.title and not self.seen_table and len(text) <= 40
-                and not re.match(r"^第[一二三四五六七八九十]+部分", text)):
+                and not _SECTION_HEADING.match(text) and not text.endswith(("。", "；", ";"))):
             self.doc.title = text
             return
         m = _DEPT_ROW.match(text)
@@ -587,6 +699,24 @@ class _Builder:
             self.doc.department = m.group("name")
         elif not self.seen_table:
             self.on_department_goal_text(text)
+
+    def continues_table(self, text: str, junk: list[str]) -> bool:
+        """A heading between the pages of one project's table: "续表", "（续）", the project's
+        heading with 续 after it, or the same heading repeated at the top of the next page. The
+        table goes on as if the heading were not there (a 项目名称 or 主管部门 row after it still
+        starts the next project, which then takes the repeated heading as its title)."""
+        marker = _CONTINUED.search(text)
+        if marker and marker.start() == 0:
+            return True  # "续表" on its own
+        project = self.project
+        if project is None or not project.indicators or not looks_like_title(text):
+            return False
+        if marker:
+            return True
+        if text != project.title:
+            return False
+        self.pending_title, self.pending_title_junk = text, junk
+        return True
 
     def reads_label_cells(self, pairs: list[tuple[int, str]]) -> bool:
         """Whether a row's "label：value" cells are read as a label and a value: a 项目名称：
@@ -669,6 +799,8 @@ class _Builder:
         if len(filled) == 1 and self.on_section_label(filled[0]):
             return
         header = _indicator_columns(keys)
+        if self.mode == "list" and header is None and not any(k in _NAME_LABELS or k in _CODE_LABELS for k in keys[:2]):
+            return  # a row of the list of projects
         if self.mode == "flat":
             if header is not None:
                 self.start_flat(header, keys, len(texts), row.location)
@@ -690,13 +822,13 @@ class _Builder:
         if self.mode == "tasks" and self.on_task_row(row, keys):
             return
         if any(k in _TASK_LABELS for k in keys):
-            self.current_project(row.location)
+            self.block_project(row.location)
             self.task_columns = {}
             self.mode = "tasks"
             return
         stage = next((keys.index(h) for h in _BUDGET_STAGE_HEADINGS if h in keys), None)
         if stage is not None:
-            self.current_project(row.location)
+            self.block_project(row.location)
             self.budget_stage_column = stage
             self.mode = "budget"
             return
@@ -708,7 +840,7 @@ class _Builder:
             values = self._label_values(texts, keys)
             if values.get("department"):
                 # "某区城市管理局 101" under 主管部门及代码: the name without its code.
-                self.current_project(row.location).department = _DEPT_CODE.sub("", values["department"]) \
+                self.block_project(row.location).department = _DEPT_CODE.sub("", values["department"]) \
                     or values["department"]
             self.mode = None
             return
@@ -721,7 +853,7 @@ class _Builder:
             self.mode = None
             return
         if first_key in _GOAL_LABELS:
-            project = self.current_project(row.location)
+            project = self.block_project(row.location)
             label_at = keys.index(first_key)
             rest = [(k, t) for k, t in zip(keys[label_at + 1:], texts[label_at + 1:]) if t]
             headings = [i for i, k in enumerate(keys) if i > label_at and _GOAL_COLUMN_HEADING.match(k)]
@@ -741,7 +873,7 @@ class _Builder:
             self.add_goal_text(self.current_project(row.location), [(k, t) for k, t in zip(keys, texts) if t])
             return
         if keys and (keys[0] in _FUND_USE_LABELS or keys[0] in _FUND_CONTEXT_LABELS):
-            project = self.current_project(row.location)
+            project = self.block_project(row.location)
             project.fund_use = "\n".join(t for t in (project.fund_use, *texts[1:]) if t)
             self.mode = None
             return
@@ -829,6 +961,9 @@ class _Builder:
             self.mode = "indicators"
             return
         self.header_keys = filled_keys
+        years = [i for i, k in enumerate(keys) if _YEAR_VALUE_HEADING.match(k)]
+        if header.get("target_raw") in years and len(years) > 1:
+            header["target_raw"] = self.budget_year_column(years, keys)[0]
         if project.indicators and {self.table_period, period} == {"long", "annual"}:
             # 长期 and 年度 tables of one project: the year's indicators are what
             # this budget buys and what is checked; the multi-year ones are set aside.
@@ -869,13 +1004,20 @@ class _Builder:
         columns = {**self.columns, **named}
         if values:
             # The year's value when the sub-headings name periods; a 中长期 one is never it.
+            values = [i for i in values if not _ACHIEVED_HEADING.search(keys[i])] or values
             annual = [i for i in values if _ANNUAL_HEADING.match(keys[i]) and not _LONG_TERM.search(keys[i])]
-            columns["target_raw"] = (annual or [i for i in values if not _LONG_TERM.search(keys[i])]
+            columns["target_raw"] = (self.budget_year_column(annual, keys)
+                                     or [i for i in values if not _LONG_TERM.search(keys[i])]
                                      or [columns.get("target_raw", values[0])])[0]
         self.columns = columns
         self.header_blank -= set(filled)
         self.current_project(row.location).indicator_columns = list(columns)
         return True
+
+    def budget_year_column(self, candidates: list[int], keys: list[str]) -> list[int]:
+        """Value columns of several years (2024年 | 2025年): the budget year's first, as the
+        document's heading names it (2025年度…绩效目标表); else in the table's order."""
+        return sorted(candidates, key=lambda i: not (self.year and keys[i].startswith(self.year)))
 
     def set_aside(self, project: Project, rows: int | None, location: Location) -> None:
         count = f"{rows} rows of " if rows else ""
@@ -910,6 +1052,14 @@ class _Builder:
 
     def on_project_header(self, row: Row, keys: list[str]) -> None:
         texts = row.texts
+        if _is_project_list_header(keys):
+            # 序号 | 项目名称 | 年度资金总额 | … : a workbook's 汇总 sheet listing the projects
+            # whose own tables follow. Read past; each project is read from its table.
+            self.mode = "list"
+            self.issue(f"list of projects without indicator columns read past: {' | '.join(t for t in texts if t)[:80]}",
+                       row.location, "warning",
+                       zh="项目清单（汇总表）没有指标列，未读入：逐个项目从各自的绩效目标表读取")
+            return
         values = self._label_values(texts, keys)
         starts_new = (
             self.project is None
@@ -990,7 +1140,9 @@ class _Builder:
         _read_budget(project)
 
     def on_budget(self, row: Row, keys: list[str]) -> None:
-        project = self.current_project(row.location)
+        project = self.block_project(row.location)
+        # 资金总额（元）: the label's unit is the amounts' (more exact than a 单位：万元 row).
+        project.unit = money_unit([t for t, k in zip(row.texts, keys) if k in _BUDGET_LABELS]) or project.unit
         if any(k in _TOTAL_LABELS or k in _MULTI_YEAR_TOTAL_LABELS for k in keys):
             # A multi-year block (中期资金总额 … | 年度资金总额 …): the year's half is read,
             # on this row and on the 其中 rows under it.
@@ -1033,7 +1185,7 @@ class _Builder:
         return True
 
     def on_plan_header(self, row: Row) -> None:
-        self.current_project(row.location)
+        self.block_project(row.location)
         self.plan_months = []
         for i, t in enumerate(row.texts):
             month = plan_month(t)
@@ -1124,6 +1276,8 @@ class _Builder:
         self.mode = "flat"
         self.columns = columns
         self.flat_columns = _column_map(keys, _PROJECT_SPELLINGS)
+        budget_at = self.flat_columns.get("budget")
+        self.flat_unit = money_unit([keys[budget_at]]) if budget_at is not None else ""
         self.header_width = width
 
     def flat_row(self, row: Row, texts: list[str], junk: list[str]) -> None:
@@ -1146,7 +1300,8 @@ class _Builder:
             project.department = dept
             project.code = get(self.flat_columns, "code")
             project.budget_raw["total"] = get(self.flat_columns, "budget")
-            project.budget_total = parse_amount(project.budget_raw["total"])
+            project.unit = self.flat_unit or project.unit
+            _read_budget(project)
             project.fund_use = get(self.flat_columns, "fund_use")
             project.goals_raw = get(self.flat_columns, "goals")
             # The project's own columns too: ZB-ST011 and ZB-T002 do not ask for goals a
@@ -1200,7 +1355,7 @@ def build_document(items: Iterable[Item], file: str | None = None) -> Document:
             builder.on_text(item)
         elif isinstance(item, TableStart):
             builder.indicator_table_broke = builder.mode == "indicators"
-            if builder.mode in ("indicators", "plan", "budget", "goals"):
+            if builder.mode in ("indicators", "plan", "budget", "goals", "list"):
                 builder.mode = None
             if item.caption:
                 builder.on_text(TextLine(text=item.caption, location=item.location))

@@ -10,6 +10,8 @@ from pydantic import ValidationError
 
 from scorer.document import Document, Location
 from scorer.parsers.errors import ParseError
+from scorer.parsers.interpret import build_document
+from scorer.parsers.jsonexport import export_items
 
 
 #: Control characters other than tab and newlines (Word's soft break \x0b, a bell \x07):
@@ -25,6 +27,13 @@ def _without_control_characters(data: Any) -> Any:
     if isinstance(data, dict):
         return {k: _without_control_characters(v) for k, v in data.items()}
     return data
+
+
+def _is_zhibiao_json(data: Any) -> bool:
+    """zhibiao's own document (or a list of them, or a scored result, or a wrapped one)."""
+    if isinstance(data, list):
+        return any(isinstance(v, dict) and "projects" in v for v in data)
+    return isinstance(data, dict) and ("projects" in data or "findings" in data or isinstance(data.get("document"), dict))
 
 
 def read_json(text: str, file: str | None = None) -> Document:
@@ -44,6 +53,11 @@ def _read_json(text: str, file: str | None) -> Document:
         # The column is a character position, not a table cell: said in the message.
         raise ParseError(f"invalid JSON: {exc.msg} (column {exc.colno})", Location(file=file, row=exc.lineno),
                          zh=f"JSON 格式有误（第 {exc.colno} 个字符处）") from None
+    if not _is_zhibiao_json(data):
+        # Projects in an export tool's own keys (项目名称, 绩效指标: [{一级指标 …}]).
+        items = export_items(data, file)
+        if items:
+            return build_document(items, file)
     if isinstance(data, list) and len(data) == 1:
         data = data[0]  # `zhibiao parse` of one file in a list
     if isinstance(data, list) and not data:
