@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from scorer.document import Document
+from scorer.document import Document, Project
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -30,6 +30,17 @@ def compact(doc: Document) -> list[dict]:
         }
         for p in doc.projects
     ]
+
+
+def rows_of(project: Project) -> list[tuple[str, str, str, str]]:
+    """A project's indicator rows as (level 1, level 2, name, value)."""
+    return [(i.level1, i.level2, i.name, i.target_raw) for i in project.indicators]
+
+
+def summary(doc: Document) -> list[tuple[str, str, float | None, float | None, float | None, int, int]]:
+    """Per project: name, code, budget total/fiscal/other, number of goals and of indicators."""
+    return [(p.name, p.code, p.budget_total, p.budget_fiscal, p.budget_other, len(p.goals), len(p.indicators))
+            for p in doc.projects]
 
 
 def golden_path(seed: Path) -> Path:

@@ -9,64 +9,40 @@ tables are in ``tests/data/review5/``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from scorer.checks.examples import build_example
-from scorer.parsers import parse_path
 from scorer.pipeline import Scorer
+from tests.review_tables import ANY, Expect, clean, rows_clean, table_review_tests
+from tests.review_tables import codes as _codes
 
 DATA = Path(__file__).parent / "data" / "review5"
-ANY = "*"
-
-#: (project, indicator or None for a project finding or ANY, code prefix or prefixes
-#: any of which says the same defect)
-Item = tuple[int | str, int | None | str, str | tuple[str, ...]]
-#: every rule family: a well-made table gets none of them
-ALL_RULES = ("ZB-S", "ZB-M", "ZB-A", "ZB-R", "ZB-T", "ZB-ST", "ZB-F", "ZB-FMT")
-
-
-@dataclass
-class Expect:
-    shape: int
-    must: set[Item] = field(default_factory=set)
-    forbid: set[Item] = field(default_factory=set)
-    #: judgement calls a reviewer may or may not raise: neither required nor forbidden
-    allowed: set[Item] = field(default_factory=set)
-    budget: tuple[float, float, float] | None = None
-    goals: int | None = None
-
-
-def _clean() -> set[Item]:
-    return {(0, ANY, code) for code in ALL_RULES}
-
-
 EXPECTED: dict[str, Expect] = {
     # 14 卫生院 get 42 devices; 培训 600 人次; 门急诊占比 and 县域内就诊率 are the effects.
-    "primary_care_capacity.tsv": Expect(shape=12, forbid=_clean(), budget=(860.0, 800.0, 60.0), goals=3),
+    "primary_care_capacity.tsv": Expect(shape=12, forbid=clean(), budget=(860.0, 800.0, 60.0), goals=3),
     # two subsidies: 每月10日前 and 按季度 are schedules, 0起/0户 are targets, ≥4.5分 of 5 is a score,
     # the standards in 元/人·月 are cost standards.
-    "disability_subsidies.tsv": Expect(shape=12, forbid=_clean(), budget=(842.4, 842.4, 0.0), goals=2),
+    "disability_subsidies.tsv": Expect(shape=12, forbid=clean(), budget=(842.4, 842.4, 0.0), goals=2),
     # 灌溉水有效利用系数 ≥0.58 is a coefficient (no unit by nature); ≥0.5个等级; 元/亩.
-    "farmland_construction.tsv": Expect(shape=13, forbid=_clean(), budget=(3000.0, 2700.0, 300.0), goals=3),
+    "farmland_construction.tsv": Expect(shape=13, forbid=clean(), budget=(3000.0, 2700.0, 300.0), goals=3),
     # 每月不少于1次 is a frequency; ≤7个工作日 a time limit; 人民调解 is part of 公共法律服务
     # though no goal names it (a judgement call on R001).
-    "legal_services.tsv": Expect(shape=11, forbid=_clean() - {(0, ANY, "ZB-R")},
+    "legal_services.tsv": Expect(shape=11, forbid=clean() - {(0, ANY, "ZB-R")},
                                  allowed={(0, 8, "ZB-R001")}, budget=(236.0, 236.0, 0.0), goals=3),
     # ≤0.5‰, 宽度≥20米, ≤30分钟, 0起; 森林覆盖率 is in no goal (a judgement call on R001).
-    "forest_fire_prevention.tsv": Expect(shape=13, forbid=_clean() - {(0, ANY, "ZB-R")},
+    "forest_fire_prevention.tsv": Expect(shape=13, forbid=clean() - {(0, ANY, "ZB-R")},
                                          allowed={(0, 11, "ZB-R001")}, budget=(780.0, 780.0, 0.0), goals=3),
     # A级, 达到《学生餐营养指南》（WS/T 554）标准, 按季度, 5元/生·天, ≤8% on a negative rate.
-    "student_nutrition.tsv": Expect(shape=11, forbid=_clean(), budget=(1860.0, 1860.0, 0.0), goals=3),
+    "student_nutrition.tsv": Expect(shape=11, forbid=clean(), budget=(1860.0, 1860.0, 0.0), goals=3),
     # defects: a count on a 覆盖率, a 时效 row with a count, a cost with no amount, a
     # satisfaction capped ≤85%, goal 3 (fares / concessions) measured by nothing.
     "bus_subsidy_defects.tsv": Expect(
         shape=10,
         must={(0, 3, "ZB-M005"), (0, 5, "ZB-T001"), (0, 6, "ZB-M"), (0, 9, "ZB-A003"), (0, None, "ZB-R002")},
         forbid={(0, None, "ZB-F"), (0, None, "ZB-ST"),
-                *{(0, i, code) for i in (0, 1, 4, 8) for code in ALL_RULES}},
+                *rows_clean(0, 1, 4, 8)},
         # the goals name no time and the one 时效 row is a count (T001): the year of the
         # table frames annual goals, so "no time frame" is a judgement call
         allowed={(0, None, "ZB-T002")},
@@ -81,68 +57,19 @@ EXPECTED: dict[str, Expect] = {
               (0, 4, ("ZB-T001", "ZB-M006")), (0, 5, "ZB-M003"), (0, 6, "ZB-M002"), (0, 8, "ZB-A004"),
               (0, None, "ZB-R002"), (0, ANY, "ZB-ST009")},
         forbid={(0, None, "ZB-F004"), (0, None, "ZB-F003"), (0, None, "ZB-ST004"),
-                *{(0, 0, code) for code in ALL_RULES}},
+                *rows_clean(0)},
         allowed={(0, 7, "ZB-ST013")},  # a beneficiary count under 社会效益: the definitions allow it
         budget=(300.0, 250.0, 30.0), goals=3,
     ),
 }
+
+results, test_parse_shape, test_reviewer_findings_reported, test_no_findings_a_reviewer_would_reject = (
+    table_review_tests(DATA, EXPECTED))
+
 # KNOWN_DIFFERENCES: what this reviewer expected and the rules alone do not say:
 # - a quantity filed under 质量指标 (bus 0/2 享受补贴的公交车辆 ≥520辆, elderly 0/2 服务老年人次)
 #   and an output restated as an effect (bus 0/7 保障公交线路正常运营 48条) are level
 #   judgements: ZB-ST013 (the level model) and ZB-S007 (reworded duplicates, embedder).
-
-
-def load(name: str):
-    return parse_path(DATA / name)
-
-
-@pytest.fixture(scope="module")
-def results():
-    scorer = Scorer()
-    return {name: (doc, scorer.score_document(doc)) for name in EXPECTED for doc in [load(name)]}
-
-
-def _matches(item: Item, finding) -> bool:
-    project, indicator, code = item
-    return ((project == ANY or finding.project == project)
-            and (indicator == ANY or finding.indicator == indicator)
-            and finding.code.startswith(code if isinstance(code, tuple) else (code,)))
-
-
-@pytest.mark.parametrize("name", list(EXPECTED))
-def test_parse_shape(results, name):
-    doc, _ = results[name]
-    expect = EXPECTED[name]
-    assert [len(p.indicators) for p in doc.projects] == [expect.shape]
-    project = doc.projects[0]
-    if expect.budget:
-        assert (project.budget_total, project.budget_fiscal, project.budget_other) == pytest.approx(expect.budget)
-    if expect.goals is not None:
-        assert len(project.goals) == expect.goals, [g.text for g in project.goals]
-
-
-def _raised(result, items: set[Item]) -> set[Item]:
-    """The items some finding of ``result`` matches."""
-    findings = list(result.all_findings())
-    return {item for item in items if any(_matches(item, f) for f in findings)}
-
-
-@pytest.mark.parametrize("name", list(EXPECTED))
-def test_reviewer_findings_reported(results, name):
-    must = EXPECTED[name].must
-    assert _raised(results[name][1], must) == must
-
-
-@pytest.mark.parametrize("name", list(EXPECTED))
-def test_no_findings_a_reviewer_would_reject(results, name):
-    expect = EXPECTED[name]
-    rejected = [(f.indicator, f.code, f.message) for f in results[name][1].all_findings()
-                if _raised_by(f, expect.forbid) and not _raised_by(f, expect.allowed)]
-    assert not rejected, rejected
-
-
-def _raised_by(finding, items: set[Item]) -> bool:
-    return any(_matches(item, finding) for item in items)
 
 
 # -- the general rules behind the fixes, each on its own -----------------------------------
@@ -151,13 +78,6 @@ def _raised_by(finding, items: set[Item]) -> bool:
 @pytest.fixture(scope="module")
 def scorer() -> Scorer:
     return Scorer()
-
-
-def _codes(scorer, level1, level2, name, value, project=None) -> dict[str, str]:
-    spec = {"indicators": [{"level1": level1, "level2": level2, "name": name, "target": value}]}
-    if project:
-        spec["project"] = project
-    return {f.code: f.message for f in scorer.score_document(build_example(spec)).all_findings()}
 
 
 @pytest.mark.parametrize("name, value, reported", [

@@ -21,19 +21,10 @@ import openpyxl
 import pytest
 from docx.enum.text import WD_BREAK
 
-from scorer.document import Document, Project
 from scorer.parsers import parse_bytes, parse_path, parse_text
+from tests.golden_tables import rows_of, summary
 
 DATA = Path(__file__).parent / "data" / "review4"
-
-
-def rows_of(project: Project) -> list[tuple[str, str, str, str]]:
-    return [(i.level1, i.level2, i.name, i.target_raw) for i in project.indicators]
-
-
-def summary(doc: Document) -> list[tuple[str, str, float | None, float | None, float | None, int, int]]:
-    return [(p.name, p.code, p.budget_total, p.budget_fiscal, p.budget_other, len(p.goals), len(p.indicators))
-            for p in doc.projects]
 
 
 # -- 1. a city department's whole document, cell-per-line ------------------------------

@@ -342,9 +342,11 @@ function parseNotes(result) {
   return el("details", { class: "parse-issues" },
     el("summary", {}, `读取提示 ${issues.length} 条：以下行或单元格没有按表格读入，请核对原表`),
     el("ul", {}, ...issues.map((issue) => {
-      const row = issue.location && issue.location.row ? `第 ${issue.location.row} 行` : "";
+      // The sheet (or Word table) too: in a workbook a row number alone does not say where.
+      const loc = issue.location || {};
+      const where = [loc.table ? `表格「${loc.table}」` : "", loc.row ? `第 ${loc.row} 行` : ""].filter(Boolean).join("，");
       return el("li", { class: `sev-${issue.severity}` },
-        `${ISSUE_SEVERITY[issue.severity] || issue.severity}${row ? `（${row}）` : ""}：${issue.zh || issue.message}`);
+        `${ISSUE_SEVERITY[issue.severity] || issue.severity}${where ? `（${where}）` : ""}：${issue.zh || issue.message}`);
     })));
 }
 

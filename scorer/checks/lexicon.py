@@ -33,6 +33,10 @@ BINARY_OUTCOME_RE = re.compile(
     r"(?:评审|验收|审核|审计|评估|考核|鉴定|检查|复核|备案|批复)"
     r"(?:[和及与、](?:上级部门|专家|第三方)?(?:评审|验收|审核|审计|评估|考核|鉴定|检查))?[。.]?$"
     r"|^(?:合格|达标|合规|全部合格|全部达标|验收合格|达标排放|稳定达标|[是否])[。.]?$"
+    # passing a review someone named: 通过省级文物部门验收, 通过市住建局竣工验收, 通过第三级
+    # 等级保护测评; the reviewer asks that body (or sees its certificate)
+    r"|^(?:顺利)?通过[\u4e00-\u9fffA-Za-z0-9（）()“”]{1,16}?"
+    r"(?:评审|验收|审核|审计|评估|考核|鉴定|检查|复核|备案|批复|测评|审查|认证|评定|核查|质检|测试|检测|检验)(?:合格)?[。.]?$"
     # every one of a known group reached: 100% of it, checkable against the list of eligible
     r"|^(?:实现|达到)?(?:全覆盖|全部覆盖)[。.]?$"
     # a grade on a scale someone assigns: A级, AAA级, 二级, 甲等
@@ -42,6 +46,19 @@ BINARY_OUTCOME_RE = re.compile(
     r"|^(?:稳定|全部|均|持续)?(?:达到|符合|满足|执行|优于|不低于|保持)?(?:国家|省级?|地方|行业)?"
     r"(?:[一二三四五]|[ⅠⅡⅢⅣⅤ]|IV|V|I{1,3})[级类][A-Ba-b]?(?:水质|水体|公路)?(?:标准)?(?:及以上|以上|或以上)?[。.]?$"
 )
+
+#: Things a department establishes once, whose existence is checked by the document that
+#: sets them up (a 管护制度 issued, a 台账 kept): 长效管护机制, 应急预案, 运维管理制度.
+INSTITUTION_NAME_RE = re.compile(r"机制|制度|办法|细则|规程|章程|公约|台账|档案|预案|方案|规划|清单|名录|数据库|体系")
+#: Establishing one: 建立, 已建立, 建立并执行, 制定并印发, or the thing named in the value
+#: (建立长效管护机制). Yes/no like 通过验收: the year-end check is whether the document exists
+#: (and, with 并执行, is applied). Degrees of it (建立健全, 逐步完善, 不断健全) are not checkable.
+ESTABLISHED_VALUE_RE = re.compile(
+    r"^(?:已|全面)?(?:建立|建成|出台|制定|印发|编制|形成)"
+    r"(?:[\u4e00-\u9fff]{0,12}?(?:" + INSTITUTION_NAME_RE.pattern + r"))?"
+    r"(?:[并且和及](?:严格)?(?:执行|实施|落实|运行|运转|印发|公布|公开|备案))?[。.]?$"
+)
+ESTABLISH_DEGREE_RE = re.compile(r"健全|完善|逐步|不断|持续|进一步|初步")
 
 #: A deadline the season or the work's calendar sets (汛前, 主汛期前, 秋季开学前, 春耕前,
 #: 采暖期前): dated by the region's calendar, which the reviewer knows.
@@ -53,7 +70,8 @@ SEASON_DEADLINE = (
 #: time, as a date does once ("按时完成" says nothing of when, and is not one).
 SCHEDULE_RE = re.compile(
     r"^(?:每个?|按)(?:季度|月|半年|年度?|周|旬|日|天|工作日)(?:末|底|初)?(?:前|内|之前|以内)?"
-    r"(?:完成|拨付|支付|下达|报送|上报|发放|兑付|到位|结算)?[。.]?$"
+    # 按月足额发放, 每日实时上传: how much or how it goes does not blur when
+    r"(?:足额|实时)?(?:完成|拨付|支付|下达|报送|上报|发放|兑付|到位|结算|上传|汇交|推送|更新)?[。.]?$"
     # the same day, every time: 当日受理, 当天办结, 即时办结
     r"|^(?:当日|当天|即时|随到随)(?:受理|办结|办理|处理|答复|审核|发放|到账|完成|报送|上报)[。.]?$"
     # a deadline set by the season or the calendar of the work: 汛前, 秋季开学前, 采暖期前完成
@@ -130,7 +148,11 @@ SATISFACTION_RE = re.compile(r"满意|幸福感|获得感|安全感|认可度|�
 
 #: Names that count something that should not happen (安全生产事故, 重大责任事故发生次数,
 #: 有效投诉, 违法违纪案件): for them a 指标值 of "无" is a target of none, not an empty cell.
-ADVERSE_EVENT_NAME_RE = re.compile(r"事故|事件|案件|违法|违规|违纪|投诉|信访|上访|伤亡|死亡|火灾|泄漏|差错|失误|纠纷")
+ADVERSE_EVENT_NAME_RE = re.compile(
+    r"事故|事件|案件|违法|违规|违纪|投诉|信访|上访|伤亡|死亡|火灾|泄漏|差错|失误|纠纷"
+    # outcomes a fund is there to prevent: 规模性返贫 (the 衔接资金's bottom line), 疫情, 溃坝
+    r"|返贫|致贫|疫情|险情|内涝|溃坝|溃堤|决堤|垮坝|坍塌|塌方|中毒|爆炸|踩踏"
+)
 #: "无" as a value: nothing at all (empty) unless the name counts adverse events.
 NONE_VALUE_RE = re.compile(r"^(?:无|没有|未发生)[。.]?$")
 #: A value that says none of something happens (零, 零投诉, 无重大质量事故, 杜绝安全事故):
@@ -236,7 +258,11 @@ DIMENSIONLESS_NAME_RE = re.compile(r"指数|系数|倍数|比值|评分|得分|�
 #: Basis categories of the official form (指标值确定依据): named as a category
 #: ("计划标准", "行业标准：…") or leading the cell ("历史数据", "计划任务"), so that a
 #: document title that merely contains 行业 ("《关于整改规范塑料行业的通知》") is not one.
-BASIS_CATEGORY_RE = re.compile(r"^\s*(?:历史|行业|计划|其他|其它)|历史标准|行业标准|计划标准|其他|其它")
+#: A cost row's value set by the budget's own 支出标准 (预算标准, 预算支出标准, 财政支出标准,
+#: as 财预〔2021〕101号 has cost values set) is a category as well.
+BASIS_CATEGORY_RE = re.compile(
+    r"^\s*(?:历史|行业|计划|其他|其它)|历史标准|行业标准|计划标准|其他|其它|预算(?:支出)?标准|支出标准"
+)
 
 # --- goal / indicator matching ----------------------------------------------------------
 
@@ -252,7 +278,14 @@ MATCH_STOPWORDS: frozenset[str] = frozenset(
 #: Indicators any project that builds or runs something may carry, whatever it is for:
 #: safety (重大安全责任事故, 安全生产事故发生数), the long-term mechanism that keeps it
 #: running (设施长效运维机制) and how long it lasts (道路设计使用年限, 设备使用寿命).
-OPERATING_COMMON_RE = re.compile(r"安全(?:责任|生产)?事故|安全生产|长效(?:运维|管理|运行|管护)?机制|(?:设计)?使用(?:年限|寿命)")
+OPERATING_COMMON_RE = re.compile(
+    r"安全(?:责任|生产)?事故|安全生产|长效(?:运维|管理|运行|管护)?机制|(?:设计)?使用(?:年限|寿命)"
+    # how long the result keeps working, as 可持续影响 rows word it (项目持续发挥效益年限)
+    r"|发挥(?:效益|作用|效用)的?年限|(?:效益|受益)年限"
+    # the security rating every government information system must pass (网络安全等级保护测评,
+    # 等保三级, 商用密码应用安全性评估): the 信息化 counterpart of an acceptance
+    r"|等级保护|等保|密码应用安全性评估|密评"
+)
 
 #: Indicators every project may carry, which no goal needs to mention (issue 5 calls them
 #: legitimate common indicators): satisfaction, fund execution, timeliness, acceptance,

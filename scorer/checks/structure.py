@@ -307,6 +307,7 @@ class UnclassifiedBasis(_ProjectCheck):
     rationale = (
         "申报表的依据栏按历史标准、行业标准、计划标准、其他四类填写；只写“相关文件”“政府批示”"
         "或一个文件名，看不出目标值是按往年水平、行业水平还是计划测算定的。"
+        "成本指标按预算支出标准（“预算标准”“预算支出标准”）取值的，也是一类依据。"
     )
     bad = {"indicators": [{"name": "监测报告数量", "target": "12份", "basis": "相关文件"}]}
     good = {"indicators": [{"name": "监测报告数量", "target": "12份", "basis": "计划标准：年度监测方案"}]}

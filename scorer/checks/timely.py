@@ -101,17 +101,18 @@ def names_event(text: str, year: str) -> bool:
     return False
 
 
-def budget_year(project: ProjectFacts, title: str) -> int | None:
-    """The budget year: the document title's (2024年部门预算…), else a year the project's
-    name starts with (2024年就业技能培训项目; the first of a span). A year later in a name
-    is often an event or a plan (迎接2026年省运会, 2035年远景目标), not the budget's, and so
-    is a year that names an event (2025年世界运动会场馆改造项目)."""
+def budget_year(project: ProjectFacts, title: str, headings: tuple[str, ...] = ()) -> int | None:
+    """The budget year: the first of ``headings`` (the table's own heading, 项目支出绩效目标表
+    （2025年度）) and the document title (2024年部门预算…) that names one, else a year the
+    project's name starts with (2024年就业技能培训项目; the first of a span). A year later in
+    a name is often an event or a plan (迎接2026年省运会, 2035年远景目标), not the budget's, and
+    so is a year that names an event (2025年世界运动会场馆改造项目)."""
     # A budget is for this year or the next: a later year is a plan's horizon (2035年远景目标).
     latest_budget = date.today().year + 1
-    title = title or ""
-    years = [int(y) for y in _YEAR_RE.findall(title) if int(y) <= latest_budget and not names_event(title, y)]
-    if years:
-        return min(years)
+    for text in (*headings, title or ""):
+        years = [int(y) for y in _YEAR_RE.findall(text) if int(y) <= latest_budget and not names_event(text, y)]
+        if years:
+            return min(years)
     name = (project.project.name or "").strip()
     match = _YEAR_RE.match(name)
     if not match or int(match.group(1)) > latest_budget or names_event(name, match.group(1)):
@@ -138,7 +139,8 @@ class DeadlineBeforeBudgetYear(Check):
     suggestion = "改为项目年度内的时限（如“本年12月底前”写明年份）；多年项目在名称中写明起止年份。"
     rationale = (
         "2024 年的项目把完成时间写成“2019年12月底前”，是照抄往年表格没改，考核时无从对照。"
-        "项目年度取文件标题里的年份，标题没有时取项目名称开头的年份（多年项目取起始年）；"
+        "项目年度取本表表头（“项目支出绩效目标表（2025年度）”）或文件标题里的年份，都没有时取前面表格表头的年份，"
+        "再没有时取项目名称开头的年份（多年项目取起始年）；"
         "年份后面是运动会、博览会、峰会等活动名称的（“2025年世界运动会场馆改造项目”），"
         "是活动举办的年份而不是预算年度，不据此判断。"
         "时限取指标值里最晚的年份（2023年9月-2024年7月 算 2024 年），基准日、时点类指标不查。"
@@ -149,7 +151,12 @@ class DeadlineBeforeBudgetYear(Check):
             "indicators": [{"name": "培训完成时间", "level2": "时效指标", "target": "2024年12月底前"}]}
 
     def run(self, project: ProjectFacts, ctx) -> Iterator[Finding]:
-        year = budget_year(project, getattr(ctx.document.document, "title", "") or "")
+        # The table's own heading first (a 2021/2015 table says its year there, under the
+        # title line: 项目支出绩效目标表（2025年度）); a heading above several tables holds for
+        # those after it that have none of their own.
+        document = ctx.document.document
+        earlier = [p.title for p in reversed(document.projects[:project.index]) if p.title][:1]
+        year = budget_year(project, "", (project.project.title or "", getattr(document, "title", "") or "", *earlier))
         if year is None:
             return
         for ind in project.indicators:

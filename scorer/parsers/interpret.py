@@ -124,7 +124,38 @@ _CONTINUED = re.compile(r"[(（]?\s*续(?:表|上表|前表)?\s*[)）]?$")
 #: A numbered section heading (第一部分, 一、部门职能, 2.项目情况): not the document's title.
 _SECTION_HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．])")
 _YEAR_NOTE = re.compile(r"^[(（]\s*(?:19|20)\d{2}\s*年度?\s*[)）]$")
-_TITLE_NUMBER = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[、.．]\s*")
+_TITLE_NUMBER = re.compile(r"^\s*(?:(?:\d+|[一二三四五六七八九十]+)\s*[、.．]|[(（]\s*(?:\d+|[一二三四五六七八九十]+)\s*[)）]"
+                           r"|项目\s*(?:\d+|[一二三四五六七八九十]+)\s*[:：、.．])\s*")
+#: A project's heading over its table where the table has no 项目名称 row: numbered (一、 2.
+#: （三）) and named like a project (…项目, …资金, …经费, …工程, …补助), or 项目三：… .
+_PROJECT_HEADING = re.compile(
+    r"^(?:项目\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[:：、.．]\s*[^。；;，,]{2,38}"
+    r"|(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[、.．]|[(（]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）])\s*"
+    r"[^。；;，,:：\s]{2,38}?(?:项目|资金|经费|工程|专项|补助|补贴))$")
+#: A heading's words that name a kind of money or project, not a project (三、项目资金, （二）重点项目).
+_GENERIC_PROJECT_WORDS = re.compile(r"^(?:项目|专项|财政|其他|预算|年度|部门|重点|延续|新增|一般|当年|本级)*(?:资金|经费|项目)$")
+
+
+def _is_project_heading(text: str) -> bool:
+    """Whether a paragraph is a project's heading over its table (_PROJECT_HEADING), and not a
+    section of the form (三、项目资金) or a kind of project (（二）延续项目)."""
+    if not _PROJECT_HEADING.match(text):
+        return False
+    rest = _TITLE_NUMBER.sub("", text).strip()
+    # (本项目为延续项目, 该项目…: a numbered note about the project, not its name)
+    return (len(rest) >= 4 and not _GENERIC_PROJECT_WORDS.match(rest) and not is_form_label(rest)
+            and not rest.startswith(("本", "该", "此", "其")))
+
+
+#: What a heading that names no project leaves of itself once its number and 绩效目标表 are
+#: taken off (项目支出绩效目标表, 2025年项目支出绩效目标表): not a project's name.
+_GENERIC_TITLE_NAME = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)?(?:部门)?(?:预算)?(?:项目支出|项目|支出)?$")
+#: Sheet names a workbook gives by default or by position (Sheet1, 工作表2, 表3, 项目1): they
+#: name no project.
+_GENERIC_SHEET = re.compile(r"^(?:sheet|工作表|表格?|附表|项目|page|封面|汇总|绩效目标表?)?\s*"
+                            r"[\d一二三四五六七八九十]*\s*(?:[(（]\d+[)）])?$", re.IGNORECASE)
+#: A goal cell that says there is none: 无, /, ——, 暂无.
+_NO_GOAL = re.compile(r"^(?:无|暂无|没有|空|略|/|／|\\|-+|—+|－+|_+)[。.]?$")
 _DEPT_ROW = re.compile(r"^(?:\d{3,}\s*)?(?P<name>\S{2,40}?(?:局|委|委员会|院|厅|办|办公室|中心|站|所|队|会|部|处|馆|校|学校|政府))$")
 #: A document heading that starts with who files it and the year: 某县卫生健康局2025年…
 _TITLE_DEPARTMENT = re.compile(r"^(?P<name>[^\s\d（(、.]{2,30}?(?:局|委员会|委|厅|办公室|办|中心|院|政府))(?:19|20)\d{2}\s*年")
@@ -365,6 +396,12 @@ _ACHIEVED_HEADING = re.compile(r"完成|实际|执行")
 _YEAR_VALUE_HEADING = re.compile(r"^((?:19|20)\d{2})年?度?(?:绩效)?(?:指标值|目标值|目标|指标|值)?(?:\(.*\))?$")
 #: The budget year a heading names (某县教育局2025年度项目支出绩效目标表).
 _HEADING_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+#: A year a text states (到2025年底, 2025年度); a file name's year may stand without 年.
+_STATED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_FILE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+#: Labels of the project's period (项目实施期 | 2025年1月-2025年12月): the budget year when it
+#: is a single year.
+_PERIOD_LABELS = {"项目实施期", "项目起止时间", "实施期", "实施周期", "项目期", "起止时间", "项目实施周期", "实施期限"}
 
 
 def is_indicator_header(headings: list[str]) -> bool:
@@ -404,6 +441,16 @@ def _table_period(label_cells: list[str]) -> str:
 
 #: Headings of a list of projects (a 汇总 sheet) besides the project and budget labels.
 _LIST_HEADINGS = frozenset({"序号", "编号", "备注", "项目类别", "项目类型", "资金来源"})
+
+
+def _table_names(table: str | None) -> tuple[str, str]:
+    """" in sheet '汇总'" / "工作表「汇总」" for a sheet; " in table 2" / "第 2 个表格" for a
+    Word table (numbered "2", or "2.1" when nested); empty when the input has no tables."""
+    if not table:
+        return "", ""
+    if re.fullmatch(r"\d+(?:\.\d+)*", table):
+        return f" in table {table}", f"第 {table} 个表格的"
+    return f" in sheet '{table}'", f"工作表「{table}」的"
 
 
 def _is_project_list_header(keys: list[str]) -> bool:
@@ -530,8 +577,8 @@ def split_goals(text: str) -> list[Goal]:
     """"1、…\\n2、…", "（1）…（2）…", "一是…；二是…" → numbered goals; unnumbered text →
     one goal per line."""
     text = text.strip()
-    if not text:
-        return []
+    if not text or _NO_GOAL.match(text):
+        return []  # (a goal cell filled with 无 or / says the project has none)
     marks = _goal_marks(text)
     if not marks:
         return [Goal(text=line) for line in _unnumbered_goals(text)]
@@ -565,6 +612,12 @@ class _Builder:
         self.plan_months: list[tuple[int, int]] = []  # (cell index, month)
         self.pending_title = ""
         self.pending_title_junk: list[str] = []
+        #: the pending title is a sheet's name (a caption), which a heading inside the sheet
+        #: replaces rather than makes the document's title.
+        self.pending_title_is_caption = False
+        #: the sheet being read (a workbook's), and the project → sheet it was read from.
+        self.sheet: str | None = None
+        self.project_sheets: dict[int, str | None] = {}
         self.pending_department = ""
         self.pending_unit = ""
         self.seen_table = False
@@ -602,6 +655,8 @@ class _Builder:
         self.indicator_table_broke = False
         #: the budget year a heading names ("2025"), for tables with a value column per year.
         self.year = ""
+        #: the years the current project's 项目实施期 cell names.
+        self.period_years: set[str] = set()
 
     # -- projects ---------------------------------------------------------------------
     def new_project(self, location: Location) -> Project:
@@ -616,13 +671,16 @@ class _Builder:
             location=moved(location, project=index),
         )
         self.doc.projects.append(project)
+        self.project_sheets[index] = self.sheet
         self.project = project
         self.pending_title = ""
+        self.pending_title_is_caption = False
         self.pending_title_junk = []
         self.pending_unit = ""
         self.mode = None
         self.columns = {}
         self.budget_stage_column = None
+        self.period_years = set()
         return project
 
     def current_project(self, location: Location) -> Project:
@@ -643,7 +701,7 @@ class _Builder:
         self.doc.issues.append(ParseIssue(message=message, zh=zh, location=location, severity=severity))
 
     # -- text outside tables ----------------------------------------------------------
-    def on_text(self, item: TextLine) -> None:
+    def on_text(self, item: TextLine, caption: bool = False) -> None:
         text, junk = clean_cell(item.text)
         if not text:
             return
@@ -667,11 +725,12 @@ class _Builder:
                 self.pending_unit = filer.group("unit")
             return
         if looks_like_title(text):
-            if self.pending_title and not self.seen_table and not self.doc.title:
+            if self.pending_title and not self.seen_table and not self.doc.title and not self.pending_title_is_caption:
                 # The document's heading (某局2025年项目支出绩效目标) before the first table's.
                 self.doc.title = self.pending_title
             self.pending_title = text
             self.pending_title_junk = junk
+            self.pending_title_is_caption = caption
             year = _HEADING_YEAR.search(text)
             if year:
                 self.year = year.group(1)
@@ -684,6 +743,16 @@ class _Builder:
         if self.pending_title and _YEAR_NOTE.match(text):
             # "（2024年度）" on its own line under the heading belongs to it.
             self.pending_title = f"{self.pending_title}{text}"
+            return
+        if _is_project_heading(text) and (self.seen_table or self.goal_state in ("preamble", "other")):
+            # "一、城区道路清扫保洁项目" / "项目三：城市照明运行维护" over a table that has no
+            # 项目名称 row: the heading is the next project's title, and names it. (Not among
+            # a department's 分项绩效目标, whose numbered headings are goal sections.)
+            if (self.pending_title and not self.seen_table and not self.doc.title and not self.pending_title_is_caption
+                    and not _is_project_heading(self.pending_title)):
+                self.doc.title = self.pending_title  # (not a line of a list of the projects)
+            self.pending_title, self.pending_title_junk, self.pending_title_is_caption = text, junk, False
+            self.mode = None
             return
         if not self.doc.title and not self.seen_table and self.pending_title:
             # Text under the document's heading: the heading was the document's title.
@@ -709,7 +778,7 @@ class _Builder:
         if marker and marker.start() == 0:
             return True  # "续表" on its own
         project = self.project
-        if project is None or not project.indicators or not looks_like_title(text):
+        if project is None or not project.indicators or not (looks_like_title(text) or _is_project_heading(text)):
             return False
         if marker:
             return True
@@ -817,7 +886,9 @@ class _Builder:
             # header (the 2021 national table has no 项目编码 row to announce it).
             self.on_project_header(row, keys)
             return
-        if self.on_unit_or_department(filled):
+        # (a lone cell under an indicator column is an indicator's, whatever it says)
+        in_column = self.mode == "indicators" and len(filled) == 1 and texts.index(filled[0]) in self.columns.values()
+        if self.on_unit_or_department(filled, lone_title=not in_column):
             return
         if self.mode == "tasks" and self.on_task_row(row, keys):
             return
@@ -848,7 +919,12 @@ class _Builder:
         if _PLAN_LABEL.match(first_key):
             self.on_plan_header(row)
             return
-        if first_key in _INFO_LABELS or first_key in _LONG_TERM_GOAL_LABELS:
+        if first_key in _PERIOD_LABELS:
+            # 项目实施期 | 2025年1月-2025年12月: a single year is the budget year of the
+            # project's value columns; a span (2025-2027年) says nothing of which is.
+            label_at = keys.index(first_key)
+            self.period_years = set(_FILE_YEAR.findall(" ".join(texts[label_at + 1:])))
+        if first_key in _INFO_LABELS or first_key in _LONG_TERM_GOAL_LABELS or first_key in _PERIOD_LABELS:
             # (a 中长期目标 row beside the 年度目标 one: the year's indicators do not measure it)
             self.mode = None
             return
@@ -945,6 +1021,9 @@ class _Builder:
 
     def on_indicator_header(self, row: Row, keys: list[str], header: dict[str, int], resuming: bool = False) -> None:
         texts = row.texts
+        years = [i for i, k in enumerate(keys) if _YEAR_VALUE_HEADING.match(k)]
+        if header.get("target_raw") in years and len(years) > 1:
+            header["target_raw"] = self.budget_year_column(years, keys)[0]
         if "project" in _column_map(keys, _PROJECT_SPELLINGS):
             self.start_flat(header, keys, len(texts), row.location)
             return
@@ -961,9 +1040,6 @@ class _Builder:
             self.mode = "indicators"
             return
         self.header_keys = filled_keys
-        years = [i for i, k in enumerate(keys) if _YEAR_VALUE_HEADING.match(k)]
-        if header.get("target_raw") in years and len(years) > 1:
-            header["target_raw"] = self.budget_year_column(years, keys)[0]
         if project.indicators and {self.table_period, period} == {"long", "annual"}:
             # 长期 and 年度 tables of one project: the year's indicators are what
             # this budget buys and what is checked; the multi-year ones are set aside.
@@ -1001,6 +1077,15 @@ class _Builder:
         values = periods or [i for i in filled if _VALUE_HEADING.search(keys[i])]
         if not filled or any(i not in named.values() and i not in values for i in filled):
             return False
+        extra = len(texts) - self.header_width
+        if extra > 0 and filled == list(range(filled[0], filled[0] + extra + 1)):
+            # Word's own cells (cell-per-line text): the heading over the sub-headings is one
+            # cell, so the rows under it have a cell more per extra column it spans; the
+            # header's columns after it move right by as many (指标值确定依据 stays over its values).
+            at = filled[0]
+            self.columns = {f: i + extra if i > at else i for f, i in self.columns.items()}
+            self.header_blank = {i + extra if i > at else i for i in self.header_blank}
+            self.header_width = len(texts)
         columns = {**self.columns, **named}
         if values:
             # The year's value when the sub-headings name periods; a 中长期 one is never it.
@@ -1015,9 +1100,23 @@ class _Builder:
         return True
 
     def budget_year_column(self, candidates: list[int], keys: list[str]) -> list[int]:
-        """Value columns of several years (2024年 | 2025年): the budget year's first, as the
-        document's heading names it (2025年度…绩效目标表); else in the table's order."""
-        return sorted(candidates, key=lambda i: not (self.year and keys[i].startswith(self.year)))
+        """Value columns of several years (2024年 | 2025年 | 2026年): the budget year's first.
+        The budget year is the one of the columns' years that the document states: its
+        heading (2025年度…绩效目标表), else the project's 项目实施期 cell, else its goals
+        (到2025年底…), else the file name; a source that names none of the columns' years,
+        or several (2025-2027年, 一期2025年、二期2027年), decides nothing. Without any, the
+        table's order (the first)."""
+        years = {i: m.group(1) for i in candidates if (m := _YEAR_VALUE_HEADING.match(keys[i]))}
+        goals = self.project.goals_raw if self.project is not None else ""
+        sources = ({self.year} if self.year else set(), self.period_years,
+                   set(_STATED_YEAR.findall(f"{goals}\n{self.doc.department_goals.overall}")),
+                   set(_FILE_YEAR.findall((self.file or "").replace("\\", "/").rsplit("/", 1)[-1])))
+        for stated in sources:
+            chosen = stated & set(years.values())
+            if len(chosen) == 1:
+                year = chosen.pop()
+                return sorted(candidates, key=lambda i: years.get(i) != year)
+        return candidates
 
     def set_aside(self, project: Project, rows: int | None, location: Location) -> None:
         count = f"{rows} rows of " if rows else ""
@@ -1030,15 +1129,17 @@ class _Builder:
         self.issue(f"row not understood in project {project.index + 1}: {filled[:80]}", row.location, "warning",
                    zh=f"项目 {project.index + 1} 中这一行无法识别，未读入：{filled[:80]}")
 
-    def on_unit_or_department(self, filled: list[str]) -> bool:
+    def on_unit_or_department(self, filled: list[str], lone_title: bool = True) -> bool:
         """Rows above a project table: "467002定州市生态环境局", "单位：万元", or both, or
         the table's title with the unit at its right ("…绩效目标表 | 单位：万元")."""
         if len(filled) > 2:
             return False
         units = [_UNIT_ROW.match(fold_width(t).replace(" ", "")) for t in filled]
         depts = [_DEPT_ROW.match(t) for t in filled]
-        titles = [len(filled) == 2 and i == 0 and looks_like_title(t) for i, t in enumerate(filled)]
-        if not all(u or d or t for u, d, t in zip(units, depts, titles)) or (titles[0] and not units[1]):
+        # (a lone title cell: a sheet whose first column is a blank margin holds its heading
+        # in the second, which the readers do not take for a heading)
+        titles = [(len(filled) == 2 or lone_title) and i == 0 and looks_like_title(t) for i, t in enumerate(filled)]
+        if not all(u or d or t for u, d, t in zip(units, depts, titles)) or (titles[0] and len(filled) == 2 and not units[1]):
             return False
         for unit, dept, text, title in zip(units, depts, filled, titles):
             if title:
@@ -1056,9 +1157,17 @@ class _Builder:
             # 序号 | 项目名称 | 年度资金总额 | … : a workbook's 汇总 sheet listing the projects
             # whose own tables follow. Read past; each project is read from its table.
             self.mode = "list"
-            self.issue(f"list of projects without indicator columns read past: {' | '.join(t for t in texts if t)[:80]}",
-                       row.location, "warning",
-                       zh="项目清单（汇总表）没有指标列，未读入：逐个项目从各自的绩效目标表读取")
+            # Which sheet (or Word table) is said in the words too: the reviewer reads the
+            # message on the page and in the workbook report, where a row number alone
+            # does not say which of a workbook's sheets was passed over.
+            where, where_zh = _table_names(row.location.table)
+            self.issue(f"list of projects without indicator columns read past{where}: "
+                       f"{' | '.join(t for t in texts if t)[:80]}", row.location, "warning",
+                       zh=f"{where_zh}项目清单（汇总表）没有指标列，未读入：逐个项目从各自的绩效目标表读取")
+            if self.pending_title and not self.doc.title:
+                # The list's heading (某局2025年项目支出绩效目标汇总表) heads the workbook.
+                self.doc.title = self.pending_title
+            self.pending_title, self.pending_title_junk = "", []
             return
         values = self._label_values(texts, keys)
         starts_new = (
@@ -1313,12 +1422,29 @@ class _Builder:
         self._append_indicator(project, values, row, junk)
 
     # -- finish -----------------------------------------------------------------------
+    def name_from_title_or_sheet(self, project: Project, sheets: Counter) -> str:
+        """The name of a project whose table has no 项目名称: its heading without the number and
+        绩效目标表 (2.困难群众救助补助资金绩效目标表, 一、城区道路清扫保洁项目), else the name of
+        the sheet it has to itself (a workbook of one sheet per project, named after them). A
+        heading that names no project (项目支出绩效目标表) and a sheet named by default (Sheet1)
+        give none: an empty name is what the table says, 'Sheet1' or '项目支出' is not."""
+        name = re.sub(r"绩效目标(?:申报)?表(?:[(（][^()（）]*[)）])?$", "", _TITLE_NUMBER.sub("", project.title)).strip()
+        # (某县林业局2025年项目支出绩效目标表 names who files it and the year, not the project)
+        by = _TITLE_DEPARTMENT.match(name)
+        rest = name[by.end():].lstrip("度") if by else name
+        if name and not _GENERIC_TITLE_NAME.match(rest):
+            return name
+        sheet = self.project_sheets.get(project.index)
+        if sheet and sheets[sheet] == 1 and not _GENERIC_SHEET.match(sheet.strip()) and not looks_like_title(sheet):
+            return sheet.strip()
+        return ""
+
     def finish(self) -> Document:
         doc = self.doc
+        sheets = Counter(self.project_sheets.values())
         for project in doc.projects:
-            if not project.name and project.title:
-                project.name = re.sub(r"绩效目标(?:申报)?表(?:[(（][^()（）]*[)）])?$", "",
-                                      _TITLE_NUMBER.sub("", project.title)).strip()
+            if not project.name:
+                project.name = self.name_from_title_or_sheet(project, sheets)
             project.goals = split_goals(project.goals_raw)
             if project.budget_total is None and not project.budget_raw and project.index in self.task_sums:
                 project.budget_total = round(self.task_sums[project.index], 6)
@@ -1346,9 +1472,109 @@ class _Builder:
         return doc
 
 
+#: Fields whose heading may stand in the first column of a table laid out across.
+_TRANSPOSED_FIELDS = ("level1", "level2", "name", "target_raw", "basis", "description", "comparator", "unit")
+_FIELD_OF_HEADING = {s: f for f in reversed(_TRANSPOSED_FIELDS) for s in _INDICATOR_SPELLINGS[f]}
+
+
+@lru_cache(maxsize=1 << 16)
+def _field_heading(text: str) -> str | None:
+    """The indicator field a cell heads (一级指标 → level1), else None (cached: asked of the
+    first cell of every row)."""
+    key = _key(_clean(text)[0])
+    return _FIELD_OF_HEADING.get(key) or _FIELD_OF_HEADING.get(_base(key))
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_section_label(text: str) -> bool:
+    return bool(_SECTION_LABEL.match(_key(_clean(text)[0])))
+
+
+def _field_row(row: Row) -> tuple[int, str, bool] | None:
+    """(label column, field, whether it has values) of a row of a table laid out across: a
+    field's heading (一级指标, 三级指标, 指标值 …) first, after at most a 绩效指标 label cell,
+    then the values, none of them a heading. None for any other row (an indicator header
+    among them)."""
+    cells = row.cells
+    at = next((i for i, c in enumerate(cells) if c.text.strip()), None)
+    if at is None:
+        return None
+    field = _field_heading(cells[at].text)
+    if field is None:
+        # Most rows end here. The 2021 template's 绩效指标 cell merged down the left of the
+        # table may stand before the heading.
+        if not _is_section_label(cells[at].text):
+            return None
+        at = next((i for i in range(at + 1, len(cells)) if cells[i].text.strip()), None)
+        if at is None or (field := _field_heading(cells[at].text)) is None:
+            return None
+    values = [c.text for c in cells[at + 1:] if c.text.strip()]
+    if any(_field_heading(t) for t in values):
+        return None
+    return at, field, bool(values)
+
+
+def _turn_transposed(items: Iterable[Item], builder: _Builder) -> Iterable[Item]:
+    """Indicator tables laid out across (the field names down the first column, one indicator
+    per column) as the rows they stand for: a header row of the field names, then one row per
+    column, each cell keeping its own location. A run of such rows without a level row is not
+    guessed at: the reviewer is told the table looks transposed, and its rows are left out."""
+    run: list[tuple[Row, int, str]] = []
+
+    def has_values(entry: tuple[Row, int, str]) -> bool:
+        return any(t.strip() for t in entry[0].texts[entry[1] + 1:])
+
+    def flush() -> Iterable[Item]:
+        tail: list[Row] = []
+        while run and not has_values(run[-1]):
+            tail.insert(0, run.pop()[0])  # a blank field inside the table belongs to it; after it, not
+        rows, fields = [r for r, _, _ in run], [f for _, _, f in run]
+        label_at = run[0][1] if run else 0
+        if len(run) >= 2 and "name" in fields and ("level1" in fields or "level2" in fields):
+            yield Row(cells=[Cell(text=r.texts[label_at], location=r.cell_location(label_at)) for r in rows],
+                      location=rows[0].location)
+            name_row = rows[fields.index("name")]
+            width = max(len(r.cells) for r in rows)
+            for j in range(label_at + 1, width):
+                cells = [Cell(text=r.texts[j] if j < len(r.cells) else "",
+                              location=r.cell_location(j) if j < len(r.cells) else moved(r.location, cell=j + 1))
+                         for r in rows]
+                if any(c.text.strip() for c in cells):
+                    yield Row(cells=cells, location=moved(name_row.location, cell=j + 1))
+        elif len(run) >= 2 and ("name" in fields or "target_raw" in fields) \
+                and sum(len([t for t in r.texts[label_at + 1:] if t.strip()]) >= 2 for r in rows) >= 2:
+            labels = "、".join(dict.fromkeys(_clean(r.texts[label_at])[0] for r in rows))
+            builder.issue(f"the table looks transposed: its first column holds the headings ({labels}) and each "
+                          "indicator a column; not read (turn it so that each indicator is a row under a header "
+                          "row 一级指标 | 二级指标 | 三级指标 | 指标值)", rows[0].location,
+                          zh=f"表格似乎是转置的：第一列是列名（{labels}），每个指标占一列，未读入；请把表格转置为每个指标"
+                             "一行、表头为 一级指标 | 二级指标 | 三级指标 | 指标值 后再提交")
+        else:
+            yield from rows
+        yield from tail
+        run.clear()
+
+    for item in items:
+        if isinstance(item, Row):
+            found = _field_row(item)
+            if found is not None and run and run[-1][1] == found[0] and found[1] not in [f for _, _, f in run]:
+                run.append((item, found[0], found[1]))
+                continue
+            if run:
+                yield from flush()
+            if found is not None and found[2]:
+                run.append((item, found[0], found[1]))
+                continue
+        elif run:
+            yield from flush()
+        yield item
+    if run:
+        yield from flush()
+
+
 def build_document(items: Iterable[Item], file: str | None = None) -> Document:
     builder = _Builder(file)
-    for item in items:
+    for item in _turn_transposed(items, builder):
         if isinstance(item, Row):
             builder.on_row(item)
         elif isinstance(item, TextLine):
@@ -1357,6 +1583,9 @@ def build_document(items: Iterable[Item], file: str | None = None) -> Document:
             builder.indicator_table_broke = builder.mode == "indicators"
             if builder.mode in ("indicators", "plan", "budget", "goals", "list"):
                 builder.mode = None
+            table = item.location.table
+            # A workbook's sheet (named), not a Word table (numbered): projects remember it.
+            builder.sheet = table if table and not re.fullmatch(r"\d+(?:\.\d+)*", table) else None
             if item.caption:
-                builder.on_text(TextLine(text=item.caption, location=item.location))
+                builder.on_text(TextLine(text=item.caption, location=item.location), caption=True)
     return builder.finish()

@@ -77,7 +77,9 @@ def render_document(result: ScoredDocument, console: Console) -> None:
     for issue in result.parse_issues:
         # Chinese for the reviewer first, the parser's English below it (as for unreadable files).
         row = f"{issue.location.row}:" if issue.location.row is not None else ""
-        console.print(Text.assemble((f"{source}:{row}", "dim"), (" 解析 ", "magenta"), issue.zh or issue.message))
+        # The sheet or Word table, as for findings: a row number alone is ambiguous in a workbook.
+        table = "" if issue.location.table is None else f" 表格「{issue.location.table}」"
+        console.print(Text.assemble((f"{source}:{row}{table}", "dim"), (" 解析 ", "magenta"), issue.zh or issue.message))
         if issue.zh:
             console.print(Text(f"    {issue.message}", style="dim"))
     for project in result.projects:
