@@ -47,18 +47,72 @@ _PATH_RE = re.compile(
 )
 
 
+#: Where a request value sits (FastAPI's first ``loc`` part), as a reviewer would name it.
+_WHERE = {"body": "字段", "query": "查询参数", "path": "路径参数", "header": "请求头", "cookie": "Cookie"}
+#: What a value should have been, by pydantic's error type (the English ``msg`` says the same).
+_EXPECTED = {
+    "string_type": "应为文字（字符串）",
+    "int_type": "应为整数", "int_parsing": "应为整数", "int_from_float": "应为整数",
+    "float_type": "应为数字", "float_parsing": "应为数字",
+    "bool_type": "应为 true 或 false", "bool_parsing": "应为 true 或 false",
+    "list_type": "应为列表（[…]）",
+    "dict_type": "应为 JSON 对象（{…}）", "model_type": "应为 JSON 对象（{…}）",
+    "model_attributes_type": "应为 JSON 对象（{…}）",
+}
+#: A value's JSON type in the reviewer's words, for "…，实际是 …".
+JSON_TYPE_ZH = {str: "文字", int: "数字", float: "数字", bool: "true/false", list: "列表", dict: "对象", type(None): "空值（null）"}
+
+
+def _field_name(loc: list[str]) -> tuple[str, str]:
+    """(how the place is called, its dotted path): ("字段", "indicator.level1")."""
+    if not loc:
+        return "字段", ""
+    return _WHERE.get(loc[0], "字段"), ".".join(loc[1:] if loc[0] in _WHERE else loc)
+
+
 def validation_message(error: dict) -> str:
-    """The reviewer's line for FastAPI's first validation error: what is missing or
-    unreadable, not just that the request is wrong."""
+    """The reviewer's line for FastAPI's first validation error: which field, what it
+    should be and what it was, not just that the request is wrong."""
     loc = [str(p) for p in error.get("loc", ())]
     kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
     if kind == "json_invalid":
         return "请求内容不是有效的 JSON"
     if kind == "missing" and loc[-1:] == ["file"]:
         return "请选择要上传的文件（表单字段 file）"
+    if loc[-1:] == ["file"] and loc[:1] == ["body"]:
+        # The form's field came as text, not as a file: an empty file input, a file sent
+        # without its name, or curl's -F file=name where -F file=@name was meant.
+        return "表单字段 file 收到的是文字，不是文件：请选择要上传的文件（curl 请写 -F file=@文件名）"
     if kind == "missing" and len(loc) > 1:
         return f"请求缺少字段 {'.'.join(loc[1:])}"
-    return "请求格式不正确"
+    where, name = _field_name(loc)
+    if not name:
+        # The whole body is of the wrong kind: a JSON list or string where an object belongs.
+        if kind == "missing":
+            return "请求内容为空：请提交 JSON 对象（{…}）"
+        if kind in ("dict_type", "model_type", "model_attributes_type"):
+            got = JSON_TYPE_ZH.get(type(error.get("input")), "")
+            return "请求内容应为 JSON 对象（{…}）" + (f"，实际是{got}" if got else "")
+        return "请求格式不正确"
+    subject = f"{where} {name}"
+    if kind in _EXPECTED:
+        got = JSON_TYPE_ZH.get(type(error.get("input")))
+        return f"{subject} {_EXPECTED[kind]}" + (f"，实际是{got}" if got and kind not in ("int_parsing", "float_parsing",
+                                                                                   "bool_parsing") else "")
+    if kind == "literal_error" and "expected" in ctx:
+        return f"{subject} 只能是 {str(ctx['expected']).replace(' or ', ' 或 ')}"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        sign = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤", "less_than": "<"}[kind]
+        limit = next(iter(ctx.values()), "")
+        return f"{subject} 应 {sign} {limit}"
+    if kind == "string_too_short":
+        return f"{subject} 太短：至少 {ctx.get('min_length', '')} 个字符"
+    if kind == "string_too_long":
+        return f"{subject} 太长：最多 {ctx.get('max_length', '')} 个字符"
+    if kind == "extra_forbidden":
+        return f"不认识的{subject}：请去掉它，或检查拼写"
+    return f"{subject} 的值不对"
 
 
 def _last_part(match: re.Match) -> str:
@@ -113,7 +167,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(OverflowError)
     async def _overflow(_: Request, exc: OverflowError) -> JSONResponse:
         # An id or index beyond what the database stores (99999999999999999999999).
-        return JSONResponse(error_body("invalid_request", "请求格式不正确", "a number is too large"), status_code=422)
+        return JSONResponse(error_body("invalid_request", "请求中的数字过大", "a number is too large"), status_code=422)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -6,7 +6,7 @@ import io
 import json
 import zipfile
 
-from api.errors import APIError
+from api.errors import JSON_TYPE_ZH, APIError
 from scorer.document import Document
 from scorer.parsers import BINARY_FORMATS, ParseError, parse_bytes
 
@@ -70,8 +70,9 @@ def document_from_body(body: bytes, content_type: str | None, limit: int) -> Doc
         if isinstance(payload, dict) and "projects" not in payload and "text" in payload:
             for key in ("text", "name", "format"):
                 if (key == "text" or payload.get(key) is not None) and not isinstance(payload.get(key), str):
-                    raise APIError(422, "invalid_request", "请求格式不正确",
-                                   f"{key}: expected a string, got {type(payload[key]).__name__}")
+                    raise APIError(422, "invalid_request", f"字段 {key} 应为文字（字符串），实际是"
+                                   f"{JSON_TYPE_ZH.get(type(payload.get(key)), type(payload.get(key)).__name__)}",
+                                   f"{key}: expected a string, got {type(payload.get(key)).__name__}")
             if payload.get("format") in BINARY_FORMATS:
                 raise APIError(422, "invalid_request", f"{payload['format']} 格式需要上传文件本身（POST /v1/score/file），"
                                "不能作为文字粘贴", f"format {payload['format']!r} is a file format, not text")

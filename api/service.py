@@ -56,8 +56,11 @@ class Service:
 
     def keep_submission(self, content: bytes, filename: str | None, media_type: str | None,
                         payload: dict[str, Any]) -> None:
+        # Indicators per project too: feedback naming an indicator the document does not
+        # have would otherwise reach the retraining data unchecked.
         summary = {"department": payload["department"]["score"], "grade": payload["department"]["grade"],
-                   "projects": len(payload["projects"]), "counts": payload.get("counts")}
+                   "projects": len(payload["projects"]), "counts": payload.get("counts"),
+                   "indicators_per_project": [len(p["indicators"]) for p in payload["projects"]]}
         self._store(content, filename, media_type, summary)
 
     def keep_failed_submission(self, content: bytes, filename: str | None, media_type: str | None,

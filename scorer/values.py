@@ -179,6 +179,18 @@ _MONTH_RANGE_RE = re.compile(rf"(?<![\d.])(?P<m>1[0-2]|0?[1-9]){_RANGE_SEP}(?=(?
 #: Months and days in Chinese numerals (三月底前, 十二月三十一日).
 _CN_MONTH_RE = re.compile(r"(?<![\d个每上下本当])(?P<m>十[一二]?|[一二三四五六七八九])月(?=[底末份前中上下]|\d|(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]|$)")
 _CN_DAY_RE = re.compile(r"(?<=月)(?P<d>[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])(?=[日号])")
+#: A time of day, once or every day (每日16时前, 当日17:00前, 次日12点前, 每天上午10时前): when
+#: in the day something is due, not a number of anything. (A span of hours, 22-6时, is not
+#: one: the hour is not followed by a deadline word or a clock's minutes.)
+_CLOCK_TIME_RE = re.compile(
+    r"^(?:每日|每天|每个?工作日|当日|当天|次日|隔日|工作日)?(?:上午|下午|晚上|凌晨)?"
+    r"(?:(?:[01]?\d|2[0-4])[:：][0-5]\d|(?:[01]?\d|2[0-4])(?:时|点)(?:[0-5]?\d分|半|整)?)"
+    r"(?:前|之前|以前|截止|止)"
+    r"(?:完成|发布|报送|上报|推送|上传|办结|送达|公布|更新)?[。.]?$"
+    r"|^(?:每日|每天|每个?工作日|当日|当天|次日)(?:上午|下午|晚上|凌晨)?"
+    r"(?:(?:[01]?\d|2[0-4])[:：][0-5]\d|(?:[01]?\d|2[0-4])(?:时|点)(?:[0-5]?\d分|半|整)?)"
+    r"(?:发布|报送|上报|推送|上传|公布|更新)?[。.]?$"
+)
 #: A ratio ("1:1", "1：0.5"): a number whose unit is the ratio itself.
 _RATIO_RE = re.compile(rf"^(?P<a>{_NUMBER})[:：](?P<b>{_NUMBER})$")
 #: Cells that hold no value: dashes, slashes, stars, "不适用".
@@ -404,6 +416,9 @@ def parse_target(raw: str) -> Target:
     text = _normalise(raw)
     if _EMPTY_RE.fullmatch(text):
         return Target(kind=TargetKind.empty, raw=raw)
+    if _CLOCK_TIME_RE.match(text):
+        # "每日16时前": a time of day (a schedule), not 16 of something without a unit
+        return Target(kind=TargetKind.qualitative, raw=raw, text=text)
     ratio = _RATIO_RE.match(text)
     if ratio:
         return Target(kind=TargetKind.numeric, raw=raw, comparator="=", comparator_implied=True,

@@ -6,8 +6,10 @@ parser change: ``python -m tests.golden_tables`` (then read the diff cell by cel
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
+from types import ModuleType
 
 from scorer.document import Document, Project
 
@@ -41,6 +43,15 @@ def summary(doc: Document) -> list[tuple[str, str, float | None, float | None, f
     """Per project: name, code, budget total/fiscal/other, number of goals and of indicators."""
     return [(p.name, p.code, p.budget_total, p.budget_fiscal, p.budget_other, len(p.goals), len(p.indicators))
             for p in doc.projects]
+
+
+def load_builder(data: Path) -> ModuleType:
+    """The ``build.py`` beside a review's inputs, which makes its .docx/.xlsx in memory (the
+    data folders are not packages, so it is loaded by path)."""
+    spec = importlib.util.spec_from_file_location(f"{data.name}_build", data / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def golden_path(seed: Path) -> Path:

@@ -223,7 +223,7 @@ def test_a_failing_workbook_fails_the_reports_and_leaves_no_half_file(tmp_path, 
     with ResultStore(tmp_path) as store:
         run_batch(discover([docs]), store, RunOptions(jobs=1, score=ScoreOptions(use_models=False)))
 
-        def broken(results, fh):
+        def broken(results, fh, **_):  # (failed=, duplicates=: the files without a sheet)
             next(iter(results))
             fh.write(b"PK half")
             raise OSError("disk full")

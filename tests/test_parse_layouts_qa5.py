@@ -10,7 +10,6 @@ models, each test a fraction of a second.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 from pathlib import Path
@@ -22,12 +21,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from scorer.parsers import parse_bytes, parse_path, parse_text
-from tests.golden_tables import rows_of, summary
+from tests.golden_tables import load_builder, rows_of, summary
 
 DATA = Path(__file__).parent / "data" / "review5_parse"
-_spec = importlib.util.spec_from_file_location("review5_build", DATA / "build.py")
-build = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(build)
+build = load_builder(DATA)
 
 
 def test_text_inputs_are_what_the_builder_writes():
@@ -134,8 +131,9 @@ def test_an_ordinary_header_is_not_taken_for_a_transposed_table():
 
 def test_workbook_with_merged_levels_a_margin_and_a_spacer_column():
     doc = parse_bytes(build.parks_xlsx(), "园林局.xlsx")
-    # (a table's own heading is its project's title; the document has no heading of its own)
-    assert doc.title == "" and doc.projects[0].title == "2025年城市公园管养项目支出绩效目标表"
+    # (a table's own heading is its project's title; as the heading of the only table it also
+    # names the document, which the batch and the reports are named after: review 6)
+    assert doc.title == doc.projects[0].title == "2025年城市公园管养项目支出绩效目标表"
     assert summary(doc) == [("城市公园日常管养", "", 860, 800, 60, 2, 7)]
     (project,) = doc.projects
     assert project.department == "某市园林绿化局" and project.unit == "万元"

@@ -372,8 +372,17 @@ def train_relevance(corpus: Sequence[Path], models_dir: Path, embedder: Embedder
     positives = row_pairs(rows)
     documents = {p.project_group for p in positives}
     if len(documents) < config.folds:
-        raise ValueError(f"the relevance model needs rows from at least {config.folds} source documents outside "
-                         f"the held-out files for its {config.folds}-fold cross-validation; found {len(documents)}")
+        # Named with the files and why rows are missing: an empty file or one whose every
+        # line is bad (--skip-bad) otherwise read as a corpus of too few documents.
+        files = ", ".join(f.path for f in loaded.files) or "the corpus"
+        if not loaded.rows:
+            why = (f"{loaded.rejected} bad lines; zhibiao corpus check lists them" if loaded.rejected
+                   else "an empty file, or a header alone")
+            raise ValueError(f"nothing to train on: {files} has no usable rows ({why})")
+        raise ValueError(f"{files}: the relevance model needs rows from at least {config.folds} source documents "
+                         f"outside the held-out files for its {config.folds}-fold cross-validation; found "
+                         f"{len(documents)} ({len(loaded.rows) - len(rows)} of {len(loaded.rows)} rows are from "
+                         "held-out documents)")
     if not any(movable(p) for p in positives):
         raise ValueError("no corpus row can be moved into another kind of project to make a negative: the corpus "
                          "needs specific indicators of projects of at least two kinds")

@@ -124,6 +124,25 @@ def _training_failure(exc: ValueError, train_set: LabeledSet) -> TrainingError:
     )
 
 
+def _files(corpus: Corpus) -> str:
+    return ", ".join(f.path for f in corpus.files) or "the corpus"
+
+
+def _nothing_to_learn(corpus: Corpus, data: LabeledSet, dropped: dict[str, int], min_documents: int) -> str:
+    """Why there is nothing to fit, naming the files: an empty file, every line bad (a
+    missing column, with --skip-bad), or labels in too few documents. A bare "needs 2
+    labels" sent the maintainer looking for a labelling problem in a file with no rows."""
+    if not corpus.rows:
+        why = (f"{corpus.rejected} bad lines; zhibiao corpus check lists them" if corpus.rejected
+               else "an empty file, or a header alone")
+        return f"nothing to train on: {_files(corpus)} has no usable rows ({why})"
+    kept = ", ".join(sorted(set(map(str, data.y)))) or "none"
+    rare = ", ".join(f"{label} {n} rows" for label, n in dropped.items())
+    return (f"{_files(corpus)}: the corpus needs at least 2 labels each seen in {min_documents} or more source "
+            f"documents to train on; labels with enough documents: {kept}"
+            + (f"; in too few documents: {rare}" if rare else ""))
+
+
 def train(
     paths: Sequence[str | Path],
     models_dir: str | Path,
@@ -134,12 +153,15 @@ def train(
     corpus = load_corpus(paths, skip_bad, config.corrections)
     data, dropped = learnable(corpus.rows, config.min_documents)
     if len(set(data.y)) < 2:
-        raise ValueError("the corpus needs at least 2 labels seen in enough documents to train on")
+        raise ValueError(_nothing_to_learn(corpus, data, dropped, config.min_documents))
     with warnings.catch_warnings():
         # Grouped splits of a small corpus leave some label with fewer rows than folds;
         # scikit-learn warns on every split, and the card already says how many rows each has.
         warnings.filterwarnings("ignore", message="The least populated class in y", category=UserWarning)
-        train_set, test_set = grouped_split(data, config.test_size, config.seed)
+        try:
+            train_set, test_set = grouped_split(data, config.test_size, config.seed)
+        except ValueError as exc:
+            raise ValueError(f"{_files(corpus)}: {exc}") from None
         try:
             model = LevelClassifier(**config.params).fit(train_set.X, train_set.y, train_set.groups)
             baseline = BaselineClassifier().fit(train_set.X, train_set.y)

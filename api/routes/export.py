@@ -56,7 +56,12 @@ def parse_results(body: bytes) -> list[ScoredDocument]:
         first = exc.errors()[0]
         # The path to the bad field (list index first for a list), as a reviewer would look for it.
         where = ".".join(str(p) for p in first["loc"]) or "body"
-        raise APIError(422, "invalid_result", "导出内容不是有效的审核结果（请提交 /v1/score 的返回内容）",
+        # The field in the message too: the page shows the message, the detail only on hover.
+        loc = list(first["loc"])
+        nth = f"第 {loc.pop(0) + 1} 份结果" if isinstance(payload, list) and loc and isinstance(loc[0], int) else ""
+        field = ("：" + nth + (f"的字段 {'.'.join(map(str, loc))} 不对" if loc else "不是审核结果（JSON 对象）")
+                 if nth or loc else "：应为 JSON 对象或列表")
+        raise APIError(422, "invalid_result", f"导出内容不是有效的审核结果（请提交 /v1/score 的返回内容）{field}",
                        f"{where}: {first['msg']}") from None
 
 

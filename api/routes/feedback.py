@@ -73,6 +73,14 @@ def _check_reference(item: FeedbackIn, submitted: tuple[int, dict] | None) -> in
     if item.project_index is not None and isinstance(projects, int) and item.project_index >= projects:
         raise APIError(422, "invalid_request", f"这份文件只有 {projects} 个项目，没有第 {item.project_index + 1} 个",
                        f"project_index {item.project_index} out of range (0-{projects - 1})")
+    # (Submissions stored before the per-project counts were kept have none: not checked.)
+    per_project = summary.get("indicators_per_project")
+    if (item.indicator_index is not None and item.project_index is not None and isinstance(per_project, list)
+            and item.project_index < len(per_project) and item.indicator_index >= per_project[item.project_index]):
+        n = per_project[item.project_index]
+        raise APIError(422, "invalid_request", f"第 {item.project_index + 1} 个项目只有 {n} 个指标，"
+                       f"没有第 {item.indicator_index + 1} 个",
+                       f"indicator_index {item.indicator_index} out of range (0-{n - 1}) in project {item.project_index}")
     return submission_id
 
 

@@ -32,13 +32,19 @@ _BODY_DOC = {
 
 def _read_and_score(service: Any, settings: Any, read: Callable[[], Document], content: bytes,
                     filename: str | None, media_type_: str | None) -> dict[str, Any]:
-    """Read, check the size, score. A submission that cannot be read (422) or holds more
-    indicators than the limit (413) is kept with why, as a scored one is with its summary:
-    nothing submitted is lost."""
+    """Read, check the size, score. A submission that cannot be read (422), is refused for
+    its type (415) or size once unpacked (413), or holds more indicators than the limit
+    (413) is kept with why, as a scored one is with its summary: nothing submitted is lost."""
     try:
         doc = read()
     except ParseError as exc:
         service.keep_failed_submission(content, filename, media_type_, exc.describe())
+        raise
+    except APIError as exc:
+        # Refused before the parser had its say (a WPS .et, a PDF, an archive, a media type
+        # not taken, a .docx that inflates past the limit): kept as well, so what users try
+        # to send is seen, not only what the parser fails on.
+        service.keep_failed_submission(content, filename, media_type_, exc.detail or exc.message)
         raise
     try:
         check_indicator_count(doc, settings.max_indicators)

@@ -11,6 +11,7 @@ Python's zip reader never inflates a member past the size its header declares, a
 from __future__ import annotations
 
 import os
+import stat
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -66,7 +67,12 @@ class Source:
 
 def _read_file(path: Path) -> bytes:
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # A named pipe (or a link to a device) named like a table: reading it would
+            # wait for a writer, or read forever, and hang the whole batch.
+            raise InputError("not a regular file (a pipe, device or socket)")
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise InputError(f"{size / _MB:.0f} MB, over the {MAX_FILE_BYTES / _MB:.0f} MB limit for one input")
         return path.read_bytes()

@@ -28,6 +28,7 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) fo
     (r"cannot read from the archive", "无法从压缩包中读出这个文件：压缩包可能已损坏"),
     (r"file not found", "文件不存在（批量审核期间被移动或删除？）"),
     (r"permission denied", "没有读取这个文件的权限"),
+    (r"not a regular file", "这不是普通文件（是管道、设备或套接字），未读取：请放入 .docx/.xlsx 等表格文件"),
     (r"too large or deeply nested", "文件过大或嵌套过深，无法审核"),
     (r"internal error", "审核时程序出错（不是文件的问题）：请把这个文件交给维护人员"),
 ))

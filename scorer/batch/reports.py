@@ -21,7 +21,8 @@ from scorer.batch.store import Entry, ResultStore
 from scorer.batch.worker import loaded_resource
 from scorer.embeddings import EmbedderError
 from scorer.report.html import render_html
-from scorer.report.xlsx import write_annotated_workbook
+from scorer.batch.messages import chinese_reason
+from scorer.report.xlsx import DuplicateFile, FailedFile, write_annotated_workbook
 from scorer.resources import EMBEDDER, shared_embedder
 from scorer.semantic.duplicates import TextItem
 
@@ -106,8 +107,27 @@ def first_copies(entries: Sequence[Entry]) -> list[Entry]:
     return kept
 
 
+def files_without_sheet(store: ResultStore, entries: Sequence[Entry]) -> tuple[list[FailedFile], list[DuplicateFile]]:
+    """The failed files (with their reasons, read from the store: short lines) and the
+    second copies, in the order and with the words of ``analysis.json``, so the workbook's
+    summary accounts for every file of the batch as report.html does."""
+    failed = [FailedFile(r.name, r.message or chinese_reason(r.error or "failed"), r.error or "")
+              for r in store.records([e for e in entries if e.status != "ok"])]
+    seen: dict[str, str] = {}
+    duplicates = []
+    for entry in entries:
+        if entry.status != "ok" or not entry.sha256:
+            continue
+        if entry.sha256 in seen:
+            duplicates.append(DuplicateFile(entry.name, seen[entry.sha256]))
+        else:
+            seen[entry.sha256] = entry.name
+    return failed, duplicates
+
+
 def _write_workbook(store: ResultStore, out: Path, entries: Sequence[Entry]) -> None:
+    failed, duplicates = files_without_sheet(store, entries)
     # Streamed from the store (each read opens its own handle): the workbook holds one
     # document at a time.
     results = (r.result for r in store.records(first_copies(entries)) if r.result is not None)
-    _atomic(out / REPORT_XLSX, lambda fh: write_annotated_workbook(results, fh))
+    _atomic(out / REPORT_XLSX, lambda fh: write_annotated_workbook(results, fh, failed=failed, duplicates=duplicates))

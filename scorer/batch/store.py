@@ -122,11 +122,22 @@ class ResultStore:
             self._load(repair=False)
             self._results = self._index = None
             return
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self._take_lock()
-        self._load(repair=True)
-        self._results = self.results_path.open("ab")
-        self._index = self.index_path.open("a", encoding="utf-8")
+        self._results = self._index = None
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            self._take_lock()
+            self._load(repair=True)
+            self._results = self.results_path.open("ab")
+            self._index = self.index_path.open("a", encoding="utf-8")
+        except StoreError:
+            self.close()
+            raise
+        except OSError as exc:
+            # A folder that cannot be made or written (under a file, read-only, /proc):
+            # the batch's usage error (exit 2), said with the folder, not a traceback.
+            self.close()
+            raise StoreError(f"{self.dir}: cannot write the batch results here "
+                             f"({exc.strerror or exc}{': ' + str(exc.filename) if exc.filename else ''})") from None
 
     # -- opening ------------------------------------------------------------------------
     def _take_lock(self) -> None:

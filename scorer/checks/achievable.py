@@ -123,6 +123,8 @@ class LowCompletionRate(_IndicatorCheck):
     rationale = (
         "完成、及时、到位、执行、合格类比率衡量计划本身是否落实，目标定在 10%–70% 说明计划"
         "不打算完成或指标照抄。阈值可在配置 thresholds.completion_rate_min 中调整。"
+        "检测出来的结果率（免疫抗体合格率、评价性抽检合格率、断面水质达标率）不在此列："
+        "它们衡量的是畜群、市场或环境的状况，国家标准本身就定在 100% 以下（如免疫抗体合格率≥70%）。"
     )
     bad = {"name": "资金到位率", "level2": "时效指标", "target": "≥60%"}
     good = {"name": "资金到位率", "level2": "时效指标", "target": "=100%"}
@@ -131,6 +133,8 @@ class LowCompletionRate(_IndicatorCheck):
         pct, minimum = ind.percent, self.thresholds.completion_rate_min
         if pct is None or ind.target.comparator not in _LOWER_BOUNDS or ind.is_satisfaction:
             return
+        if lx.MEASURED_OUTCOME_RATE_RE.search(ind.name):
+            return  # 免疫抗体合格率 ≥70%: the standard's level of a tested outcome, not work left undone
         if lx.COMPLETION_RATE_RE.search(ind.name) and not lx.NEGATIVE_RATE_RE.search(ind.name) and 0 < pct < minimum:
             yield self.hit(ind, evidence=_raw(ind), name=ind.indicator.name, value=_raw(ind), minimum=_pct(minimum))
 

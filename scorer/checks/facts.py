@@ -213,8 +213,12 @@ class IndicatorFacts:
 
     @cached_property
     def is_money_unit(self) -> bool:
+        # 万元/公里, 元/生·年 (a compound by its first part); 万人次, 万册, 万亩 are counts
+        # with a magnitude, not money
         unit = self.unit or ""
-        return unit in MONEY_UNITS or unit.startswith("万") or unit.startswith("元")
+        # (a magnitude alone, ≥1.2万 on 培训费, is read as money as it always was: ZB-M003 asks
+        # for the unit)
+        return unit in MONEY_UNITS or unit in ("万", "亿") or bool(re.match(r"(?:[千万亿]|百万|千万)?元", unit))
 
     @cached_property
     def is_time_unit(self) -> bool:

@@ -26,9 +26,10 @@ from scorer.taxonomy import (
     QUANTITY,
     SOCIAL_BENEFIT,
     SUSTAINABILITY,
+    TIMELINESS,
     concept_of_level2,
 )
-from scorer.values import base_unit
+from scorer.values import TIME_UNITS, base_unit
 
 
 def _label(level: str) -> str:
@@ -56,6 +57,22 @@ def _is_subsidy_standard(row: IndicatorFacts) -> bool:
     return bool(lx.SUBSIDY_STANDARD_RE.search(row.name)) and row.is_money_unit
 
 
+def _is_outcome_rate(row: IndicatorFacts) -> bool:
+    """A share measured in the people, market or environment the fund serves (评价性抽检
+    合格率, 应补尽补率, 生活垃圾无害化处理率, 信息公开率), not of the project's own works
+    (工程验收合格率, 培训合格率), which are output quality only."""
+    share = row.percent is not None or bool(lx.PERCENT_NAME_RE.search(row.name))
+    return share and not row.is_satisfaction and not lx.OWN_WORK_RE.search(row.name)
+
+
+def _is_service_time_amount(row: IndicatorFacts) -> bool:
+    """A lower bound on a time (每周开放时间 ≥56小时, 年服务天数 ≥250天): how much service
+    is given. 时效 bounds time from above — a deadline, a response within 24 hours."""
+    # the unit itself a time (56小时, 250天), not a count per period (1人/年)
+    return (base_unit(row.unit or "") in TIME_UNITS and row.target.comparator in (">=", ">")
+            and not row.is_date)
+
+
 def _any(_row: IndicatorFacts) -> bool:
     return True
 
@@ -76,6 +93,13 @@ INTERCHANGEABLE: tuple[tuple[str, str, Callable[[IndicatorFacts], bool]], ...] =
     (QUALITY, OUTPUT_COST, _is_subsidy_standard),
     # lasting and social effects overlap by definition
     (SOCIAL_BENEFIT, SUSTAINABILITY, _any),
+    # rates measured in those the fund serves: the service's quality and its effect at once
+    # (财预〔2021〕101号: 质量 — the standard the service reaches; 效益 — its effect on the
+    # public), as 评价性抽检合格率 or 生活垃圾无害化处理率 are filed under either
+    *((QUALITY, effect, _is_outcome_rate) for effect in _EFFECTS),
+    # an amount of service time is a quantity or a service standard, never 时效's "by when"
+    (TIMELINESS, QUANTITY, _is_service_time_amount),
+    (TIMELINESS, QUALITY, _is_service_time_amount),
 )
 #: The level 2s a level 1 alone may stand for, when a row gives no level 2.
 _LEVEL2S_OF = {OUTPUT: (QUANTITY, QUALITY, OUTPUT_COST), BENEFIT: (*_EFFECTS, SUSTAINABILITY)}
@@ -117,7 +141,10 @@ class LevelDisagreesWithText(Check):
         "指标名称里模型没学过的词越多，门槛越高，大部分词都没学过的指标不作判断。"
         "两个层级按定义都说得通的不报告：受益人数、受益村数可作数量也可作社会效益，"
         "年增粮食、新增灌溉面积等增量可作数量也可作效益，覆盖率、发放率可作数量也可作质量，"
-        "补助标准可作质量也可作成本，社会效益与可持续影响之间也不报告。"
+        "补助标准可作质量也可作成本，社会效益与可持续影响之间也不报告；在服务对象、市场或环境中"
+        "测得的比率（评价性抽检合格率、应补尽补率、生活垃圾无害化处理率）可作质量也可作效益"
+        "（本项目工程、培训自身的合格率仍只属质量）；开放时间、服务天数这类时间的下限是服务的量，"
+        "不会是时效。"
     )
     bad = {"level1": "产出指标", "level2": "数量指标", "name": "工程验收合格率", "target": "100%"}
     good = {"level1": "产出指标", "level2": "质量指标", "name": "工程验收合格率", "target": "100%"}

@@ -36,7 +36,17 @@ BINARY_OUTCOME_RE = re.compile(
     # passing a review someone named: 通过省级文物部门验收, 通过市住建局竣工验收, 通过第三级
     # 等级保护测评; the reviewer asks that body (or sees its certificate)
     r"|^(?:顺利)?通过[\u4e00-\u9fffA-Za-z0-9（）()“”]{1,16}?"
-    r"(?:评审|验收|审核|审计|评估|考核|鉴定|检查|复核|备案|批复|测评|审查|认证|评定|核查|质检|测试|检测|检验)(?:合格)?[。.]?$"
+    r"(?:评审|验收|审核|审计|评估|考核|鉴定|检查|复核|备案|批复|测评|审查|认证|评定|核查|质检|测试|检测|检验"
+    # a named body's sampling or comparison test: 通过国家质控抽测, 通过省级飞行抽检, 通过比对核验
+    r"|抽测|抽检|抽查|比对|核验|考评)(?:合格)?[。.]?$"
+    # meeting a standard or specification the work is accepted against, named by what it
+    # governs: 达到文物保护工程质量验收标准, 符合设计规范, 满足国家现行施工验收规范. Not a
+    # standard nobody named (符合相关标准, 达到有关要求) nor a requirement (符合要求)
+    # (a bare 国家标准 / 质量标准 / 行业标准 names none: it needs what it governs before it)
+    r"|^(?:全部|均|稳定)?(?:达到|符合|满足|执行)(?!相关|有关|一定|较高|上级|规定)"
+    r"(?:[\u4e00-\u9fffA-Za-z0-9/（）()《》“”-]{0,20}?(?:验收|设计|技术|施工|安全|卫生|排放)"
+    r"|[\u4e00-\u9fffA-Za-z0-9/（）()《》“”-]{2,20}?(?:质量|建设|服务|管理|行业|国家|地方))"
+    r"(?:标准|规范|规程)(?:要求)?[。.]?$"
     # every one of a known group reached: 100% of it, checkable against the list of eligible
     r"|^(?:实现|达到)?(?:全覆盖|全部覆盖)[。.]?$"
     # a grade on a scale someone assigns: A级, AAA级, 二级, 甲等
@@ -59,6 +69,21 @@ ESTABLISHED_VALUE_RE = re.compile(
     r"(?:[并且和及](?:严格)?(?:执行|实施|落实|运行|运转|印发|公布|公开|备案))?[。.]?$"
 )
 ESTABLISH_DEGREE_RE = re.compile(r"健全|完善|逐步|不断|持续|进一步|初步")
+#: Naming who is responsible (落实管护责任, 明确管护主体, 签订管护责任书): answered, like an
+#: established rule, by the document that names them (the 责任书, the list of 管护员).
+#: 落实 alone, or 落实 of anything else (落实政策), is not.
+RESPONSIBILITY_VALUE_RE = re.compile(
+    r"^(?:已|全面)?(?:落实|明确|签订|压实)[\u4e00-\u9fff]{0,6}?(?:责任人|责任书|责任|主体|管护员)[。.]?$"
+)
+#: The clauses of a value that states several things (建立管护制度，落实管护责任).
+CLAUSE_SPLIT_RE = re.compile(r"[，,；;、]|并且?(?=[建落明签制印编形出])")
+#: A prohibition the work keeps or breaks, checked at acceptance like 通过验收: 不改变文物
+#:原状 (文物保护法), 不破坏原有植被, 不占用基本农田. Only these verbs of harm to what exists
+#: (不降低, 不影响 say nothing of how much).
+PROHIBITION_VALUE_RE = re.compile(
+    r"^(?:严格|确保|做到|坚持)?(?:不改变|不破坏|不占用|不损坏|不损毁|不污染|未改变|未破坏|未占用)"
+    r"[\u4e00-\u9fff]{2,10}[。.]?$"
+)
 
 #: A deadline the season or the work's calendar sets (汛前, 主汛期前, 秋季开学前, 春耕前,
 #: 采暖期前): dated by the region's calendar, which the reviewer knows.
@@ -72,6 +97,9 @@ SCHEDULE_RE = re.compile(
     r"^(?:每个?|按)(?:季度|月|半年|年度?|周|旬|日|天|工作日)(?:末|底|初)?(?:前|内|之前|以内)?"
     # 按月足额发放, 每日实时上传: how much or how it goes does not blur when
     r"(?:足额|实时)?(?:完成|拨付|支付|下达|报送|上报|发放|兑付|到位|结算|上传|汇交|推送|更新)?[。.]?$"
+    # at once, continuously: 实时上传, 实时 (a monitoring station's data to the national
+    # platform), checked against the platform's transmission log
+    r"|^(?:实时|即时)(?:上传|传输|推送|更新|发布|报送|上报|同步|联网)?[。.]?$"
     # the same day, every time: 当日受理, 当天办结, 即时办结
     r"|^(?:当日|当天|即时|随到随)(?:受理|办结|办理|处理|答复|审核|发放|到账|完成|报送|上报)[。.]?$"
     # a deadline set by the season or the calendar of the work: 汛前, 秋季开学前, 采暖期前完成
@@ -173,6 +201,21 @@ NEGATIVE_RATE_RE = re.compile(
     r"返工|空置|闲置|流失|违约|逾期|误报|漏报|漏检|结余|负债|变质|破损|遗失|缺陷)率$"
 )
 
+#: Pass or compliance rates of what is tested in the herd, the market or the environment
+#: (免疫抗体合格率 ≥70%, 评价性抽检合格率, 地表水断面水质达标率): an outcome whose usual
+#: level a national standard sets well below 100% (畜禽免疫抗体合格率 ≥70%), not the
+#: share of planned work done (ZB-A005 leaves them alone).
+MEASURED_OUTCOME_RATE_RE = re.compile(
+    r"(?:抗体|血清|抽检|抽查|抽测|检测|监测|水质|空气|大气|土壤|断面|评价性|体质|体测|病原)"
+    r"[\u4e00-\u9fff]{0,6}(?:合格|达标|优良)率$"
+)
+
+#: Words naming the project's own works or deliverables in a rate (工程验收合格率, 培训合格率,
+#: 设备完好率): such a rate is the output's quality, not an effect on those it serves.
+OWN_WORK_RE = re.compile(
+    r"工程|施工|建设|建成|验收|完工|竣工|安装|维修|修缮|改造|培训|设备|设施|采购|项目|任务|完成|工作|作业|资金|经费|预算"
+)
+
 #: Rates of getting the planned work done, paid or passed; anything far below 100% as a
 #: target says the plan itself is not meant to be met (ZB-A005).
 COMPLETION_RATE_RE = re.compile(
@@ -224,9 +267,11 @@ PROCESS_NAME_RE = re.compile(r"(?:时间|时限|期限|工期|周期|时效|进�
 
 #: Time words: an indicator or goal that mentions one has a time frame (ZB-T001/T002).
 TIMING_RE = re.compile(
-    SEASON_DEADLINE + r"|及时|按时|按期|准时|限时|如期|限内|当日|当天|即时|时间|时限|时长|期限|工期|周期|进度|时效|当期|当年|年度|全年|年底|年末|"
+    SEASON_DEADLINE + r"|实时|及时|按时|按期|准时|限时|如期|限内|当日|当天|即时|时间|时限|时长|期限|工期|周期|进度|时效|当期|当年|年度|全年|年底|年末|"
     r"月底|月末|季度|半年|截止|截至|之前|以前|前完成|内完成|每[日天周月年季]|/[日天周月年]|按[日天周月季年]|逐[日月年]|"
     r"\d+\s*(?:个)?(?:月|日|天|小时|工作日|年)|[一二三四五六七八九十]+(?:个)?月|(?:19|20)\d{2}"
+    # a time of day (16时前, 17:00前)
+    r"|\d{1,2}\s*时(?![间段效长限])|\d{1,2}\s*点(?:前|之前|以前)|\d{1,2}[:：][0-5]\d"
 )
 
 # --- units beyond scorer.values.UNITS -------------------------------------------------

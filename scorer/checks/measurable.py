@@ -24,19 +24,31 @@ def is_placeholder_value(ind: IndicatorFacts) -> bool:
     )
 
 
-def is_verifiable_outcome(ind: IndicatorFacts) -> bool:
-    """Qualitative but checkable: 通过评审, 完成验收, 合格, 合规, 是/否, a schedule
-    (每季度末前拨付), or a mechanism or rule set up (长效管护机制 | 建立)."""
-    raw = re.sub(r"\s+", "", ind.indicator.target_raw)
-    if lx.ZERO_EVENTS_VALUE_RE.match(raw) and lx.ADVERSE_EVENT_NAME_RE.search(f"{ind.name} {raw}"):
+def _verifiable_clause(name: str, raw: str) -> bool:
+    if lx.ZERO_EVENTS_VALUE_RE.match(raw) and lx.ADVERSE_EVENT_NAME_RE.search(f"{name} {raw}"):
         return True  # "重大质量事故 | 零", "工程质量 | 无重大质量事故"
     if (lx.ESTABLISHED_VALUE_RE.match(raw) and not lx.ESTABLISH_DEGREE_RE.search(raw)
-            and lx.INSTITUTION_NAME_RE.search(f"{ind.name} {raw}")):
+            and lx.INSTITUTION_NAME_RE.search(f"{name} {raw}")):
         # established or not is a yes/no the year-end check answers with the document that
         # sets it up, as it answers 通过验收 with the acceptance report; "培训人数 | 建立" is no
         # such thing, and 建立健全 / 逐步完善 are degrees nobody can check
         return True
-    return bool(lx.BINARY_OUTCOME_RE.match(raw) or lx.SCHEDULE_RE.match(raw))
+    # who is responsible, named in a 责任书 (落实管护责任); a prohibition kept or broken at
+    # acceptance (不改变文物原状)
+    return bool(lx.BINARY_OUTCOME_RE.match(raw) or lx.SCHEDULE_RE.match(raw)
+                or lx.RESPONSIBILITY_VALUE_RE.match(raw) or lx.PROHIBITION_VALUE_RE.match(raw))
+
+
+def is_verifiable_outcome(ind: IndicatorFacts) -> bool:
+    """Qualitative but checkable: 通过评审, 完成验收, 合格, 合规, 是/否, a schedule
+    (每季度末前拨付), a mechanism or rule set up (长效管护机制 | 建立), responsibility
+    assigned, a prohibition kept — or several of these in one cell (建立管护制度，落实管护
+    责任), each checkable on its own."""
+    raw = re.sub(r"\s+", "", ind.indicator.target_raw)
+    if _verifiable_clause(ind.name, raw):
+        return True
+    clauses = [c for c in lx.CLAUSE_SPLIT_RE.split(raw.rstrip("。.")) if c]
+    return len(clauses) > 1 and all(_verifiable_clause(ind.name, c) for c in clauses)
 
 
 class _IndicatorCheck(Check):
@@ -81,8 +93,10 @@ class QualitativeTarget(_IndicatorCheck):
     rationale = (
         "“按要求完成”“得到群众认可”“持续改善”“效果明显”这类表述到年底无法判断是否达到，"
         "等于没有设定目标。数值后面跟着“改善空气质量”之类的话也不能代替目标值。"
-        "可核验的是非结果（通过评审、通过某部门验收、合格，机制、制度类指标的“建立”“建立并执行”）不算模糊；"
-        "“建立健全”“逐步完善”说的是程度，仍算模糊。"
+        "可核验的是非结果（通过评审、通过某部门验收或抽测、合格，达到写明名称的验收或设计标准，"
+        "机制、制度类指标的“建立”“建立并执行”，“落实管护责任”这类写明责任的，“不改变文物原状”这类禁止性要求，"
+        "以及几项都可核验的并列表述如“建立管护制度，落实管护责任”）不算模糊；“建立健全”“逐步完善”说的是程度，"
+        "“符合相关标准”没说是哪个标准，仍算模糊。"
     )
     bad = {"name": "污染源普查档案", "level2": "质量指标", "target": "按要求完成"}
     good = {"name": "污染源普查档案归档率", "level2": "质量指标", "target": "100%"}

@@ -111,7 +111,8 @@ class IndicatorDoesNotFitFund(Check):
         "专项人员经费下的“参与政府决策活动次数”）考核不到本项目的钱办成了什么。相关性模型综合指标与项目名称、"
         "资金用途、各条目标、主管部门和同表其他指标的句向量相似度、共同词语、指标的通用程度，以及语料库里"
         "相似指标通常属于哪类项目，给出不相符的概率；门槛在训练时留出的整份文件上选定。"
-        "满意度指标不判断；ZB-R001 已报告的指标不重复报告。"
+        "满意度指标不判断；社会成本、生态环境成本指标（施工临时占用林地面积）说的是项目让别处付出的代价，"
+        "本来就不像资金用途，也不判断；ZB-R001 已报告的指标不重复报告。"
     )
     bad = {"project": {"name": "专项人员经费", "fund_use": "保障退役安置人员和劳务派遣人员工资及保险"},
            "indicators": [{"name": "完成率", "level1": "产出指标", "level2": "时效指标",
@@ -173,6 +174,11 @@ class IndicatorDoesNotFitFund(Check):
             verdicts = model.judge(pairs, embedder)
         for (project, ind), verdict in zip(rows, verdicts):
             if verdict is None or not verdict.mismatch or reported_by_r001(ind, ctx):
+                continue
+            if ind.in_side_cost_level:
+                # 社会成本 / 生态环境成本 rows say what the work takes from others (施工临时占用
+                # 林地面积 on a bridge): by definition not what the fund is for, so unlike its
+                # text; ZB-R001 leaves them alone for the same reason
                 continue
             yield self.hit(
                 ind, evidence=ind.indicator.name, name=ind.indicator.name, project=project.project.name or "未命名项目",

@@ -119,9 +119,18 @@ def register(app: typer.Typer) -> None:
         except StoreError as exc:
             raise fail(str(exc)) from None
         target = out or folder
+        if target.exists() and not target.is_dir():
+            raise fail(f"--out {target} is a file; give a folder for the reports")
         if not store.entries():
             raise fail(f"{store.results_path}: no readable results (every line is damaged, or none was written)")
         with user_errors():
-            analysis = write_reports(store, target, use_models=models)
+            try:
+                analysis = write_reports(store, target, use_models=models)
+            except OSError as exc:
+                if isinstance(exc, StoreError):
+                    raise
+                # (errno text and the path, not "[Errno 2] …": which folder could not be written)
+                raise OSError(f"cannot write the reports into {target}: {exc.strerror or exc}"
+                              + (f" ({exc.filename})" if exc.filename else "")) from None
         typer.echo(f"{analysis.documents} document(s){_copies(analysis)}, {analysis.failed} failed; "
                    f"reports: {_report_paths(target)}")

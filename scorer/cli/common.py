@@ -25,10 +25,11 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_USAGE)
 
 
-def unreadable(exc: ParseError) -> str:
-    """A file that cannot be read, for a reviewer first (无法读取 a.docx（第 3 行）：…) and
-    with the English detail (row, cell, what was expected) on the next line."""
-    return f"{exc.chinese()}\n  {exc.describe()}"
+def unreadable(exc: ParseError, hint: str = "") -> str:
+    """A file that cannot be read, for a reviewer first (无法读取 a.docx（第 3 行）：…), then
+    ``hint`` (what to do instead) if any, and the English detail (row, cell, what was
+    expected) on the last line."""
+    return f"{exc.chinese()}" + (f"\n  {hint}" if hint else "") + f"\n  {exc.describe()}"
 
 
 @contextmanager

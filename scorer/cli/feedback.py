@@ -20,6 +20,22 @@ FINDING_COLUMNS = ("document_sha256", "code", "project_index", "indicator_index"
                    "target_value", "comment", "created_at")
 
 
+def _check_writable(path: Path | None) -> None:
+    """Refuse an output path that cannot be written before anything is written: a typo
+    in --out printed a FileNotFoundError traceback (exit 1) instead of what to fix."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise fail(f"{path} is a folder; give a file name for the TSV (e.g. {path / 'corrections.tsv'})")
+    if not path.parent.is_dir():
+        raise fail(f"cannot write {path}: its folder {path.parent} does not exist")
+    try:
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise fail(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
 @feedback_app.command("export")
 def export(
     out: Annotated[Path, typer.Option("--out", "-o", help="Corpus TSV of level corrections to write.")],
@@ -42,6 +58,8 @@ def export(
         rows = session.scalars(select(Feedback).order_by(Feedback.id)).all()
         corrections = [r for r in rows if r.kind == "level_corrected" and r.indicator]
         wrong = [r for r in rows if r.kind == "finding_wrong"]
+        for path in (out, findings_out):
+            _check_writable(path)
         with out.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
             writer.writerow(CORPUS_COLUMNS)

@@ -31,6 +31,15 @@ def _split(values: list[str] | None) -> list[str] | None:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+def _batch_hint(source: str) -> str:
+    """What to run instead when ``source`` is a folder or a .zip of tables: ``score``
+    reads one document per file, and "这是文件夹，不是文件" alone left the user there."""
+    path = Path(source)
+    if source != "-" and (path.is_dir() or path.suffix.lower() == ".zip"):
+        return f"整个文件夹或压缩包请用批量审核：zhibiao batch {source} --out 结果文件夹"
+    return ""
+
+
 def should_fail(results: list[ScoredDocument], fail_on: str) -> bool:
     if fail_on == "never":
         return False
@@ -77,7 +86,7 @@ def register(app: typer.Typer) -> None:
                 try:
                     doc = read_document(source, input_format)
                 except ParseError as exc:
-                    failed.append(unreadable(exc))
+                    failed.append(unreadable(exc, _batch_hint(source)))
                     continue
                 except OSError as exc:
                     failed.append(str(exc))

@@ -19,6 +19,17 @@ CorpusFiles = Annotated[list[Path], typer.Option("--corpus", help="Labeled corpu
 SkipBad = Annotated[bool, typer.Option("--skip-bad", help="Keep the good rows of a corpus with bad rows and report the rest.")]
 
 
+def _writable_store(out: Path | None) -> Path:
+    """The model store to add a version to, made now: training takes minutes, and a --out
+    that cannot be written was found only at the end ("[Errno 2] …", the work lost)."""
+    store = out or default_models_dir()
+    try:
+        store.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise fail(f"--out {store}: cannot create the model store folder ({exc.strerror or exc})") from None
+    return store
+
+
 def register(app: typer.Typer) -> None:
     @app.command("train")
     def train_cmd(
@@ -58,6 +69,7 @@ def register(app: typer.Typer) -> None:
             raise fail("--held-out applies to --task relevance only")
         if cv_folds == 1 or cv_folds < 0:
             raise fail("--cv-folds must be 0 (no cross-validation) or at least 2")
+        out = _writable_store(out)
         from training.train import TrainConfig, train
 
         with store_errors():
@@ -117,7 +129,7 @@ def _train_relevance(corpus: list[Path], out: Path | None, skip_bad: bool, seed:
         raise fail("--cv-folds must be at least 2 for the relevance model: its threshold is chosen on cross-validation")
     if draws < 1:
         raise fail("--draws must be at least 1")
-    models_dir, held_out = out or default_models_dir(), held_out or [EVAL_SET]
+    models_dir, held_out = _writable_store(out), held_out or [EVAL_SET]
     with store_errors():
         try:
             embedder = load_embedder()

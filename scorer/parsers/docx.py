@@ -5,7 +5,8 @@ with the header row whatever the merges: a cell spanning several grid columns
 (``w:gridSpan``) is followed by one empty cell per extra column, and the cells a vertical
 merge covers (``w:vMerge`` continuation) are empty, so merged 一级/二级指标 inherit from the
 row above. The text is what Word shows: field instructions (``TC … \\f C``), deleted
-revisions and hidden runs are left out, bookmarks carry no text. A table nested in a
+revisions and hidden runs are left out, bookmarks carry no text; a text box anchored in a
+paragraph (a title over the table) is read as paragraphs of its own before it. A table nested in a
 cell is read as rows of its own right after the row that holds it (table "2.1" inside
 table 2), so an indicator table laid out inside a form is still found.
 
@@ -37,6 +38,8 @@ _FALSE = {"0", "false", "off"}
 _NOT_TEXT = {qn(t) for t in ("w:instrText", "w:delText", "w:del", "w:moveFrom", "w:pPr", "w:rPr",
                              "w:sdtPr", "w:drawing", "w:pict", "w:object")} | {
     "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"}
+_TEXT_BOX = qn("w:txbxContent")
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 #: Word's own limit on table columns; a larger span or offset is corrupt or hostile.
 _MAX_COLUMNS = 63
 
@@ -128,12 +131,25 @@ class _BodyWalker:
     def blocks(self, parent: _Element) -> Iterator[Item]:
         for child in _children(parent, {_P, _TBL}):
             if child.tag == _P:
+                yield from self.text_boxes(child)
                 text = paragraph_text(child)
                 if text.strip():
                     yield TextLine(text=text, location=Location(file=self.file))
             else:
                 self.tables += 1
                 yield from self.table(child, str(self.tables))
+
+    def text_boxes(self, p: _Element) -> Iterator[Item]:
+        """The paragraphs of the text boxes anchored in a paragraph, before its own text: a
+        form's title is often a text box over the table. Word saves each box twice (the
+        drawing and a VML fallback for old readers); the fallback's copy is left out."""
+        for box in p.iter(_TEXT_BOX):
+            if any(ancestor.tag == _FALLBACK for ancestor in box.iterancestors()):
+                continue
+            for inner in _children(box, {_P}):
+                text = paragraph_text(inner)
+                if text.strip():
+                    yield TextLine(text=text, location=Location(file=self.file))
 
     def table(self, tbl: _Element, label: str) -> Iterator[Item]:
         start = Location(file=self.file, table=label)

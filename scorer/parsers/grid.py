@@ -42,14 +42,16 @@ class CellBudget:
                              zh=f"工作表「{title}」有 {rows:,} 行 × {width:,} 列，使工作簿超过 {self.limit:,} 个单元格的上限")
 
 
-def sheet_items(rows: dict[int, dict[int, str]], file: str | None, title: str, budget: CellBudget) -> Iterator[Item]:
+def sheet_items(rows: dict[int, dict[int, str]], file: str | None, title: str, budget: CellBudget,
+                extra: dict | None = None) -> Iterator[Item]:
     """A ``TableStart`` (the sheet name as caption when it reads like a table title), then
     the rows. ``rows`` holds only filled cells, 1-based; the sheet's padded size is taken
-    from the workbook's ``budget`` (refused when it runs out)."""
+    from the workbook's ``budget`` (refused when it runs out). ``extra`` rides on the
+    ``TableStart`` (the hidden rows and columns the reader left out)."""
     where = Location(file=file, table=title)
     width = max((max(cols) for cols in rows.values() if cols), default=0)
     budget.take(len(rows), width, title, where)
-    yield TableStart(location=where, caption=title if looks_like_title(title) else "")
+    yield TableStart(location=where, caption=title if looks_like_title(title) else "", extra=extra or {})
     for r in sorted(rows):
         at = Location(file=file, table=title, row=r)
         texts = [rows[r].get(c, "") for c in range(1, width + 1)]
@@ -59,6 +61,15 @@ def sheet_items(rows: dict[int, dict[int, str]], file: str | None, title: str, b
             # Built, not model_copy'd: copying is the slower way to a four-field model.
             yield Row(cells=[Cell(text=t, location=Location(file=file, table=title, row=r, cell=c))
                              for c, t in enumerate(texts, start=1)], location=at)
+
+
+def column_letter(column: int) -> str:
+    """A 1-based column number as Excel names it (1 → A, 27 → AA)."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def format_value(value: object, number_format: str = "General") -> str:

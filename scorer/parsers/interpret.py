@@ -160,7 +160,13 @@ _DEPT_ROW = re.compile(r"^(?:\d{3,}\s*)?(?P<name>\S{2,40}?(?:局|委|委员会|�
 #: A document heading that starts with who files it and the year: 某县卫生健康局2025年…
 _TITLE_DEPARTMENT = re.compile(r"^(?P<name>[^\s\d（(、.]{2,30}?(?:局|委员会|委|厅|办公室|办|中心|院|政府))(?:19|20)\d{2}\s*年")
 _DEPT_CODE = re.compile(r"^\d{3,}\s*|\s*[(（]?\d{3,}[)）]?$")
-_UNIT_ROW = re.compile(r"^单位[:：]\s*(?P<unit>\S+)$")
+#: The attachment mark at the top left of an official document's annex (附件1, 附表2-1, 附件：):
+#: it says where the table stands among the papers, not what it is.
+_ATTACHMENT_MARK = re.compile(r"^附\s*[件表]\s*[\d一二三四五六七八九十]*(?:\s*[-－—]\s*\d+)?\s*[:：]?$")
+#: The unit note: 单位：万元, 金额单位：元, 单位（元）.
+_UNIT_ROW = re.compile(r"^(?:金额|资金)?单位(?:[:：]\s*(?P<unit>\S+)|[(（](?P<bracketed>[^()（）\s]+)[)）])$")
+#: A heading with the unit note at its right, in one paragraph ("…绩效目标表\t\t单位：万元").
+_TITLE_WITH_UNIT = re.compile(r"^(?P<title>\S.*?)[\s\u3000]+(?:金额|资金)?单位\s*[:：]\s*(?P<unit>\S+)$")
 #: The line above a table naming who filed it, often with the unit at its end:
 #: "填报单位（盖章）：某区文化体育和旅游局　　　单位：万元".
 _FILER_LINE = re.compile(r"^(?:填报|编制|申报|报送)单位(?:名称)?(?:[(（](?:盖章|公章)[)）])?[\s\u3000]*[:：][\s\u3000]*"
@@ -275,6 +281,26 @@ def plan_month(text: str) -> int | None:
     if m.group("h"):
         return _HALF_MONTH[m.group("h")]
     return 3 * QUARTERS[m.group("q") or m.group("qq")]
+
+
+_PLAN_PAIR = re.compile(r"^(?P<period>[^:：]{1,12})[:：]\s*(?P<value>\S+)$")
+
+
+def _plan_pairs(texts: list[str]) -> list[tuple[int, str]]:
+    """A plan written as "period：share" in the cells after its label ("6月底：50%" | "12月底：
+    100%") or in one sentence ("3月底：20%，6月底：50%，12月底：100%"): (month, share) each, when
+    every part of those cells is one; else nothing."""
+    pairs: list[tuple[int, str]] = []
+    for text in texts[1:]:
+        for part in re.split(r"[，,；;、\s]+", text.strip("。. ")):
+            if not part:
+                continue
+            m = _PLAN_PAIR.match(part)
+            month = plan_month(m.group("period")) if m else None
+            if month is None:
+                return []
+            pairs.append((month, m.group("value")))
+    return pairs
 
 
 def looks_like_title(text: str) -> bool:
@@ -620,6 +646,19 @@ class _Builder:
         self.project_sheets: dict[int, str | None] = {}
         self.pending_department = ""
         self.pending_unit = ""
+        #: the money unit a note above the tables states (单位：元): it holds for every project
+        #: after it, in the document or the sheet, until another note says otherwise.
+        self.standing_unit = ""
+        #: the document's first heading, read before any table (not a sheet's name).
+        self.first_heading = ""
+        #: column of the 年度绩效目标 label: rows under it with that column empty are the
+        #: label merged down over them (w:vMerge, a merged range), each a further goal.
+        self.goal_label_at = 0
+        #: value columns per year that nothing stated before the table chose between:
+        #: column → year, and (indicator, year → value) to choose again once the goals,
+        #: which may come after the table, are read.
+        self.year_alternatives: dict[int, str] = {}
+        self.deferred_years: list[tuple[Project, Indicator, dict[str, str]]] = []
         self.seen_table = False
         self.goal_state = "preamble"
         self.flat_columns: dict[str, int] = {}
@@ -666,7 +705,7 @@ class _Builder:
             index=index,
             title=title,
             department=self.pending_department,
-            unit=self.pending_unit,
+            unit=self.pending_unit or self.standing_unit,
             junk=list(self.pending_title_junk),
             location=moved(location, project=index),
         )
@@ -695,6 +734,12 @@ class _Builder:
             return self.new_project(location)
         return self.current_project(location)
 
+    def set_unit(self, unit: str) -> None:
+        """A unit note (单位：元): the next project's, and the following projects' too. A
+        department writes it once above its tables, or once at the top of a sheet of several
+        projects; each project having its own is the exception."""
+        self.pending_unit = self.standing_unit = unit
+
     def issue(self, message: str, location: Location, severity: str = "error", zh: str = "") -> None:
         """Record what could not be read: ``zh`` for the reviewer (the page, reports), the
         English ``message`` for logs and maintainers."""
@@ -710,21 +755,40 @@ class _Builder:
         self.indicator_table_broke = False
         if self.on_section_label(text):
             return
+        if self.project is not None and _PLAN_LABEL.match(_key(text)):
+            # "资金支出计划" alone on its row, which a sheet or a paste gives as a heading: its
+            # periods head the next row.
+            self.on_plan_header(Row(cells=[Cell(text=text, location=item.location)], location=item.location))
+            return
         pairs = split_label_cells([text])
         if pairs is not None and self.reads_label_cells(pairs):
             # A form's "项目名称：…" / "年度目标：…" row, which a sheet or a paste gives as a
             # heading.
             self.on_row(Row(cells=[Cell(text=t, location=item.location) for _, t in pairs], location=item.location))
             return
+        if _ATTACHMENT_MARK.match(fold_width(text).strip()):
+            return  # (not the document's title)
+        unit = _UNIT_ROW.match(fold_width(text).replace(" ", "").replace("\u3000", ""))
+        if unit:
+            # "单位：元" as a paragraph above a Word table (a sheet or a paste gives it as a row)
+            self.set_unit(unit.group("unit") or unit.group("bracketed"))
+            return
+        titled = _TITLE_WITH_UNIT.match(text)
+        if titled and looks_like_title(titled.group("title")):
+            # The heading with the unit at its right margin, tabbed or spaced over in one paragraph.
+            self.set_unit(titled.group("unit"))
+            text = titled.group("title")
         filer = _FILER_LINE.match(text)
         if filer:
             self.pending_department = filer.group("name")
             if not self.seen_table and not self.doc.department:
                 self.doc.department = filer.group("name")
             if filer.group("unit"):
-                self.pending_unit = filer.group("unit")
+                self.set_unit(filer.group("unit"))
             return
         if looks_like_title(text):
+            if self.project is None and not caption and not self.first_heading:
+                self.first_heading = text
             if self.pending_title and not self.seen_table and not self.doc.title and not self.pending_title_is_caption:
                 # The document's heading (某局2025年项目支出绩效目标) before the first table's.
                 self.doc.title = self.pending_title
@@ -879,6 +943,11 @@ class _Builder:
         if header is not None:
             self.on_indicator_header(row, keys, header, resuming)
             return
+        if self.mode == "plan_label":
+            self.mode = None
+            if sum(plan_month(t) is not None for t in texts) >= 2:
+                self.on_plan_header(row)
+                return
         first_label = next((k for k in keys if k), "")
         if any(k in _CODE_LABELS for k in keys) or (
                 any(k in _NAME_LABELS for k in keys) and (self.mode != "indicators" or first_label in _NAME_LABELS)):
@@ -943,6 +1012,12 @@ class _Builder:
             if not (rest and rest[0][0] in _LONG_TERM_GOAL_LABELS):
                 self.add_goal_text(project, rest)
             self.mode = "goals"
+            self.goal_label_at = label_at
+            return
+        if self.mode == "goals" and not any(texts[:self.goal_label_at + 1]):
+            # Under a 年度绩效目标 label merged down over several rows (Word's w:vMerge, a
+            # sheet's merged range), one goal per row: the covered label cells are empty.
+            self.add_goal_text(self.current_project(row.location), [(k, t) for k, t in zip(keys, texts) if t])
             return
         if self.mode == "goals" and _GOAL_ROW_LABEL.match(first_key):
             # 目标2 | … under 绩效目标 | 目标1 | …
@@ -988,6 +1063,7 @@ class _Builder:
             if self.mode != "indicators" and project.indicators:
                 project = self.new_project(row.location)
             self.columns = headerless
+            self.year_alternatives = {}  # (a table of its own, with one value column)
             self.header_width = len(texts)
             self.header_blank = set()
             self.mode = "indicators"
@@ -1021,6 +1097,8 @@ class _Builder:
 
     def on_indicator_header(self, row: Row, keys: list[str], header: dict[str, int], resuming: bool = False) -> None:
         texts = row.texts
+        if not resuming and self.mode != "indicators":
+            self.year_alternatives = {}
         years = [i for i, k in enumerate(keys) if _YEAR_VALUE_HEADING.match(k)]
         if header.get("target_raw") in years and len(years) > 1:
             header["target_raw"] = self.budget_year_column(years, keys)[0]
@@ -1111,11 +1189,17 @@ class _Builder:
         sources = ({self.year} if self.year else set(), self.period_years,
                    set(_STATED_YEAR.findall(f"{goals}\n{self.doc.department_goals.overall}")),
                    set(_FILE_YEAR.findall((self.file or "").replace("\\", "/").rsplit("/", 1)[-1])))
-        for stated in sources:
+        self.year_alternatives = {}
+        for n, stated in enumerate(sources):
             chosen = stated & set(years.values())
             if len(chosen) == 1:
                 year = chosen.pop()
+                if n == len(sources) - 1:
+                    self.year_alternatives = years  # the file name's year: goals after the table come first
                 return sorted(candidates, key=lambda i: years.get(i) != year)
+        if len(set(years.values())) > 1:
+            # Nothing before the table says which year: the goals may, under it.
+            self.year_alternatives = years
         return candidates
 
     def set_aside(self, project: Project, rows: int | None, location: Location) -> None:
@@ -1145,7 +1229,7 @@ class _Builder:
             if title:
                 self.on_text(TextLine(text=text, location=Location(file=self.file)))
             elif unit:
-                self.pending_unit = unit.group("unit")
+                self.set_unit(unit.group("unit") or unit.group("bracketed"))
             elif dept:
                 self.pending_department = dept.group("name")
         self.mode = None
@@ -1300,25 +1384,36 @@ class _Builder:
             month = plan_month(t)
             if month is not None:
                 self.plan_months.append((i, month))
-        self.mode = "plan" if self.plan_months else None
+        pairs = [] if self.plan_months else _plan_pairs(row.texts)
+        if pairs:
+            # "6月底：50%" cells, or the whole plan in one ("3月底：20%，6月底：50%，…")
+            self.set_plan([month for month, _ in pairs], [raw for _, raw in pairs], row.location)
+            self.mode = None
+            return
+        # A 资金支出计划 label alone: its periods head the next row, or a table nested in
+        # the label's neighbour cell (3月底 | 6月底 | … over the shares).
+        self.mode = "plan" if self.plan_months else "plan_label"
 
     def on_plan_values(self, row: Row) -> None:
-        project = self.current_project(row.location)
         texts = row.texts
+        self.set_plan([month for _, month in self.plan_months],
+                      [texts[i] if i < len(texts) else "" for i, _ in self.plan_months], row.location)
+        self.mode = None
+
+    def set_plan(self, months: list[int], raws: list[str], location: Location) -> None:
+        project = self.current_project(location)
         plan = SpendingPlan()
-        for i, month in self.plan_months:
-            raw = texts[i] if i < len(texts) else ""
+        for month, raw in zip(months, raws):
             plan.raw[month] = raw
             plan.values[month] = parse_amount(raw)
             if raw and plan.values[month] is None:
-                self.issue(f"spending plan cell '{raw}' for {month}月底 is not a number", row.location, "warning",
+                self.issue(f"spending plan cell '{raw}' for {month}月底 is not a number", location, "warning",
                            zh=f"{month}月底支出计划单元格「{raw}」不是数字")
         filled = [v for v in plan.values.values() if v is not None]
         if filled and max(filled) == 1 and not any("%" in r for r in plan.raw.values()):
             # Shares written as fractions (0.3 | 0.6 | 1, a sheet's 0.00 cells): 1 is all of it.
             plan.values = {m: None if v is None else round(v * 100, 6) for m, v in plan.values.items()}
         project.spending_plan = plan
-        self.mode = None
 
     def on_indicator(self, row: Row, junk: list[str]) -> None:
         project = self.current_project(row.location)
@@ -1339,6 +1434,68 @@ class _Builder:
             self.not_understood(row, project)
             return
         self._append_indicator(project, values, row, junk)
+        if self.year_alternatives and values.get("target_raw") is not None:
+            alternatives = {year: with_comparator_and_unit(texts[i] if i < len(texts) else "", values.get("comparator", ""),
+                                                           values.get("unit", ""))
+                            for i, year in self.year_alternatives.items()}
+            self.deferred_years.append((project, project.indicators[-1], alternatives))
+
+    def on_sheet_notes(self, start: TableStart) -> None:
+        """What a sheet's reader could not give and the reviewer is told of: formulas saved
+        without their results (read as empty), and rows and columns hidden in the sheet (left
+        out: the reviewer sees them neither on screen nor on paper, and offices hide rows they
+        have struck out), in case one was hidden by mistake."""
+        sheet = start.location.table
+        formulas = start.extra.get("uncached_formulas", [])
+        if formulas:
+            first = re.match(r"([A-Z]+)(\d+)", formulas[0])
+            column = sum((ord(ch) - 64) * 26 ** k for k, ch in enumerate(reversed(first.group(1))))
+            cells = "、".join(formulas[:5]) + (f" 等 {len(formulas)} 个单元格" if len(formulas) > 5 else "")
+            self.issue(f"{len(formulas)} formula cell(s) of sheet '{sheet}' ({', '.join(formulas[:5])}) carry no "
+                       "saved result and are read as empty: the file was written by a program that does not "
+                       "calculate", moved(start.location, row=int(first.group(2)), cell=column), "warning",
+                       zh=f"工作表「{sheet}」中 {cells} 是公式，但文件里没有保存计算结果，读作空白（生成该文件的程序"
+                          "不计算公式）：请在 Excel 或 WPS 中打开并保存后重新提交")
+        rows, columns = start.extra.get("hidden_rows", []), start.extra.get("hidden_columns", [])
+        if not rows and not columns:
+            return
+        # (a filter can hide hundreds of rows: the first ten are named, and how many)
+        more_rows = f" 等 {len(rows)} 行" if len(rows) > 10 else " 行"
+        more_columns = f" 等 {len(columns)} 列" if len(columns) > 10 else " 列"
+        parts_en = [f"row(s) {', '.join(map(str, rows[:10]))}{' …' if len(rows) > 10 else ''}"] if rows else []
+        parts_en += [f"column(s) {', '.join(columns[:10])}{' …' if len(columns) > 10 else ''}"] if columns else []
+        parts_zh = [f"第 {'、'.join(map(str, rows[:10]))}{more_rows}"] if rows else []
+        parts_zh += [f"第 {'、'.join(columns[:10])}{more_columns}"] if columns else []
+        where = moved(start.location, row=rows[0] if rows else None)
+        self.issue(f"hidden {' and '.join(parts_en)} of sheet '{sheet}' not read", where, "warning",
+                   zh=f"工作表「{sheet}」中隐藏的{'和'.join(parts_zh)}未读入（隐藏的内容在屏幕和打印稿上都看不到，"
+                      "多为作废的内容）：如仍有效，请取消隐藏后重新提交")
+
+    def goals_under_the_last_table(self) -> None:
+        """A 年度绩效目标 row after an indicator table starts the next project (a department's
+        tables announced by their headings); but when nothing follows it, no heading, name or
+        table, it is the goal of the table above it, written under the table."""
+        projects = self.doc.projects
+        if len(projects) < 2:
+            return
+        last, above = projects[-1], projects[-2]
+        if (last.goals_raw and not above.goals_raw and above.indicators and not last.indicators and not last.name
+                and not last.code and not last.title and not last.budget_raw and not last.fund_use
+                and last.spending_plan is None):
+            above.goals_raw = last.goals_raw
+            projects.pop()
+            self.project_sheets.pop(last.index, None)
+
+    def choose_deferred_years(self) -> None:
+        """Value columns per year that nothing before the table chose between (or only the
+        file name did): the project's goals, read by now wherever they stood, say the year
+        when they name exactly one of the columns' years."""
+        for project, indicator, alternatives in self.deferred_years:
+            stated = set(_STATED_YEAR.findall(f"{project.goals_raw}\n{self.doc.department_goals.overall}"))
+            chosen = stated & set(alternatives)
+            if len(chosen) == 1 and (value := alternatives[chosen.pop()]) != indicator.target_raw:
+                indicator.target_raw = value
+                indicator.target = parse_target(value)
 
     def _append_indicator(self, project: Project, values: dict[str, str], row: Row, junk: list[str]) -> None:
         prev = project.indicators[-1] if project.indicators else None
@@ -1441,6 +1598,8 @@ class _Builder:
 
     def finish(self) -> Document:
         doc = self.doc
+        self.goals_under_the_last_table()
+        self.choose_deferred_years()
         sheets = Counter(self.project_sheets.values())
         for project in doc.projects:
             if not project.name:
@@ -1458,6 +1617,12 @@ class _Builder:
                     zh=f"项目 {project.index + 1}「{project.name or project.code}」没有读到指标行"
                        "（应有表头行：一级指标 | 二级指标 | 三级指标 | … | 指标值）",
                 )
+        first = doc.projects[0] if doc.projects else None
+        if not doc.title and self.first_heading and first is not None and first.title == self.first_heading and (
+                len(doc.projects) == 1 or not self.name_from_title_or_sheet(first, Counter())):
+            # The heading above the only table (or one that names no project over several)
+            # is the document's: the batch and the reports are named after it.
+            doc.title = self.first_heading
         departments = Counter(p.department for p in doc.projects if p.department)
         if departments and not doc.department:
             doc.department = departments.most_common(1)[0][0]
@@ -1585,7 +1750,11 @@ def build_document(items: Iterable[Item], file: str | None = None) -> Document:
                 builder.mode = None
             table = item.location.table
             # A workbook's sheet (named), not a Word table (numbered): projects remember it.
-            builder.sheet = table if table and not re.fullmatch(r"\d+(?:\.\d+)*", table) else None
+            sheet = table if table and not re.fullmatch(r"\d+(?:\.\d+)*", table) else None
+            if sheet != builder.sheet:
+                builder.standing_unit = ""  # a unit note holds for its own sheet
+            builder.sheet = sheet
+            builder.on_sheet_notes(item)
             if item.caption:
                 builder.on_text(TextLine(text=item.caption, location=item.location), caption=True)
     return builder.finish()

@@ -12,6 +12,7 @@ left out; fields of an enclosing object (the wrapper's 单位名称) hold for ev
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,14 +28,35 @@ def export_items(data: Any, file: str | None = None) -> list[Item]:
     """The rows of every project found in ``data``; empty when it holds no indicator list."""
     items: list[Item] = []
     for path, fields, indicators in _tables(data, "", {}):
-        where = Location(file=file, table=path or "JSON")
+        label = table_label(path, fields)
+        where = Location(file=file, table=label)
         items.append(TableStart(location=where))
         items += _field_rows(fields, where)
         header = list(dict.fromkeys(key for leaf in indicators for key in leaf))
         items.append(_row(header, where))
-        items += [_row([leaf.get(key, "") for key in header], Location(file=file, table=path or "JSON", row=n))
+        items += [_row([leaf.get(key, "") for key in header], Location(file=file, table=label, row=n))
                   for n, leaf in enumerate(indicators, start=1)]
     return items
+
+
+def table_label(path: str, fields: Fields) -> str:
+    """What a reviewer is told a project's table is: its place in the list it stands in and
+    its name (项目列表第2项（某某项目）), not the JSON path (data.项目列表[2]), which means
+    nothing to someone who has not opened the file. Keys in ASCII (data, rows, list) are a
+    tool's, not words of the table, and are left out."""
+    places = []
+    for segment in re.findall(r"([^.\[\]]*)((?:\[\d+\])*)", path):
+        key, indexes = segment[0], re.findall(r"\d+", segment[1])
+        words = key if re.search(r"[\u4e00-\u9fff]", key) else ""
+        if words or indexes:
+            places.append(words + "".join(f"第{i}项" for i in indexes))
+    place = " ".join(places)
+    names = [(k, v) for k, v in fields.items() if is_name_label(k) and v]
+    # (the name rather than the code, whichever key comes first)
+    name = next((v for k, v in names if "名称" in k), names[0][1] if names else "")
+    if name:
+        return f"{place}（{name}）" if place else name
+    return place or "JSON"
 
 
 def _tables(node: Any, path: str, inherited: Fields) -> Iterator[tuple[str, Fields, list[Fields]]]:

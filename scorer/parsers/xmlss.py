@@ -17,7 +17,7 @@ from lxml import etree
 
 from scorer.document import Location
 from scorer.parsers.errors import ParseError
-from scorer.parsers.grid import CellBudget, format_number, is_instruction_sheet, sheet_items
+from scorer.parsers.grid import CellBudget, column_letter, format_number, is_instruction_sheet, sheet_items
 from scorer.parsers.stream import Item
 
 _SS = "urn:schemas-microsoft-com:office:spreadsheet"
@@ -81,21 +81,48 @@ def _worksheets(root: etree._Element, formats: dict[str | None, str], file: str 
         if visible.startswith("Sheet") or is_instruction_sheet(title):  # SheetHidden, SheetVeryHidden
             continue
         rows: dict[int, dict[int, str]] = {}
+        hidden_columns = _hidden_columns(sheet)
+        # (hidden rows and columns are left out, as in an .xlsx; the interpreter names them)
+        left_out: tuple[set[int], set[int]] = (set(), set())
         r = 0
         for row in sheet.iterfind(f"{{{_SS}}}Table/{{{_SS}}}Row"):
             r = _index(row, r, _MAX_ROW)
+            row_hidden = row.get(f"{{{_SS}}}Hidden") == "1"
             c = 0
             for cell in row.iterfind(f"{{{_SS}}}Cell"):
                 c = _index(cell, c, _MAX_COLUMN)
                 text = _cell_text(cell, formats)
-                if text.strip():
+                if text.strip() and (row_hidden or c in hidden_columns):
+                    if row_hidden:
+                        left_out[0].add(r)
+                    if c in hidden_columns:
+                        left_out[1].add(c)
+                elif text.strip():
                     rows.setdefault(r, {})[c] = text
                 try:
                     c += max(0, int(cell.get(f"{{{_SS}}}MergeAcross", 0)))
                 except ValueError:
                     pass
                 c = min(c, _MAX_COLUMN)
-        yield from sheet_items(rows, file, title, budget)
+        extra = {"hidden_rows": sorted(left_out[0]),
+                 "hidden_columns": [column_letter(c) for c in sorted(left_out[1])]} if any(left_out) else {}
+        yield from sheet_items(rows, file, title, budget, extra)
+
+
+def _hidden_columns(sheet: etree._Element) -> set[int]:
+    """Columns a ``<Column ss:Hidden="1">`` hides (with its ``ss:Span`` more after it)."""
+    hidden: set[int] = set()
+    c = 0
+    for column in sheet.iterfind(f"{{{_SS}}}Table/{{{_SS}}}Column"):
+        c = _index(column, c, _MAX_COLUMN)
+        try:
+            span = max(0, min(int(column.get(f"{{{_SS}}}Span", 0)), _MAX_COLUMN))
+        except ValueError:
+            span = 0
+        if column.get(f"{{{_SS}}}Hidden") == "1":
+            hidden.update(range(c, min(c + span, _MAX_COLUMN) + 1))
+        c = min(c + span, _MAX_COLUMN)
+    return hidden
 
 
 def _cell_text(cell: etree._Element, formats: dict[str | None, str]) -> str:

@@ -15,7 +15,7 @@ import re
 import shutil
 from collections import Counter
 from copy import copy
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -88,19 +88,44 @@ _CELL_MAX = 32_000  # Excel's limit is 32,767 characters per cell or comment
 _EPOCH = dt.datetime(2000, 1, 1)
 
 
+@dataclass(frozen=True)
+class FailedFile:
+    """A file of a batch that could not be scored: it has no sheet, so the summary lists it."""
+
+    name: str
+    #: why, in the reviewer's Chinese.
+    reason: str
+    #: the technical detail (English), for whoever runs the batch.
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class DuplicateFile:
+    """A file of a batch whose bytes are those of another one: scored once, listed here."""
+
+    name: str
+    same_as: str
+
+
 def write_annotated_workbook(results: Iterable[ScoredDocument], path_or_buffer: str | Path | IO[bytes],
-                             summary: bool = True) -> None:
+                             summary: bool = True, failed: Sequence[FailedFile] = (),
+                             duplicates: Sequence[DuplicateFile] = ()) -> None:
     """Write ``results`` as one workbook to a path or a binary file object.
 
     ``results`` is read once, one document at a time: each document's sheet is written
     and closed as it comes and the summary keeps only counters and one line per document
-    and project, so a batch's results can stream from its store."""
+    and project, so a batch's results can stream from its store.
+
+    ``failed`` and ``duplicates`` (a batch's files that got no sheet) head the summary:
+    the workbook is forwarded on its own, and a summary counting only the scored
+    documents would read as if every file submitted had been reviewed."""
     wb = Workbook(write_only=True)
     styles: dict[tuple, Any] = {}
     # Created first so it is the first tab; its rows are written once every document is in.
     summary_sheet = _Sheet(wb.create_sheet(SUMMARY_SHEET), styles) if summary else None
     names = SheetNames(reserved=(SUMMARY_SHEET,) if summary else ())
     totals = _Summary()
+    totals.failed, totals.duplicates = list(failed), list(duplicates)
     for result in results:
         name = names.add(result)
         sheet = _Sheet(wb.create_sheet(name), styles)
@@ -379,6 +404,9 @@ class _Summary:
         self.by_code: Counter[str] = Counter()
         #: each code's first finding, the example the sheet shows.
         self.first: dict[str, Finding] = {}
+        #: a batch's files without a sheet: not readable, or a byte-for-byte copy.
+        self.failed: list[FailedFile] = []
+        self.duplicates: list[DuplicateFile] = []
 
     def add(self, r: ScoredDocument, sheet: str) -> None:
         doc = len(self.documents)
@@ -419,7 +447,21 @@ def _row(sh: _Sheet, values: Iterable[Any], fill: PatternFill | None = None) -> 
 
 def _summary_rows(sh: _Sheet, s: _Summary) -> Iterator[list[Any]]:
     yield [sh.cell("绩效目标审核汇总", font=TITLE, wrap=False)]
-    yield [sh.cell(f"{len(s.documents)} 份文档 · {len(s.projects)} 个项目 · {s.indicators} 个指标", wrap=False)]
+    headline = f"{len(s.documents)} 份文档 · {len(s.projects)} 个项目 · {s.indicators} 个指标"
+    if s.failed:
+        headline += f" · {len(s.failed)} 个文件未能审核"
+    if s.duplicates:
+        headline += f" · {len(s.duplicates)} 个重复文件（只计一次）"
+    yield [sh.cell(headline, wrap=False)]
+    # First, before the rankings: a file missing from them is what a reader must not overlook.
+    if s.failed:
+        yield from _section(sh, f"未能审核的文件（{len(s.failed)}）", ("序号", "文件", "原因", "技术细节"))
+        for i, f in enumerate(s.failed, start=1):
+            yield _row(sh, (i, f.name, f.reason, f.detail), ROW_FILL[Severity.error])
+    if s.duplicates:
+        yield from _section(sh, f"重复的文件（{len(s.duplicates)}）", ("序号", "文件", "与此文件完全相同"))
+        for i, d in enumerate(s.duplicates, start=1):
+            yield _row(sh, (i, d.name, d.same_as))
 
     yield from _section(sh, "文档排名", ("排名", "文档（点击查看）", "部门", "来源文件", "得分", "等级",
                                          "项目数", "指标数", "错误", "警告", "提示"))
