@@ -140,6 +140,39 @@ def test_a_unit_note_holds_for_the_projects_under_it_in_its_sheet_only():
     assert [(p.name, p.budget_total) for p in doc.projects] == [("甲项目", 50), ("乙项目", 50), ("丙项目", 50)]
 
 
+def _two_projects(second_total: str, second_note: str = "") -> str:
+    rows = ["单位：元"]
+    for name, total, note in (("甲项目", "1200000.00", ""), ("乙项目", second_total, second_note)):
+        rows += [note, f"项目名称\t{name}", f"年度资金总额\t{total}", "一级指标\t二级指标\t三级指标\t指标值",
+                 "产出指标\t数量指标\t完成数量\t10个", ""]
+    return "\n".join(r for r in rows if r is not None) + "\n"
+
+
+@pytest.mark.parametrize(("second_total", "second_note", "expected", "warned"), [
+    # 120 元 is no budget line: the first table's note was its own, and 120 is the template's 万元
+    ("120", "", 120, True),
+    ("35.5", "", 35.5, True),
+    # amounts a 元 note plausibly holds for
+    ("350000", "", 35, False),
+    ("10000", "", 1, False),
+    # the project's own note is never second-guessed
+    ("120", "单位：元", 0.012, False),
+    ("120", "单位：万元", 120, False),
+])
+def test_a_unit_note_from_an_earlier_table_yields_to_amounts_it_cannot_mean(second_total, second_note, expected,
+                                                                          warned):
+    """Before: a department's Word document with 单位：元 above its first table read every later
+    table's 万元 amounts as 元 (120 万元 became 0.012 万元), silently."""
+    doc = parse_text(_two_projects(second_total, second_note), "a.txt")
+    first, second = doc.projects
+    assert first.budget_total == 120 and second.budget_total == pytest.approx(expected)
+    notes = [i.zh for i in doc.issues if "前面没有单位说明" in i.zh]
+    assert bool(notes) == warned
+    if warned:
+        assert notes == [f"项目 2「乙项目」前面没有单位说明，金额按万元读取（若按前表的「单位：元」，"
+                         f"最大金额 {float(second_total):g} 元不足 1 万元），请核对"]
+
+
 @pytest.mark.parametrize(("format_id", "shown"), [(31, "2025年6月30日"), (57, "2025年6月"), (58, "2025-06-30"),
                                                   (14, "2025-06-30")])
 def test_a_date_under_a_chinese_built_in_format_is_a_date_not_its_serial(format_id, shown):

@@ -244,6 +244,16 @@ _MONEY_UNIT = re.compile(r"^(亿元|万元|千元|元)")
 _MONEY_NOTE = re.compile(r"[(（]\s*(亿元|万元|千元|元)\s*[)）]$")
 
 
+def _largest(amounts: list[float | None]) -> float | None:
+    return max((a for a in amounts if a is not None), default=None)
+
+
+def _money_unit_of(text: str) -> str:
+    """元, 千元, 万元 or 亿元 at the start of a unit note's text, else ""."""
+    unit = _MONEY_UNIT.match(fold_width(text).replace(" ", ""))
+    return unit.group(1) if unit else ""
+
+
 def money_unit(texts: list[str]) -> str:
     """The money unit a label or heading among ``texts`` states in its note, else ""."""
     return next((m.group(1) for t in texts if (m := _MONEY_NOTE.search(t.strip()))), "")
@@ -252,8 +262,7 @@ def money_unit(texts: list[str]) -> str:
 def _read_budget(project: Project) -> None:
     """The budget amounts from the cells kept in ``budget_raw``, in 万元 whatever unit the
     table states (an export from a 预算管理一体化系统 gives 元)."""
-    unit = _MONEY_UNIT.match(fold_width(project.unit).replace(" ", ""))
-    scale = _MONEY_UNITS[unit.group(1)] if unit else 1.0
+    scale = _MONEY_UNITS.get(_money_unit_of(project.unit), 1.0)
 
     def amount(raw: str) -> float | None:
         value = parse_amount(raw)
@@ -649,6 +658,10 @@ class _Builder:
         #: the money unit a note above the tables states (单位：元): it holds for every project
         #: after it, in the document or the sheet, until another note says otherwise.
         self.standing_unit = ""
+        #: project → (the standing unit it took from a note above an earlier project, that
+        #: project: the note's owner); and the owner of the standing note.
+        self.inherited_units: dict[int, tuple[str, int]] = {}
+        self.unit_note_owner = -1
         #: the document's first heading, read before any table (not a sheet's name).
         self.first_heading = ""
         #: column of the 年度绩效目标 label: rows under it with that column empty are the
@@ -709,6 +722,10 @@ class _Builder:
             junk=list(self.pending_title_junk),
             location=moved(location, project=index),
         )
+        if self.pending_unit:
+            self.unit_note_owner = index
+        elif self.standing_unit and self.unit_note_owner >= 0:
+            self.inherited_units[index] = (self.standing_unit, self.unit_note_owner)
         self.doc.projects.append(project)
         self.project_sheets[index] = self.sheet
         self.project = project
@@ -1596,6 +1613,32 @@ class _Builder:
             return sheet.strip()
         return ""
 
+    def check_inherited_unit(self, project: Project) -> None:
+        """A 单位：元 note read above an earlier project holds for this one too, unless the
+        amounts contrast: the note's own project has a plausible budget in it and this one has
+        less than 10,000 元 in all, which is no budget line. Amounts that small are the
+        template's 万元 (the note was the earlier table's own); the reviewer is told which unit
+        was taken. (Projects all that small under one note are read as the note says.)"""
+        unit, owner = self.inherited_units.get(project.index, ("", -1))
+        scale = _MONEY_UNITS.get(_money_unit_of(unit), 1.0)
+        if not unit or project.unit != unit or scale >= 1.0:
+            return
+        largest = _largest([parse_amount(project.budget_raw.get(key, "")) for key in ("total", "fiscal", "other")])
+        owner_project = self.doc.projects[owner]
+        owners = _largest([owner_project.budget_total, owner_project.budget_fiscal, owner_project.budget_other])
+        if largest is None or largest <= 0 or largest * scale >= 1.0 or owners is None or owners < 1.0:
+            return
+        project.unit = "万元"
+        _read_budget(project)
+        self.issue(
+            f"project {project.index + 1}: amounts read in 万元, not in the {unit} an earlier table's "
+            f"unit note states (its largest amount, {largest:g}, would be under 1 万元)",
+            project.location,
+            severity="warning",
+            zh=f"项目 {project.index + 1}「{project.name or project.code}」前面没有单位说明，"
+               f"金额按万元读取（若按前表的「单位：{unit}」，最大金额 {largest:g} {unit}不足 1 万元），请核对",
+        )
+
     def finish(self) -> Document:
         doc = self.doc
         self.goals_under_the_last_table()
@@ -1605,6 +1648,7 @@ class _Builder:
             if not project.name:
                 project.name = self.name_from_title_or_sheet(project, sheets)
             project.goals = split_goals(project.goals_raw)
+            self.check_inherited_unit(project)
             if project.budget_total is None and not project.budget_raw and project.index in self.task_sums:
                 project.budget_total = round(self.task_sums[project.index], 6)
                 project.budget_raw["total"] = f"{project.budget_total:g}"
