@@ -362,3 +362,14 @@ def test_rows_the_reader_could_not_place_are_named_on_the_page(browser_page):
     assert "第 2 行" in notes.inner_text()
     # in Chinese (the parser's English stays in the JSON)
     assert "多出的文字「多出的说明」未归入任何列" in notes.inner_text() and "extra text" not in notes.inner_text()
+
+
+def test_a_table_read_without_problems_shows_no_stray_text_in_the_summary(browser_page):
+    """With no reading problems the summary had a stray "null" under its ranking (the
+    missing notes block written out as text)."""
+    page, _ = browser_page
+    page.click("#clear")
+    result = _paste_and_review(page, _small_table_html(), SMALL_TABLE)
+    assert result["parse_issues"] == []
+    summary = page.locator("#summary").inner_text()
+    assert "部门得分" in summary and "null" not in summary and "undefined" not in summary

@@ -356,14 +356,15 @@ function renderSummary(result) {
   const dept = result.department || {};
   const rows = (dept.ranking || []).map((r, i) =>
     el("tr", {}, el("td", {}, i + 1), el("td", {}, r.name), el("td", {}, Number(r.score).toFixed(1)), el("td", {}, gradeBadge(r.grade))));
-  section.replaceChildren(
+  // (replaceChildren writes a null child as the text "null": the parts left out are filtered)
+  section.replaceChildren(...[
     el("strong", {}, `部门得分 ${dept.score ?? ""} `), gradeBadge(dept.grade),
     el("span", { class: "muted" }, ` ${result.document.department || ""} ${result.document.title || ""}`),
     rows.length ? el("table", { class: "ranking" },
       el("thead", {}, el("tr", {}, el("th", {}, "排名"), el("th", {}, "项目"), el("th", {}, "得分"), el("th", {}, "等级"))),
       el("tbody", {}, ...rows)) : null,
     parseNotes(result),
-  );
+  ].filter((part) => part !== null && part !== undefined));
 }
 
 // One line per SMART dimension, coloured by how much of it the findings took away.
