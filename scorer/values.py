@@ -26,7 +26,7 @@ UNITS: tuple[str, ...] = tuple(
         份 篇 册 本 部 条 株 棵 亩 公顷 平方米 平方公里 平方千米 立方米 万吨 吨 公斤 千克 公里 千米 km 米 厘米 毫米 分米 cm mm
         延米 延长米 床位 ㎡ m² m³ km² 个工作日 工作日 天 日 小时 分钟 周 个月 月 年 学时 课时 分 所 间 张 幅 种 类 门 支 只 头 床
         个百分点 百分点 倍 级 A级 A 星级 起 宗 例 户次 车次 班次 架次 台次 趟 TB GB PB MB 千瓦时 千瓦 兆瓦 kWh kW
-        h min 微克/立方米 毫克/立方米 毫克/升 mg/L μg/m3 μg/m³ mg/m3 mg/m³ 分贝 dB
+        h min 微克/立方米 毫克/立方米 毫克/升 mg/L μg/m3 μg/m³ mg/m3 mg/m³ 分贝 dB dpi DPI ppi Mbps Gbps
         /10万 /10万人 /万 /万人 /千 /千人 /百万 /1000 /100000""".split(),
         key=len,
         reverse=True,

@@ -68,6 +68,19 @@ def codes(scorer: Scorer, level1, level2, name, value, project=None, basis="") -
     return {f.code: f.message for f in scorer.score_document(build_example(spec)).all_findings()}
 
 
+def with_row(path: Path, level1: str, level2: str, name: str, value: str, basis: str = "计划标准"):
+    """The table at ``path`` with one more row at its end, and that row's index: how a
+    review probes what the checks say on a row in a real table's context."""
+    from scorer.document import Indicator
+    from scorer.values import parse_target
+
+    doc = parse_path(path)
+    rows = doc.projects[0].indicators
+    rows.append(Indicator(level1=level1, level2=level2, name=name, target_raw=value, target=parse_target(value),
+                          basis=basis))
+    return doc, len(rows) - 1
+
+
 def table_review_tests(data: Path, expected: dict[str, Expect], scorer: Callable[[], Scorer] = Scorer,
                        marks: Sequence[pytest.MarkDecorator] = ()):
     """The ``results`` fixture and the three per-table tests of a review module, to be bound

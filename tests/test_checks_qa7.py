@@ -20,7 +20,7 @@ from scorer.checks.facts import document_facts
 from scorer.checks.levels import both_levels_defensible
 from scorer.embeddings import default_embedder_dir
 from scorer.pipeline import Scorer, ScorerPool
-from tests.review_tables import ANY, Expect, clean, matches, rows_clean, table_review_tests
+from tests.review_tables import ANY, Expect, clean, matches, rows_clean, table_review_tests, with_row
 from tests.review_tables import codes as _codes
 
 DATA = Path(__file__).parent / "data" / "review7"
@@ -308,19 +308,6 @@ def test_side_cost_rows_are_not_judged_against_the_fund(cli, level2, name, value
     assert bool({"ZB-R001", "ZB-R003"} & set(found)) == unrelated
 
 
-def _with_row(table: str, level1: str, level2: str, name: str, value: str):
-    """The table with one more row at its end, and that row's index."""
-    from scorer.document import Indicator
-    from scorer.parsers import parse_path
-    from scorer.values import parse_target
-
-    doc = parse_path(DATA / table)
-    rows = doc.projects[0].indicators
-    rows.append(Indicator(level1=level1, level2=level2, name=name, target_raw=value, target=parse_target(value),
-                          basis="计划标准"))
-    return doc, len(rows) - 1
-
-
 _MODEL_CODES = ("ZB-ST013", "ZB-R001", "ZB-R003")
 
 
@@ -348,6 +335,6 @@ _MODEL_CODES = ("ZB-ST013", "ZB-R001", "ZB-R003")
     ("library_free_opening.tsv", "效益指标", "社会效益指标", "畜禽免疫密度", "≥90%", True),
 ])
 def test_model_checks_on_single_rows(cli, table, level1, level2, name, value, flagged):
-    doc, row = _with_row(table, level1, level2, name, value)
+    doc, row = with_row(DATA / table, level1, level2, name, value)
     found = [f.code for f in cli.score_document(doc).all_findings() if f.indicator == row and f.code in _MODEL_CODES]
     assert bool(found) == flagged, found

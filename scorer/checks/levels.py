@@ -83,8 +83,9 @@ _EFFECTS = (ECONOMIC_BENEFIT, SOCIAL_BENEFIT, ECOLOGICAL_BENEFIT)
 #: both levels are right, so the model preferring the other one is not a misfiling.
 #: Each entry: (one level 2, the other, which rows).
 INTERCHANGEABLE: tuple[tuple[str, str, Callable[[IndicatorFacts], bool]], ...] = (
-    # counts of beneficiaries: delivered output and social effect (受益人数, 接待观众人次)
-    (QUANTITY, SOCIAL_BENEFIT, _counts_beneficiaries),
+    # counts of beneficiaries: delivered output and its effect (受益人数, 接待观众人次 — social;
+    # 保护下游耕地面积 — economic, the loss a flood work averts; which effect is the fund's)
+    *((QUANTITY, effect, _counts_beneficiaries) for effect in _EFFECTS),
     # gains in kind or money: an output's yield and its effect (年增粮食, 新增灌溉面积)
     *((QUANTITY, effect, _counts_gain) for effect in _EFFECTS),
     # coverage and distribution rates: how much was reached and how fully (补贴发放率)
@@ -139,7 +140,7 @@ class LevelDisagreesWithText(Check):
         "层级填错会让产出、效益、满意度的覆盖判断失真，也让审核人按错误的标准看目标值。"
         "置信度门槛在模型没见过的整份文件上校准（记录在模型卡中），只在高于门槛时报告；"
         "指标名称里模型没学过的词越多，门槛越高，大部分词都没学过的指标不作判断。"
-        "两个层级按定义都说得通的不报告：受益人数、受益村数可作数量也可作社会效益，"
+        "两个层级按定义都说得通的不报告：受益人数、受益村数、防洪工程保护的耕地和人口可作数量也可作效益，"
         "年增粮食、新增灌溉面积等增量可作数量也可作效益，覆盖率、发放率可作数量也可作质量，"
         "补助标准可作质量也可作成本，社会效益与可持续影响之间也不报告；在服务对象、市场或环境中"
         "测得的比率（评价性抽检合格率、应补尽补率、生活垃圾无害化处理率）可作质量也可作效益"

@@ -47,14 +47,17 @@ BINARY_OUTCOME_RE = re.compile(
     r"(?:[\u4e00-\u9fffA-Za-z0-9/（）()《》“”-]{0,20}?(?:验收|设计|技术|施工|安全|卫生|排放)"
     r"|[\u4e00-\u9fffA-Za-z0-9/（）()《》“”-]{2,20}?(?:质量|建设|服务|管理|行业|国家|地方))"
     r"(?:标准|规范|规程)(?:要求)?[。.]?$"
+    # a standard, rule or plan named by its title: 达到《城市公共厕所管理办法》要求
+    r"|^(?:全部|均|严格)?(?:达到|符合|满足|执行|落实)《[^《》]{2,30}》(?:的?(?:要求|标准|规定))?[。.]?$"
     # every one of a known group reached: 100% of it, checkable against the list of eligible
     r"|^(?:实现|达到)?(?:全覆盖|全部覆盖)[。.]?$"
     # a grade on a scale someone assigns: A级, AAA级, 二级, 甲等
     r"|^(?:达到|评为|获得|保持|不低于|[≥>＞]=?)?(?:[A-Ea-e]{1,5}|[一二三四五甲乙丙])[级等](?:以上|及以上)?[。.]?$"
     # a grade or class of a named standard: 达到国家二级标准 (GB 3095), 一级A标准 (GB 18918),
-    # 稳定达到Ⅲ类 (GB 3838): checked against the standard's own limits
+    # 稳定达到Ⅲ类 (GB 3838), 达到二类公厕标准 (CJJ 14): checked against the standard's own limits
     r"|^(?:稳定|全部|均|持续)?(?:达到|符合|满足|执行|优于|不低于|保持)?(?:国家|省级?|地方|行业)?"
-    r"(?:[一二三四五]|[ⅠⅡⅢⅣⅤ]|IV|V|I{1,3})[级类][A-Ba-b]?(?:水质|水体|公路)?(?:标准)?(?:及以上|以上|或以上)?[。.]?$"
+    r"(?:[一二三四五]|[ⅠⅡⅢⅣⅤ]|IV|V|I{1,3})[级类][A-Ba-b]?(?:(?:水质|水体|公路)(?:标准)?|[\u4e00-\u9fff]{0,4}?标准)?"
+    r"(?:及以上|以上|或以上)?[。.]?$"
 )
 
 #: Things a department establishes once, whose existence is checked by the document that
@@ -75,6 +78,12 @@ ESTABLISH_DEGREE_RE = re.compile(r"健全|完善|逐步|不断|持续|进一步|
 RESPONSIBILITY_VALUE_RE = re.compile(
     r"^(?:已|全面)?(?:落实|明确|签订|压实)[\u4e00-\u9fff]{0,6}?(?:责任人|责任书|责任|主体|管护员)[。.]?$"
 )
+#: The act a row names, reported done: 数字化成果异地备份 | 完成异地备份, 系统备案 | 已完成
+#: 备案. Done or not is a yes/no the year end answers (the backup exists), when the act is the
+#: row's own (its last two characters in the name) and not a task, plan or degree
+#: (完成年度目标任务, 完成工作计划, 按时完成 stay vague).
+DONE_ACT_VALUE_RE = re.compile(r"^(?:已|全部)?完成([\u4e00-\u9fff]{2,10})[。.]?$")
+DONE_ACT_VAGUE_HEADS = frozenset({"任务", "计划", "目标", "工作", "内容", "要求", "指标", "情况", "事项", "年度", "全年"})
 #: The clauses of a value that states several things (建立管护制度，落实管护责任).
 CLAUSE_SPLIT_RE = re.compile(r"[，,；;、]|并且?(?=[建落明签制印编形出])")
 #: A prohibition the work keeps or breaks, checked at acceptance like 通过验收: 不改变文物
@@ -96,7 +105,13 @@ SEASON_DEADLINE = (
 SCHEDULE_RE = re.compile(
     r"^(?:每个?|按)(?:季度|月|半年|年度?|周|旬|日|天|工作日)(?:末|底|初)?(?:前|内|之前|以内)?"
     # 按月足额发放, 每日实时上传: how much or how it goes does not blur when
-    r"(?:足额|实时)?(?:完成|拨付|支付|下达|报送|上报|发放|兑付|到位|结算|上传|汇交|推送|更新)?[。.]?$"
+    r"(?:足额|实时)?(?:完成|拨付|支付|下达|报送|上报|发放|兑付|到位|结算|上传|汇交|推送|更新"
+    # work done at a set frequency, checked against its log: 每日增量备份, 每周巡检, 每日清运
+    r"|(?:增量|全量)?备份|巡查|巡检|巡护|清扫|清运|保洁|消杀"
+    # contributions paid monthly (人员经费: 社会保险 按月足额缴纳, 住房公积金 按月足额缴存)
+    r"|缴纳|缴存|缴费)?[。.]?$"
+    # refuse cleared the day it is produced (日产日清, 日清日结): the trade's daily deadline
+    r"|^(?:日产日清|日清日结|日收日清|随产随清)[。.]?$"
     # at once, continuously: 实时上传, 实时 (a monitoring station's data to the national
     # platform), checked against the platform's transmission log
     r"|^(?:实时|即时)(?:上传|传输|推送|更新|发布|报送|上报|同步|联网)?[。.]?$"
@@ -146,8 +161,8 @@ NAME_NOISE_RE = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]|^指�
 #: Names that measure a share, so the value should be a percentage.
 PERCENT_NAME_RE = re.compile(r"(?:率|比例|比重|占比|百分比|满意度|满意程度|知晓度|认可度)$")
 #: Rates that are not shares; 有效率 (the share that works) and 成功率 (the share that
-#: succeeds) end in the same characters but are shares.
-NOT_PERCENT_NAME_RE = re.compile(r"(?:频率|(?<!成)功率|(?<!有)效率|速率|倍率|利用效率)$")
+#: succeeds) end in the same characters but are shares. 扫描分辨率 is in dpi.
+NOT_PERCENT_NAME_RE = re.compile(r"(?:频率|(?<!成)功率|(?<!有)效率|速率|倍率|利用效率|分辨率|帧率|码率)$")
 #: Names that count or measure an amount of something (参保人数, 维修面积, 培训人次): with
 #: PERCENT_NAME_RE, MONEY_NAME_RE and TIME_NAME_RE they tell what kind of quantity a name
 #: measures, so a rate and a count of the same people are two indicators, not one reworded.
@@ -158,6 +173,8 @@ COUNT_NAME_RE = re.compile(r"(?:数|数量|人次|个数|面积|里程|长度|�
 BENEFICIARY_COUNT_RE = re.compile(
     r"受益|惠及|带动|帮扶|救助|资助|覆盖|服务(?:对象|人口|人群)|接待|观众|游客|参观"
     r"|(?:人数|人次|户数|人口|村数|村庄数)(?:量)?$"
+    # what a flood or slope work protects (保护下游耕地面积, 受保护农田): its beneficiaries
+    r"|保护(?:下游|沿岸|沿线|周边)?(?:耕地|农田|人口|群众|村庄|城镇)"
 )
 #: Units of counted people, households and villages.
 PEOPLE_UNITS: frozenset[str] = frozenset({"人", "万人", "人次", "万人次", "户", "万户", "村", "个村", "个行政村"})
@@ -179,13 +196,21 @@ SATISFACTION_RE = re.compile(r"满意|幸福感|获得感|安全感|认可度|�
 ADVERSE_EVENT_NAME_RE = re.compile(
     r"事故|事件|案件|违法|违规|违纪|投诉|信访|上访|伤亡|死亡|火灾|泄漏|差错|失误|纠纷"
     # outcomes a fund is there to prevent: 规模性返贫 (the 衔接资金's bottom line), 疫情, 溃坝
-    r"|返贫|致贫|疫情|险情|内涝|溃坝|溃堤|决堤|垮坝|坍塌|塌方|中毒|爆炸|踩踏"
+    r"|返贫|致贫|疫情|险情|内涝|溃坝|溃堤|决堤|垮坝|漫坝|坍塌|塌方|中毒|爆炸|踩踏"
+    # a new infested area (松材线虫病 新疫区, 疫点) and the loss of what is kept (档案丢失,
+    # 泄密, 数据泄露, 损毁): the bottom lines of pest control and of archives and IT funds
+    r"|疫区|疫点|丢失|遗失|泄密|失密|泄露|损毁|被盗"
 )
 #: "无" as a value: nothing at all (empty) unless the name counts adverse events.
 NONE_VALUE_RE = re.compile(r"^(?:无|没有|未发生)[。.]?$")
 #: A value that says none of something happens (零, 零投诉, 无重大质量事故, 杜绝安全事故):
 #: a checkable target when the name or the value names an adverse event.
-ZERO_EVENTS_VALUE_RE = re.compile(r"^(?:无|零|没有|未发生|不发生|杜绝)(?:发生)?[\u4e00-\u9fff]{0,10}[。.]?$")
+#: Several events may be listed (不发生档案丢失、泄密事件, 不发生垮坝、漫坝事故), and the
+#: period said (全年无重大安全事故).
+ZERO_EVENTS_VALUE_RE = re.compile(
+    r"^(?:全年|年内|年度内|项目实施期间|施工期间|运维期内)?(?:无|零|没有|未发生|不发生|杜绝)(?:发生)?"
+    r"[\u4e00-\u9fff]{0,10}(?:[、和及或][\u4e00-\u9fff]{1,10}){0,3}[。.]?$"
+)
 
 #: Rates where more is better; an upper bound (< / ≤) on them points the wrong way.
 POSITIVE_RATE_RE = re.compile(
@@ -311,6 +336,15 @@ BASIS_CATEGORY_RE = re.compile(
 
 # --- goal / indicator matching ----------------------------------------------------------
 
+#: Short forms budget tables use beside the full term (城区环卫保洁经费 | 市容环境卫生, 医保 |
+#: 医疗保险参保率): the keyword matcher reads both as the short form, so an indicator written
+#: out in full still meets a project named by the short form, and the other way round.
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "环卫": ("环境卫生",), "城管": ("城市管理",), "医保": ("医疗保障", "医疗保险"), "社保": ("社会保险",),
+    "低保": ("最低生活保障",), "农机": ("农业机械",), "计生": ("计划生育",), "危改": ("危房改造",),
+    "公卫": ("公共卫生",), "疾控": ("疾病预防控制",), "人社": ("人力资源和社会保障",),
+}
+
 #: Words too common in goals and indicators to show that two of them are about the same
 #: thing ("完成", "工作", "保障", "要求" …). Function words and punctuation are dropped too.
 MATCH_STOPWORDS: frozenset[str] = frozenset(
@@ -335,11 +369,12 @@ OPERATING_COMMON_RE = re.compile(
 #: Indicators every project may carry, which no goal needs to mention (issue 5 calls them
 #: legitimate common indicators): satisfaction, fund execution, timeliness, acceptance,
 #: safety and upkeep; and the spending controls every 部门整体支出 table reports (“三公”
-#: 经费控制率, 结转结余率, 公用经费).
+#: 经费控制率, 结转结余率, 公用经费) and the internal control every unit must keep (内部控制
+#: 制度, 内控制度执行率: the 行政事业单位内部控制规范).
 COMMON_INDICATOR_RE = re.compile(
     r"满意|(?:资金|预算|经费|补助|补贴)?(?:支付|拨付|到位|执行|使用|发放|兑付)(?:及时)?率|及时率|按时完成率|"
     r"按期完成率|完成率|合格率|达标率|通过率|响应率|在线率|完好率|运行率|成本|预算|节支|采购|"
-    r"三公|公用经费|经费控制|结转结余|"
+    r"三公|公用经费|经费控制|结转结余|内部控制|内控制度|"
     + OPERATING_COMMON_RE.pattern
 )
 

@@ -72,6 +72,17 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=16384)
+def matching_words(text: str) -> frozenset[str]:
+    """:func:`content_words`, plus the short form of a term written out in full or short
+    (市容环境卫生 and 城区环卫保洁 both have 环卫), for the keyword matcher only: the relevance
+    model's features keep the words as written. Only the short form is added — it is as
+    specific as the term; the full form's parts (城市, 管理) are not."""
+    words = content_words(text)
+    short = {s for s, fulls in lx.ABBREVIATIONS.items() if s in text or any(f in text for f in fulls)}
+    return words | short if short - words else words
+
+
 def indicator_text(ind: IndicatorFacts) -> str:
     i = ind.indicator
     return f"{i.name} {i.description} {i.target_raw}"
@@ -123,11 +134,11 @@ class KeywordGoalMatcher:
         return related, len(distinct) + 0.5 * len(shared - distinct)
 
     def goals_measured(self, project: ProjectFacts, indicators: Sequence[IndicatorFacts]) -> list[Relation | None]:
-        rows = [(ind.index, content_words(indicator_text(ind))) for ind in indicators]
-        topic = content_words(project.project.name) | _common_words([w for _, w in rows])
+        rows = [(ind.index, matching_words(indicator_text(ind))) for ind in indicators]
+        topic = matching_words(project.project.name) | _common_words([w for _, w in rows])
         relations: list[Relation | None] = []
         for goal in project.project.goals:
-            words = content_words(goal.text)
+            words = matching_words(goal.text)
             if not words:
                 relations.append(None)
                 continue
@@ -145,7 +156,7 @@ class KeywordGoalMatcher:
     def indicator_related(self, project: ProjectFacts, indicator: IndicatorFacts) -> Relation | None:
         """The indicator's words shared with the project's name, 资金用途 and goals and
         with the names of its other indicators."""
-        words = content_words(indicator_text(indicator))
+        words = matching_words(indicator_text(indicator))
         if not words:
             return None
         topic, names = self._project_words(project)
@@ -154,7 +165,7 @@ class KeywordGoalMatcher:
         # row for each row (quadratic in a pasted table of thousands of rows).
         rows = project.indicators
         row = rows[indicator.index] if 0 <= indicator.index < len(rows) else None  # facts: index = position
-        own = content_words(row.indicator.name) if row is not None and row.index == indicator.index else frozenset()
+        own = matching_words(row.indicator.name) if row is not None and row.index == indicator.index else frozenset()
         shared = frozenset(w for w in words if w in topic or names.get(w, 0) > (w in own))
         return self._relation(words, shared)
 
@@ -164,10 +175,10 @@ class KeywordGoalMatcher:
         words are cached, and jieba never joins words across the space between parts."""
         def build(facts: ProjectFacts) -> tuple[frozenset[str], dict[str, int]]:
             p = facts.project
-            topic = frozenset().union(*map(content_words, [p.name, p.fund_use, *(g.text for g in p.goals)]))
+            topic = frozenset().union(*map(matching_words, [p.name, p.fund_use, *(g.text for g in p.goals)]))
             names: dict[str, int] = {}
             for other in facts.indicators:
-                for word in content_words(other.indicator.name):
+                for word in matching_words(other.indicator.name):
                     names[word] = names.get(word, 0) + 1
             return topic, names
 

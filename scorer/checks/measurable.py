@@ -24,6 +24,18 @@ def is_placeholder_value(ind: IndicatorFacts) -> bool:
     )
 
 
+def _names_own_act_done(name: str, raw: str) -> bool:
+    """The row's own act reported done (异地备份 | 完成异地备份): the head of the act (its
+    last two characters) is in the name and says what was done, not a task or a degree."""
+    done = lx.DONE_ACT_VALUE_RE.match(raw)
+    if not done:
+        return False
+    act = done.group(1)
+    head = act[-2:]
+    return head in name and head not in lx.DONE_ACT_VAGUE_HEADS and not lx.VAGUE_RE.search(act) \
+        and not lx.GENERIC_NAME_RE.fullmatch(head)
+
+
 def _verifiable_clause(name: str, raw: str) -> bool:
     if lx.ZERO_EVENTS_VALUE_RE.match(raw) and lx.ADVERSE_EVENT_NAME_RE.search(f"{name} {raw}"):
         return True  # "重大质量事故 | 零", "工程质量 | 无重大质量事故"
@@ -33,6 +45,8 @@ def _verifiable_clause(name: str, raw: str) -> bool:
         # sets it up, as it answers 通过验收 with the acceptance report; "培训人数 | 建立" is no
         # such thing, and 建立健全 / 逐步完善 are degrees nobody can check
         return True
+    if _names_own_act_done(name, raw):
+        return True  # "数字档案异地备份 | 完成异地备份"
     # who is responsible, named in a 责任书 (落实管护责任); a prohibition kept or broken at
     # acceptance (不改变文物原状)
     return bool(lx.BINARY_OUTCOME_RE.match(raw) or lx.SCHEDULE_RE.match(raw)
@@ -95,6 +109,8 @@ class QualitativeTarget(_IndicatorCheck):
         "等于没有设定目标。数值后面跟着“改善空气质量”之类的话也不能代替目标值。"
         "可核验的是非结果（通过评审、通过某部门验收或抽测、合格，达到写明名称的验收或设计标准，"
         "机制、制度类指标的“建立”“建立并执行”，“落实管护责任”这类写明责任的，“不改变文物原状”这类禁止性要求，"
+        "不发生所列不良事件（“不发生档案丢失、泄密事件”“不发生新疫区”），指标本身那项工作的完成（“异地备份”"
+        "的“完成异地备份”），“日产日清”“每日增量备份”这类频次，达到写明名称的《办法》《标准》，"
         "以及几项都可核验的并列表述如“建立管护制度，落实管护责任”）不算模糊；“建立健全”“逐步完善”说的是程度，"
         "“符合相关标准”没说是哪个标准，仍算模糊。"
     )
