@@ -8,7 +8,7 @@ import zipfile
 
 from api.errors import JSON_TYPE_ZH, APIError
 from scorer.document import Document
-from scorer.parsers import BINARY_FORMATS, ParseError, parse_bytes
+from scorer.parsers import BINARY_FORMATS, ParseError, TooManyIndicators, parse_bytes
 
 # Media type → parser format. ``None`` lets the parser sniff (pasted text may be
 # cell-per-line or TSV whatever the browser calls it).
@@ -48,7 +48,26 @@ def check_zip_size(data: bytes, limit: int, name: str | None) -> None:
                        f"{name or 'upload'} decompresses to {total} bytes")
 
 
-def document_from_body(body: bytes, content_type: str | None, limit: int) -> Document:
+def too_many_indicators(exc: TooManyIndicators) -> APIError:
+    """413 for more indicators than ``ZHIBIAO_MAX_INDICATORS``: one request should not hold
+    the server for minutes; a province's tables go through ``zhibiao batch``. The parse
+    stops at the first indicator past the limit, so the count is known only for a document
+    sent whole as JSON."""
+    known = exc.count is not None
+    return APIError(413, "too_large", f"表格过大：{f'共 {exc.count} 个指标' if known else f'指标多于 {exc.limit} 个'}，"
+                    f"一次最多审核 {exc.limit} 个；请分批提交，或用命令行 zhibiao batch 批量审核",
+                    f"{exc.count if known else f'more than {exc.limit}'} indicators > ZHIBIAO_MAX_INDICATORS={exc.limit}")
+
+
+def _parse(data: bytes, name: str, fmt: str | None, max_indicators: int | None) -> Document:
+    try:
+        return parse_bytes(data, name, fmt, max_indicators=max_indicators)
+    except TooManyIndicators as exc:
+        raise too_many_indicators(exc) from None
+
+
+def document_from_body(body: bytes, content_type: str | None, limit: int,
+                       max_indicators: int | None = None) -> Document:
     mt = media_type(content_type)
     if mt not in TEXT_MEDIA:
         raise APIError(415, "unsupported_media_type",
@@ -77,21 +96,13 @@ def document_from_body(body: bytes, content_type: str | None, limit: int) -> Doc
                 raise APIError(422, "invalid_request", f"{payload['format']} 格式需要上传文件本身（POST /v1/score/file），"
                                "不能作为文字粘贴", f"format {payload['format']!r} is a file format, not text")
             # ("replace": half a UTF-16 pair in the JSON string, which no encoder takes, becomes "?".)
-            return parse_bytes(payload["text"].encode("utf-8", "replace"), payload.get("name") or "paste",
-                               payload.get("format"))
-    return parse_bytes(body, "paste", TEXT_MEDIA[mt])
+            return _parse(payload["text"].encode("utf-8", "replace"), payload.get("name") or "paste",
+                          payload.get("format"), max_indicators)
+    return _parse(body, "paste", TEXT_MEDIA[mt], max_indicators)
 
 
-def check_indicator_count(doc: Document, limit: int) -> None:
-    """Refuse a document with more than ``limit`` indicators (413): one request should not
-    hold the server for minutes; a province's tables go through ``zhibiao batch``."""
-    count = sum(len(project.indicators) for project in doc.projects)
-    if count > limit:
-        raise APIError(413, "too_large", f"表格过大：共 {count} 个指标，一次最多审核 {limit} 个；请分批提交，"
-                       "或用命令行 zhibiao batch 批量审核", f"{count} indicators > ZHIBIAO_MAX_INDICATORS={limit}")
-
-
-def document_from_upload(data: bytes, filename: str | None, limit: int) -> Document:
+def document_from_upload(data: bytes, filename: str | None, limit: int,
+                         max_indicators: int | None = None) -> Document:
     name = filename or "upload"
     suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if suffix in ARCHIVE_SUFFIXES:
@@ -100,11 +111,11 @@ def document_from_upload(data: bytes, filename: str | None, limit: int) -> Docum
     check_zip_size(data, limit, name)
     if suffix in ADVISED_SUFFIXES:
         try:
-            return parse_bytes(data, name)  # content decides: a .docx renamed .wps is read
+            return _parse(data, name, None, max_indicators)  # content decides: a .docx renamed .wps is read
         except ParseError as exc:
             raise APIError(415, "unsupported_media_type", exc.chinese(), exc.describe()) from None
     if suffix not in UPLOAD_SUFFIXES:
         raise APIError(415, "unsupported_media_type",
                        "不支持的文件类型，请上传 .docx、.xlsx、.xls（Excel 2003 XML）、.csv、.tsv、.txt、.html 或 .json",
                        f"got '{suffix or name}'")
-    return parse_bytes(data, name)
+    return _parse(data, name, None, max_indicators)

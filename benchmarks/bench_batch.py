@@ -293,7 +293,7 @@ def batch_memory(work: Path, size: int, jobs: int, models: bool) -> None:
     seconds = time.perf_counter() - start
     lines = stdout.splitlines()
     largest = int(next(line.split()[1] for line in lines if line.startswith("maxrss")))
-    scored = next((line for line in lines if "file(s):" in line), "\n".join(lines[-3:]))
+    scored = next((line for line in lines if "个文件：" in line), "\n".join(lines[-3:]))
     largest_note = f"{largest / 1024:7.0f} MB"
     tree = f"{peak_tree / 2**20:7.0f} MB" if peak_tree else " (psutil missing)"
     print(f"   {size:>7,} indicators {'with models' if models else 'no models  '}: largest process {largest_note}, "

@@ -52,7 +52,7 @@ def test_batch_scores_in_parallel_reports_the_bad_files_and_exits_1(tmp_path, in
     out = tmp_path / "out"
     result = _batch(str(folder), str(archive), "--out", str(out), "--jobs", "2", "--no-models")
     assert result.exit_code == 1, result.output
-    assert "6 file(s): 4 scored, 0 unchanged, 2 failed" in result.stdout
+    assert "共 6 个文件：审核 4 个，未改动（沿用上次结果）0 个，未能审核 2 个" in result.stdout
     lines = [json.loads(line) for line in (out / RESULTS_FILE).read_text(encoding="utf-8").splitlines()]
     by_status = {}
     for line in lines:
@@ -74,7 +74,7 @@ def test_rerun_skips_unchanged_files_and_rescores_a_changed_one(tmp_path, inputs
     assert _batch(str(folder), "--out", str(out), "--no-models").exit_code == 1
     size = (out / RESULTS_FILE).stat().st_size
     again = _batch(str(folder), "--out", str(out), "--no-models")
-    assert "0 scored, 3 unchanged, 1 failed" in again.stdout
+    assert "审核 0 个，未改动（沿用上次结果）3 个，未能审核 1 个" in again.stdout
     # Only the failure was retried (and appended again).
     assert (out / RESULTS_FILE).stat().st_size - size < 2000
     (folder / "broken.xlsx").unlink()
@@ -82,7 +82,7 @@ def test_rerun_skips_unchanged_files_and_rescores_a_changed_one(tmp_path, inputs
     csv_file.write_text(csv_file.read_text(encoding="utf-8").replace("产出指标", "产出指标 "), encoding="utf-8")
     third = _batch(str(folder), "--out", str(out), "--no-models")
     assert third.exit_code == 0, third.output
-    assert "1 scored, 2 unchanged, 0 failed" in third.stdout
+    assert "审核 1 个，未改动（沿用上次结果）2 个，未能审核 0 个" in third.stdout
     # The report covers this run's files: the deleted broken file is gone from it.
     assert json.loads((out / "analysis.json").read_text(encoding="utf-8"))["failed"] == 0
 
@@ -94,7 +94,7 @@ def test_a_different_scorer_setup_is_not_reused(tmp_path, inputs):
     config = tmp_path / "zhibiao.toml"
     config.write_text('ignore = ["ZB-F"]\n', encoding="utf-8")
     rerun = _batch(str(folder), "--out", str(out), "--no-models", "--config", str(config))
-    assert "3 scored, 0 unchanged" in rerun.stdout
+    assert "审核 3 个，未改动（沿用上次结果）0 个" in rerun.stdout
 
 
 def test_interrupt_keeps_finished_files_and_the_rerun_continues(tmp_path, synth_docs):

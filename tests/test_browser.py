@@ -229,7 +229,7 @@ def test_model_versions_are_named_in_chinese(browser_page, seed_review):
         assert header.locator(f'[data-model="{key}"]').get_attribute("title") == f"{key} = {version}"
 
 
-def test_false_positive_button_stores_feedback(browser_page):
+def test_false_positive_button_stores_feedback(browser_page, seed_review):
     page, _ = browser_page
     button = page.locator('article[data-project="0"] tbody tr').first.locator("button.wrong").first
     with page.expect_response(lambda r: r.url.endswith("/v1/feedback")) as sent:
@@ -243,7 +243,7 @@ def test_false_positive_button_stores_feedback(browser_page):
     page.screenshot(path=str(ARTIFACTS / "review.png"), full_page=True)
 
 
-def test_export_downloads_the_annotated_workbook(browser_page, tmp_path):
+def test_export_downloads_the_annotated_workbook(browser_page, seed_review, tmp_path):
     page, _ = browser_page
     with page.expect_download() as download:
         page.click("#export")

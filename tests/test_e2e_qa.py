@@ -139,7 +139,7 @@ def test_a_file_sent_twice_is_counted_once_and_listed(office):
     assert analysis["documents"] == 3  # 生态环境局, 教育局, 水利局: not the two copies
     assert sorted((d["name"].rsplit("/", 1)[-1], d["same_as"].rsplit("/", 1)[-1]) for d in analysis["duplicates"]) == [
         ("生态环境局.txt", "生态环境局.txt"), ("生态环境局（副本）.txt", "生态环境局.txt")]
-    assert "3 document(s) (+2 identical copies, counted once)" in result.stdout
+    assert "3 份文档（另有 2 个重复文件，只计一次）" in result.stdout
     # Copy-paste clusters are between different submissions, never a file and its copy.
     for cluster in analysis["clusters"]:
         assert not any("副本" in p["document"] for p in cluster["places"])
@@ -170,11 +170,11 @@ def test_rerun_and_report_keep_the_duplicates_and_chinese_reasons(office, tmp_pa
     shutil.copytree(out, again)
     (again / ".lock").unlink(missing_ok=True)
     result = _run("report", str(again / RESULTS_FILE), "--no-models")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # two files failed, as batch said (exit 1)
     analysis = json.loads((again / "analysis.json").read_text(encoding="utf-8"))
     assert analysis["documents"] == 3 and len(analysis["duplicates"]) == 2
     assert all(f["message"].startswith("无法读取") for f in analysis["failures"])
-    assert "3 document(s) (+2 identical copies, counted once), 2 failed" in result.stdout
+    assert "3 份文档（另有 2 个重复文件，只计一次），2 个文件未能审核" in result.stdout
 
 
 @pytest.mark.parametrize(("member", "says"), [

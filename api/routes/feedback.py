@@ -57,6 +57,17 @@ def _check_level_correction(item: FeedbackIn) -> None:
         raise APIError(422, "invalid_request", "更正后的层级不在指标体系中", f"unknown level: {', '.join(unknown)}")
 
 
+def _check_indices(item: FeedbackIn) -> None:
+    """Indicators are numbered within their project: an ``indicator_index`` alone names no
+    indicator of a document with several projects, and was stored unchecked. Refused the
+    same way for every document, so that a client that works on a one-project table does
+    not break on the next one."""
+    if item.indicator_index is not None and item.project_index is None:
+        raise APIError(422, "invalid_request", "请求缺少字段 project_index：indicator_index 是指标在所属项目中的"
+                       "编号，须同时给出项目的编号（第一个项目为 0）",
+                       "project_index: required with indicator_index (indicators are numbered within their project)")
+
+
 def _check_reference(item: FeedbackIn, submitted: tuple[int, dict] | None) -> int:
     """Feedback is about a document this service scored, a check it has and a project the
     document has: anything else would reach the retraining data unchecked. Returns the
@@ -87,6 +98,7 @@ def _check_reference(item: FeedbackIn, submitted: tuple[int, dict] | None) -> in
 @router.post("", status_code=201, summary="反馈：误报或层级更正")
 async def add_feedback(request: Request, item: FeedbackIn) -> dict:
     service = request.app.state.service
+    _check_indices(item)
     submission_id = _check_reference(item, await run_in_threadpool(service.submitted, item.document_sha256))
     if item.kind == "level_corrected":
         _check_level_correction(item)

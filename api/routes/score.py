@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import APIError
-from api.inputs import check_indicator_count, document_from_body, document_from_upload, media_type
+from api.inputs import document_from_body, document_from_upload, media_type
 from scorer.document import Document
 from scorer.parsers import ParseError
 
@@ -30,7 +30,7 @@ _BODY_DOC = {
 }
 
 
-def _read_and_score(service: Any, settings: Any, read: Callable[[], Document], content: bytes,
+def _read_and_score(service: Any, read: Callable[[], Document], content: bytes,
                     filename: str | None, media_type_: str | None) -> dict[str, Any]:
     """Read, check the size, score. A submission that cannot be read (422), is refused for
     its type (415) or size once unpacked (413), or holds more indicators than the limit
@@ -42,13 +42,8 @@ def _read_and_score(service: Any, settings: Any, read: Callable[[], Document], c
         raise
     except APIError as exc:
         # Refused before the parser had its say (a WPS .et, a PDF, an archive, a media type
-        # not taken, a .docx that inflates past the limit): kept as well, so what users try
-        # to send is seen, not only what the parser fails on.
-        service.keep_failed_submission(content, filename, media_type_, exc.detail or exc.message)
-        raise
-    try:
-        check_indicator_count(doc, settings.max_indicators)
-    except APIError as exc:
+        # not taken, a .docx that inflates past the limit) or as it read one indicator too
+        # many: kept as well, so what users try to send is seen, not only what the parser fails on.
         service.keep_failed_submission(content, filename, media_type_, exc.detail or exc.message)
         raise
     return service.score(doc, content, filename, media_type_)
@@ -61,8 +56,9 @@ async def score(request: Request) -> dict[str, Any]:
     content_type = request.headers.get("content-type")
     settings = request.app.state.settings
 
-    read = partial(document_from_body, body, content_type, settings.max_unzipped_bytes)
-    return await run_in_threadpool(_read_and_score, service, settings, read, body, None, media_type(content_type))
+    # (The indicator limit is passed to the parser: it stops at the first indicator past it.)
+    read = partial(document_from_body, body, content_type, settings.max_unzipped_bytes, settings.max_indicators)
+    return await run_in_threadpool(_read_and_score, service, read, body, None, media_type(content_type))
 
 
 @router.post("/score/file", summary="上传文件审核（.docx/.xlsx/.csv/.txt/.json）")
@@ -76,8 +72,8 @@ async def score_file(request: Request, file: UploadFile = File(...)) -> dict[str
     data = await file.read()
     settings = request.app.state.settings
 
-    read = partial(document_from_upload, data, file.filename, settings.max_unzipped_bytes)
-    return await run_in_threadpool(_read_and_score, service, settings, read, data, file.filename, file.content_type)
+    read = partial(document_from_upload, data, file.filename, settings.max_unzipped_bytes, settings.max_indicators)
+    return await run_in_threadpool(_read_and_score, service, read, data, file.filename, file.content_type)
 
 
 @router.post("/parse", openapi_extra=_BODY_DOC, summary="只解析，不审核")

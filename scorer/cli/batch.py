@@ -4,6 +4,14 @@ results store with reports; ``zhibiao report``: rebuild the reports from stored 
 Exit codes of ``batch``: 0 every file scored; 1 some files failed (each is in the
 results and the reports with its error); 2 usage (no inputs found, bad config or
 backend, the output folder busy); 130 interrupted (what finished is kept: rerun).
+
+Exit codes of ``report``: 0 the reports were written and every file in them was scored;
+1 the reports were written but some files in them had failed, as ``batch`` says of the
+same results (a script forwarding the reports after either command tests one code);
+2 usage (no results there, none readable, ``--out`` not a folder or not writable).
+
+What they print for the reviewer (the counts, the reports' paths, an interruption) is in
+Chinese, as ``zhibiao score`` speaks; option errors and technical details stay English.
 """
 
 from __future__ import annotations
@@ -27,14 +35,13 @@ EXIT_FAILED_FILES = 1
 EXIT_INTERRUPTED = 130
 
 
-def _report_paths(out: Path) -> str:
-    return ", ".join(str(out / name) for name in (REPORT_HTML, REPORT_XLSX, ANALYSIS_JSON))
-
-
-def _copies(analysis) -> str:
-    """" (+2 identical copies, counted once)": files whose content another file already had."""
-    n = len(analysis.duplicates)
-    return f" (+{n} identical cop{'y' if n == 1 else 'ies'}, counted once)" if n else ""
+def _documents(analysis, out: Path, counted: str) -> str:
+    """``3 份文档（另有 2 个重复文件，只计一次），…；报告：…``: the reports' headline (their
+    wording: 份文档, 个重复文件) and where they are. Duplicates are files whose content
+    another file of the batch already had."""
+    copies = f"（另有 {len(analysis.duplicates)} 个重复文件，只计一次）" if analysis.duplicates else ""
+    paths = ", ".join(str(out / name) for name in (REPORT_HTML, REPORT_XLSX, ANALYSIS_JSON))
+    return f"{analysis.documents} 份文档{copies}，{counted}；报告：{paths}"
 
 
 def register(app: typer.Typer) -> None:
@@ -68,7 +75,8 @@ def register(app: typer.Typer) -> None:
                 REGISTRY.select(load_settings(config, near=Path(raw))[0])
             sources = discover(inputs, exclude=out)
         if not sources:
-            raise fail(f"no input files found (looked for {', '.join(sorted(SUFFIXES))} and .zip)")
+            raise fail(f"没有找到可审核的文件（查找 {'、'.join(sorted(SUFFIXES))} 和 .zip）\n"
+                       f"  no input files found (looked for {', '.join(sorted(SUFFIXES))} and .zip)")
         options = RunOptions(jobs=jobs, backend=backend, scheduler=scheduler,
                              score=ScoreOptions(config=str(config.resolve()) if config else None, use_models=models))
         try:
@@ -81,22 +89,20 @@ def register(app: typer.Typer) -> None:
             except BackendError as exc:
                 raise fail(str(exc)) from None
             if summary.interrupted:
-                err_console.print(f"interrupted: {summary.ok + summary.failed} finished file(s) are kept in "
-                                  f"{out / RESULTS_FILE}; run the same command again to continue.")
+                err_console.print(f"已中断：已完成的 {summary.ok + summary.failed} 个文件保存在 {out / RESULTS_FILE}；"
+                                  "再次运行同一命令即可继续", soft_wrap=True)
                 raise typer.Exit(EXIT_INTERRUPTED)
             try:
                 analysis = write_reports(store, out, store.entries(summary.ids), use_models=models)
             except KeyboardInterrupt:
-                err_console.print(f"interrupted while writing the reports: every result is kept in "
-                                  f"{out / RESULTS_FILE}; rebuild the reports with: zhibiao report {out}", soft_wrap=True)
+                err_console.print(f"写报告时中断：全部结果已保存在 {out / RESULTS_FILE}；重新生成报告：zhibiao report {out}",
+                                  soft_wrap=True)
                 raise typer.Exit(EXIT_INTERRUPTED) from None
             for entry in store.forget_damaged():
-                err_console.print(f"{entry.name}: its stored result is damaged and was left out of the reports; "
-                                  "the next run scores it again", soft_wrap=True)
-        typer.echo(f"{len(sources)} file(s): {summary.ok} scored, {summary.unchanged} unchanged, "
-                   f"{summary.failed} failed · {summary.indicators:,} indicators scored in {summary.seconds:.1f} s")
-        typer.echo(f"{analysis.documents} document(s){_copies(analysis)}, {len(analysis.departments)} department(s); "
-                   f"reports: {_report_paths(out)}")
+                err_console.print(f"{entry.name}：保存的结果已损坏，未计入报告；下次运行时重新审核", soft_wrap=True)
+        typer.echo(f"共 {len(sources)} 个文件：审核 {summary.ok} 个，未改动（沿用上次结果）{summary.unchanged} 个，"
+                   f"未能审核 {summary.failed} 个 · 审核了 {summary.indicators:,} 个指标，用时 {summary.seconds:.1f} 秒")
+        typer.echo(_documents(analysis, out, f"{len(analysis.departments)} 个部门"))
         if summary.failed:
             raise typer.Exit(EXIT_FAILED_FILES)
 
@@ -122,7 +128,8 @@ def register(app: typer.Typer) -> None:
         if target.exists() and not target.is_dir():
             raise fail(f"--out {target} is a file; give a folder for the reports")
         if not store.entries():
-            raise fail(f"{store.results_path}: no readable results (every line is damaged, or none was written)")
+            raise fail(f"{store.results_path}：没有可读的审核结果\n"
+                       "  no readable results (every line is damaged, or none was written)")
         with user_errors():
             try:
                 analysis = write_reports(store, target, use_models=models)
@@ -132,5 +139,6 @@ def register(app: typer.Typer) -> None:
                 # (errno text and the path, not "[Errno 2] …": which folder could not be written)
                 raise OSError(f"cannot write the reports into {target}: {exc.strerror or exc}"
                               + (f" ({exc.filename})" if exc.filename else "")) from None
-        typer.echo(f"{analysis.documents} document(s){_copies(analysis)}, {analysis.failed} failed; "
-                   f"reports: {_report_paths(target)}")
+        typer.echo(_documents(analysis, target, f"{analysis.failed} 个文件未能审核"))
+        if analysis.failed:
+            raise typer.Exit(EXIT_FAILED_FILES)

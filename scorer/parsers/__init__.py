@@ -23,7 +23,7 @@ from scorer.parsers.stream import Item
 from scorer.parsers.tsv import read_delimited
 from scorer.parsers.xmlss import looks_like_spreadsheetml, read_spreadsheetml
 
-__all__ = ["FORMATS", "ParseError", "parse_bytes", "parse_path", "parse_text", "sniff_format"]
+__all__ = ["FORMATS", "ParseError", "TooManyIndicators", "parse_bytes", "parse_path", "parse_text", "sniff_format"]
 
 TEXT_FORMATS = ("cells", "tsv", "csv", "json", "html", "xml2003")
 BINARY_FORMATS = ("docx", "xlsx")
@@ -114,6 +114,46 @@ def _finish(doc: Document, fmt: str, data: bytes, name: str | None) -> Document:
     return doc
 
 
+class TooManyIndicators(ParseError):
+    """The document holds more indicators than the caller's ``max_indicators``. ``count``
+    is how many it holds, or None when the parse stopped at the first one past the limit
+    (the rest of a 12 MB paste is not read only to be refused)."""
+
+    def __init__(self, limit: int, count: int | None, file: str | None):
+        self.limit = limit
+        self.count = count
+        known = count is not None
+        super().__init__(f"{count if known else f'more than {limit}'} indicators, over the limit of {limit}",
+                         Location(file=file), zh=f"指标过多（{count if known else f'多于 {limit}'} 个，上限 {limit} 个）")
+
+
+def _stop_past(limit: int | None, name: str | None) -> Callable[[Document], None] | None:
+    """build_document's hook that raises :class:`TooManyIndicators` at the first indicator
+    past ``limit``. Indicators read can later be set aside (a 长期 table followed by the 年度
+    one), so past the limit the ones the document still holds are counted before refusing."""
+    if limit is None:
+        return None
+    read = 0
+
+    def indicator_read(doc: Document) -> None:
+        nonlocal read
+        read += 1
+        if read > limit:
+            read = sum(len(project.indicators) for project in doc.projects)  # what it still holds
+            if read > limit:
+                raise TooManyIndicators(limit, None, name)
+
+    return indicator_read
+
+
+def _within(limit: int | None, doc: Document) -> Document:
+    """The count of the whole document, for what the hook does not see (zhibiao's own JSON)."""
+    count = sum(len(project.indicators) for project in doc.projects)
+    if limit is not None and count > limit:
+        raise TooManyIndicators(limit, count, doc.source)
+    return doc
+
+
 def _without_lone_surrogates(text: str) -> str:
     """A str from JSON may carry half of a UTF-16 pair ("\\ud800"), which no encoder takes:
     it becomes U+FFFD, as an undecodable byte of a file does."""
@@ -124,8 +164,10 @@ def _without_lone_surrogates(text: str) -> str:
         return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
-def parse_text(text: str, name: str | None = None, format: str | None = None) -> Document:
-    """Parse text already decoded (a paste, stdin)."""
+def parse_text(text: str, name: str | None = None, format: str | None = None, *,
+               max_indicators: int | None = None) -> Document:
+    """Parse text already decoded (a paste, stdin). With ``max_indicators``, a document
+    holding more raises :class:`TooManyIndicators`, as soon as the parse reads one too many."""
     text = _without_lone_surrogates(text)
     fmt = format or sniff_format(text, name)
     if fmt in BINARY_FORMATS:
@@ -135,7 +177,7 @@ def parse_text(text: str, name: str | None = None, format: str | None = None) ->
         raise ParseError("the input is empty", Location(file=name), expected="a 绩效目标表", zh="内容为空")
     data = text.encode("utf-8")
     if fmt == "json":
-        return _finish(read_json(text, name), fmt, data, name)
+        return _within(max_indicators, _finish(read_json(text, name), fmt, data, name))
     if fmt == "cells":
         items = read_cell_lines(text, name)
     elif fmt == "html":
@@ -147,17 +189,20 @@ def parse_text(text: str, name: str | None = None, format: str | None = None) ->
     else:
         raise ParseError(f"unknown format '{fmt}'", Location(file=name), expected=", ".join(FORMATS),
                          zh=f"未知的格式 {fmt}（可用：{'、'.join(FORMATS)}）")
-    return _finish(build_document(items, name), fmt, data, name)
+    return _finish(build_document(items, name, _stop_past(max_indicators, name)), fmt, data, name)
 
 
-def parse_bytes(data: bytes, name: str | None = None, format: str | None = None) -> Document:
+def parse_bytes(data: bytes, name: str | None = None, format: str | None = None, *,
+                max_indicators: int | None = None) -> Document:
+    """Parse a file's bytes; ``max_indicators`` as for :func:`parse_text`."""
     if not data.strip():
         raise ParseError("the input is empty", Location(file=name), expected="a 绩效目标表", zh="内容为空")
     fmt = format or sniff_format(data, name)
     if fmt in BINARY_FORMATS:
-        return _finish(build_document(_binary_reader(fmt)(data, name), name), fmt, data, name)
+        reader = _binary_reader(fmt)(data, name)
+        return _finish(build_document(reader, name, _stop_past(max_indicators, name)), fmt, data, name)
     text, _ = decode(data, name)
-    doc = parse_text(text, name, fmt)
+    doc = parse_text(text, name, fmt, max_indicators=max_indicators)
     doc.sha256 = hashlib.sha256(data).hexdigest()
     return doc
 

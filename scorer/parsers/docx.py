@@ -6,7 +6,8 @@ with the header row whatever the merges: a cell spanning several grid columns
 merge covers (``w:vMerge`` continuation) are empty, so merged 一级/二级指标 inherit from the
 row above. The text is what Word shows: field instructions (``TC … \\f C``), deleted
 revisions and hidden runs are left out, bookmarks carry no text; a text box anchored in a
-paragraph (a title over the table) is read as paragraphs of its own before it. A table nested in a
+paragraph (a title over the table) is read as paragraphs of its own before it, and one in a table
+cell as lines of that cell. A table nested in a
 cell is read as rows of its own right after the row that holds it (table "2.1" inside
 table 2), so an indicator table laid out inside a form is still found.
 
@@ -99,6 +100,18 @@ def paragraph_text(p: _Element) -> str:
     return "".join(out)
 
 
+def text_box_lines(p: _Element) -> list[str]:
+    """The filled paragraphs of the text boxes anchored in a paragraph. Word saves each box
+    twice (the drawing and a VML fallback for old readers); the fallback's copy is left out,
+    and read only where it is the one there is (an old-style file)."""
+    lines = []
+    for box in p.iter(_TEXT_BOX):
+        if any(ancestor.tag == _FALLBACK for ancestor in box.iterancestors()):
+            continue
+        lines.extend(text for inner in _children(box, {_P}) if (text := paragraph_text(inner)).strip())
+    return lines
+
+
 def _int_property(element: _Element, path: str, default: int) -> int:
     found = element.find(path)
     if found is None:
@@ -141,15 +154,9 @@ class _BodyWalker:
 
     def text_boxes(self, p: _Element) -> Iterator[Item]:
         """The paragraphs of the text boxes anchored in a paragraph, before its own text: a
-        form's title is often a text box over the table. Word saves each box twice (the
-        drawing and a VML fallback for old readers); the fallback's copy is left out."""
-        for box in p.iter(_TEXT_BOX):
-            if any(ancestor.tag == _FALLBACK for ancestor in box.iterancestors()):
-                continue
-            for inner in _children(box, {_P}):
-                text = paragraph_text(inner)
-                if text.strip():
-                    yield TextLine(text=text, location=Location(file=self.file))
+        form's title is often a text box over the table."""
+        for text in text_box_lines(p):
+            yield TextLine(text=text, location=Location(file=self.file))
 
     def table(self, tbl: _Element, label: str) -> Iterator[Item]:
         start = Location(file=self.file, table=label)
@@ -175,6 +182,9 @@ class _BodyWalker:
             if not _is_continuation(tc):
                 for block in _children(tc, {_P, _TBL}):
                     if block.tag == _P:
+                        # A text box in the cell (a value typed into a box laid over the
+                        # form's cell, a note) is what the cell shows, before its own text.
+                        lines.extend(text_box_lines(block))
                         lines.append(paragraph_text(block))
                     else:
                         nested.append(block)

@@ -14,7 +14,8 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from scorer.document import Location
 from scorer.parsers.errors import ParseError
 from scorer.parsers.interpret import looks_like_title
-from scorer.parsers.stream import Cell, Item, Row, TableStart, TextLine
+# column_letter is re-exported: the sheet readers name hidden columns with it.
+from scorer.parsers.stream import Cell, Item, Row, TableStart, TextLine, column_letter  # noqa: F401
 from scorer.parsers.tsv import is_heading_row
 
 #: Sheets a template fills in for the reader, not the submission: 填表说明, 填报须知, 示例.
@@ -63,15 +64,6 @@ def sheet_items(rows: dict[int, dict[int, str]], file: str | None, title: str, b
                              for c, t in enumerate(texts, start=1)], location=at)
 
 
-def column_letter(column: int) -> str:
-    """A 1-based column number as Excel names it (1 → A, 27 → AA)."""
-    letters = ""
-    while column > 0:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def format_value(value: object, number_format: str = "General") -> str:
     """A cell value as Excel displays it (for the formats 绩效目标表 use)."""
     if value is None:
@@ -80,12 +72,16 @@ def format_value(value: object, number_format: str = "General") -> str:
         return value
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if isinstance(value, (dt.datetime, dt.time, dt.timedelta)) and (shown := format_time(value, number_format)):
+        return shown
     if isinstance(value, (dt.datetime, dt.date)) and (shown := format_date(value, number_format)):
         return shown
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
+    if isinstance(value, dt.timedelta):  # a duration under a format with no time codes
+        return format_number(value.total_seconds() / 86400, number_format)
     if isinstance(value, (int, float)):
         return format_number(value, number_format)
     return str(value)
@@ -119,6 +115,78 @@ def _literals(section: str) -> tuple[str, str]:
             continue  # the percent sign is written by format_number; signs belong to the number
         (after if seen_digits else before).append(text)
     return "".join(before), "".join(after)
+
+
+#: Codes of a time format: elapsed [h] [mm] [ss], h, m/mm (minutes after h or before s), s,
+#: the 12-hour marks, and the date codes a date-time format also has.
+_TIME_PART = re.compile(r'"(?P<quoted>[^"]*)"|\\(?P<escaped>.)|\[(?P<elapsed>h+|m+|s+)\]|\[[^\]]*\]'
+                        r'|(?P<ampm>AM/PM|A/P|上午/下午)|(?P<code>y{4}|y{2}|m{1,5}|d{1,4}|h{1,2}|s{1,2})'
+                        r'|(?P<fraction>\.0+)|(?P<other>.)', re.DOTALL | re.IGNORECASE)
+
+
+def format_time(value: dt.datetime | dt.time | dt.timedelta, number_format: str) -> str:
+    """A time or duration as a format with time codes shows it (Excel rounds to the second):
+    0:15 under h:mm, 36:00 under [h]:mm, 8时30分 under h"时"mm"分", 下午6时00分, and a date with
+    its time when the format spells them out in words (2025年6月30日 17时). Empty when the
+    format has no time codes (a date, General) and for a date and time written with
+    separators only, which is shown ISO like every other date."""
+    section = (number_format or "").split(";")[0]
+    parts = list(_TIME_PART.finditer(section))
+    if not any(_time_code(m)[:1] in ("h", "s", "[") for m in parts):
+        return ""
+    if isinstance(value, dt.timedelta):
+        day, seconds = None, value.total_seconds()
+    elif isinstance(value, dt.datetime):
+        midnight = dt.datetime.combine(value.date(), dt.time())
+        day, seconds = value.date(), (value - midnight).total_seconds()
+    else:
+        day, seconds = None, value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
+    seconds = round(seconds)
+    twelve = any(m.group("ampm") for m in parts)
+    words = "".join(m.group("quoted") or m.group("escaped") or m.group("other") or "" for m in parts)
+    if day is not None and day > dt.date(1900, 1, 1) and not re.search(r"[\u4e00-\u9fff]", words):
+        return ""  # a date and time with separators: ISO, as every other date is shown
+    return _time_text(parts, seconds, day, twelve)
+
+
+def _time_code(m: re.Match[str]) -> str:
+    """The code a part of a time format stands for, lower case ("h", "mm", "[h]"), else ""."""
+    if m.group("elapsed"):
+        return f"[{m.group('elapsed')[0].lower()}]"
+    return (m.group("code") or "").lower()
+
+
+def _time_text(parts: list[re.Match[str]], seconds: int, day: dt.date | None, twelve: bool) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    clock = hours % 24
+    codes = [_time_code(m) for m in parts]
+    out: list[str] = []
+    for i, (m, code) in enumerate(zip(parts, codes)):
+        if code.startswith("m"):
+            # m is the minute after an hour or before a second, else the month
+            before = next((c for c in reversed(codes[:i]) if c), "")
+            after = next((c for c in codes[i + 1:] if c), "")
+            if before in ("h", "hh", "[h]") or after.startswith(("s", "[s")):
+                out.append(str(minutes).zfill(min(len(code), 2)))
+                continue
+        if code.startswith("["):
+            number = {"h": hours, "m": seconds // 60, "s": seconds}[code[1]]
+            out.append(str(number).zfill(len(m.group("elapsed"))))
+        elif m.group("ampm"):
+            marks = m.group("ampm").split("/")
+            out.append(marks[0] if clock < 12 else marks[1])
+        elif code.startswith("h"):
+            out.append(str((clock % 12 or 12) if twelve else clock).zfill(len(code)))
+        elif code.startswith("s"):
+            out.append(str(secs).zfill(len(code)))
+        elif code and day is not None:
+            number = {"y": day.year, "m": day.month, "d": day.day}[code[0]]
+            out.append(f"{day.year % 100:02d}" if code == "yy" else str(number).zfill(min(len(code), 2)))
+        elif not code and not m.group("fraction"):
+            out.append(m.group("quoted") or m.group("escaped") or m.group("other") or "")
+        # (a date code with no date, a time's fraction of a second: nothing shown)
+    return "".join(out).strip()
 
 
 def format_date(value: dt.date, number_format: str) -> str:

@@ -28,7 +28,7 @@ from scorer.document import (
     SpendingPlan,
 )
 from scorer.parsers.errors import ParseError
-from scorer.parsers.stream import Cell, Item, Row, TableStart, TextLine, moved
+from scorer.parsers.stream import Cell, Item, Row, TableStart, TextLine, column_letter, moved
 from scorer.taxonomy import canonical_level1, canonical_level2
 from scorer.text import clean_cell, fold_width, normalise_key
 from scorer.values import QUARTERS, cn_number, parse_amount, parse_target
@@ -154,6 +154,40 @@ _GENERIC_TITLE_NAME = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)?(?:部门)?(?:�
 #: name no project.
 _GENERIC_SHEET = re.compile(r"^(?:sheet|工作表|表格?|附表|项目|page|封面|汇总|绩效目标表?)?\s*"
                             r"[\d一二三四五六七八九十]*\s*(?:[(（]\d+[)）])?$", re.IGNORECASE)
+#: The error values Excel (and WPS) show in a cell whose formula fails, with what each means.
+_EXCEL_ERRORS = {
+    "#DIV/0!": ("除数为零", "division by zero"),
+    "#REF!": ("引用的单元格已被删除", "a referenced cell was deleted"),
+    "#VALUE!": ("参与计算的值类型不对", "a value of the wrong type"),
+    "#N/A": ("查找不到对应的值", "a lookup found nothing"),
+    "#NAME?": ("公式中有无法识别的名称", "an unknown name in the formula"),
+    "#NUM!": ("数值无效", "an invalid number"),
+    "#NULL!": ("引用的区域不相交", "ranges that do not intersect"),
+    "#SPILL!": ("结果无法溢出到相邻单元格", "a result that cannot spill"),
+    "#CALC!": ("计算出错", "a calculation error"),
+}
+_EXCEL_ERROR = re.compile("^(?:" + "|".join(map(re.escape, _EXCEL_ERRORS)) + ")$")
+
+
+def _listed(items: list, unit_zh: str) -> tuple[str, str]:
+    """Rows or columns as a message names them: a filter can hide hundreds, so the first ten,
+    and how many ("5, 6 …" / "5、6 等 12 行")."""
+    more = len(items) > 10
+    return (", ".join(map(str, items[:10])) + (" …" if more else ""),
+            "、".join(map(str, items[:10])) + (f" 等 {len(items)} {unit_zh}" if more else f" {unit_zh}"))
+
+
+def _cell_names(location: Location) -> tuple[str, str]:
+    """A cell as the reviewer finds it: "C5 of sheet '绩效'" / "工作表「绩效」的 C5 单元格" in a
+    workbook, "row 3, cell 2 of table 2" / "第 2 个表格第 3 行第 2 格" in Word, else by line and cell."""
+    table, row, cell = location.table, location.row, location.cell
+    if table and not re.fullmatch(r"\d+(?:\.\d+)*", table) and row and cell:
+        return f"cell {column_letter(cell)}{row} of sheet '{table}'", f"工作表「{table}」的 {column_letter(cell)}{row} 单元格"
+    where_en, where_zh = _table_names(table)
+    return (f"row {row}, cell {cell}{where_en}",
+            f"{where_zh.removesuffix('的')}第 {row} 行第 {cell} 格" if table else f"第 {row} 行第 {cell} 格")
+
+
 #: A goal cell that says there is none: 无, /, ——, 暂无.
 _NO_GOAL = re.compile(r"^(?:无|暂无|没有|空|略|/|／|\\|-+|—+|－+|_+)[。.]?$")
 _DEPT_ROW = re.compile(r"^(?:\d{3,}\s*)?(?P<name>\S{2,40}?(?:局|委|委员会|院|厅|办|办公室|中心|站|所|队|会|部|处|馆|校|学校|政府))$")
@@ -259,13 +293,25 @@ def money_unit(texts: list[str]) -> str:
     return next((m.group(1) for t in texts if (m := _MONEY_NOTE.search(t.strip()))), "")
 
 
+#: An amount cell as finance offices write it: a currency sign before it (a cell formatted
+#: ¥#,##0.00 shows one) and its unit after it (3,000,000.00元, 350万元).
+_AMOUNT_CELL = re.compile(r"^(?:[¥￥$]|RMB|人民币)?\s*(?P<number>.*?)\s*(?P<unit>亿元|万元|千元|元)?$", re.DOTALL)
+
+
+def _plain_amount(raw: str) -> float | None:
+    """An amount cell's number, without its currency sign or unit."""
+    return parse_amount(_AMOUNT_CELL.match(fold_width(raw or "").strip()).group("number"))
+
+
 def _read_budget(project: Project) -> None:
     """The budget amounts from the cells kept in ``budget_raw``, in 万元 whatever unit the
-    table states (an export from a 预算管理一体化系统 gives 元)."""
-    scale = _MONEY_UNITS.get(_money_unit_of(project.unit), 1.0)
+    table states (an export from a 预算管理一体化系统 gives 元); a cell that writes its own unit
+    (3,000,000.00元 in a table of 万元) is read in it."""
 
     def amount(raw: str) -> float | None:
-        value = parse_amount(raw)
+        m = _AMOUNT_CELL.match(fold_width(raw or "").strip())
+        value = parse_amount(m.group("number"))
+        scale = _MONEY_UNITS.get(m.group("unit") or _money_unit_of(project.unit), 1.0)
         return value if value is None or scale == 1.0 else round(value * scale, 6)
 
     project.budget_total = amount(project.budget_raw.get("total", ""))
@@ -437,6 +483,13 @@ _FILE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 #: Labels of the project's period (项目实施期 | 2025年1月-2025年12月): the budget year when it
 #: is a single year.
 _PERIOD_LABELS = {"项目实施期", "项目起止时间", "实施期", "实施周期", "项目期", "起止时间", "项目实施周期", "实施期限"}
+#: The sign-off under a form (单位负责人：… 财务负责人：… 填表人：… 联系电话：… 填报日期：…).
+_SIGN_OFF = re.compile(r"^(?:(?:单位|部门|财务|项目|主要|分管)?负责人|(?:分管|主管)领导|填报人|填表人|制表人|审核人|复核人"
+                       r"|经办人|联系人|联系电话|电话|(?:填报|填表|审核|编制|报送)?日期)(?::|$)")
+#: A note's label on a form (备注, 说明, 其他需要说明的事项, 主管部门审核意见).
+_NOTE_LABEL = re.compile(r"^(?:备注|说明|注|其他(?:需要)?说明的?(?:事项|情况|问题)?|(?:主管部门|财政部门|部门|单位)?(?:审核|审批)意见)$")
+#: Rows that may be written under an indicator table, about it (_Builder.block_project).
+_TRAILING_LABELS = frozenset(_GOAL_LABELS | _PERIOD_LABELS | _FUND_USE_LABELS | _FUND_CONTEXT_LABELS)
 
 
 def is_indicator_header(headings: list[str]) -> bool:
@@ -635,6 +688,10 @@ def split_goals(text: str) -> list[Goal]:
 class _Builder:
     """State machine over the item stream. One instance per document."""
 
+    #: told the document after each indicator is read, so that a caller can stop a parse
+    #: that has read too much (parse_bytes' max_indicators) instead of reading it to the end.
+    indicator_read: Callable[[Document], None] | None = None
+
     def __init__(self, file: str | None):
         self.file = file
         self.doc = Document(source=file)
@@ -707,8 +764,13 @@ class _Builder:
         self.indicator_table_broke = False
         #: the budget year a heading names ("2025"), for tables with a value column per year.
         self.year = ""
-        #: the years the current project's 项目实施期 cell names.
-        self.period_years: set[str] = set()
+        #: project → the years its 项目实施期 cell names (above or under its table).
+        self.period_years: dict[int, set[str]] = {}
+        #: (project, the project above it): a project begun under an indicator table by a row
+        #: that may be a note on that table (年度绩效目标, 项目实施期, 资金用途 written under it),
+        #: with no heading between. A row or heading that starts a project by itself (项目名称,
+        #: 2.某项目绩效目标表) or the sheet's end shows it was the table's; a table shows it was not.
+        self.trailer: tuple[Project, Project] | None = None
 
     # -- projects ---------------------------------------------------------------------
     def new_project(self, location: Location) -> Project:
@@ -736,20 +798,51 @@ class _Builder:
         self.mode = None
         self.columns = {}
         self.budget_stage_column = None
-        self.period_years = set()
+        self.trailer = None
         return project
 
     def current_project(self, location: Location) -> Project:
         return self.project if self.project is not None else self.new_project(location)
 
-    def block_project(self, location: Location) -> Project:
+    def block_project(self, location: Location, trails: bool = False) -> Project:
         """The project a header-block row (主管部门, 项目资金, 年度总体目标, 资金用途, 资金支出计划)
         belongs to. Such a row after an indicator table starts the next project: a department's
         tables announce each project by its heading ("3. 某某项目绩效目标表") and not always by a
-        项目名称 row."""
+        项目名称 row. A row that ``trails`` (goals, 项目实施期, 资金用途) may instead be written
+        under the table above: until the next table shows which, it is held as a trailer."""
         if self.project is not None and self.project.indicators:
-            return self.new_project(location)
-        return self.current_project(location)
+            above, headed = self.project, bool(self.pending_title)
+            project = self.new_project(location)
+            if trails and not headed:
+                self.trailer = (project, above)
+            return project
+        project = self.current_project(location)
+        if not trails and self.trailer is not None and self.trailer[0] is project:
+            self.trailer = None  # a budget, department or plan row: a project's header after all
+        return project
+
+    def fold_trailer(self) -> None:
+        """The rows held as a trailer (block_project) were written under the table above them:
+        a project's header starts with its name or heading, not its goals. They go to that
+        project, and the project they began is dropped."""
+        if self.trailer is None:
+            return
+        trailer, above = self.trailer
+        self.trailer = None
+        if self.doc.projects[-1] is not trailer or trailer.indicators:
+            return
+        above.goals_raw = "\n".join(t for t in (above.goals_raw, trailer.goals_raw) if t)
+        above.fund_use = "\n".join(t for t in (above.fund_use, trailer.fund_use) if t)
+        if trailer.index in self.period_years:
+            self.period_years[above.index] = self.period_years.pop(trailer.index)
+        self.doc.projects.pop()
+        self.project_sheets.pop(trailer.index, None)
+        self.task_sums.pop(trailer.index, None)
+        self.inherited_units.pop(trailer.index, None)
+        if self.unit_note_owner == trailer.index:
+            self.unit_note_owner = above.index
+        self.project = above
+        self.mode = None
 
     def set_unit(self, unit: str) -> None:
         """A unit note (单位：元): the next project's, and the following projects' too. A
@@ -778,9 +871,10 @@ class _Builder:
             self.on_plan_header(Row(cells=[Cell(text=text, location=item.location)], location=item.location))
             return
         pairs = split_label_cells([text])
-        if pairs is not None and self.reads_label_cells(pairs):
+        if pairs is not None and (self.reads_label_cells(pairs) or (
+                self.project is not None and _key(pairs[0][1]) in _TRAILING_LABELS)):
             # A form's "项目名称：…" / "年度目标：…" row, which a sheet or a paste gives as a
-            # heading.
+            # heading; under an indicator table, a paragraph "年度绩效目标：…" (no row of it).
             self.on_row(Row(cells=[Cell(text=t, location=item.location) for _, t in pairs], location=item.location))
             return
         if _ATTACHMENT_MARK.match(fold_width(text).strip()):
@@ -803,6 +897,8 @@ class _Builder:
             if filer.group("unit"):
                 self.set_unit(filer.group("unit"))
             return
+        if looks_like_title(text) or _is_project_heading(text):
+            self.fold_trailer()  # a heading starts the next project: rows above it were the table's
         if looks_like_title(text):
             if self.project is None and not caption and not self.first_heading:
                 self.first_heading = text
@@ -822,7 +918,10 @@ class _Builder:
                 self.doc.department = by.group("name")
             return
         if self.pending_title and _YEAR_NOTE.match(text):
-            # "（2024年度）" on its own line under the heading belongs to it.
+            # "（2024年度）" on its own line under the heading belongs to it (and to the
+            # document's first heading, when it is that one).
+            if self.first_heading == self.pending_title:
+                self.first_heading = f"{self.pending_title}{text}"
             self.pending_title = f"{self.pending_title}{text}"
             return
         if _is_project_heading(text) and (self.seen_table or self.goal_state in ("preamble", "other")):
@@ -926,6 +1025,8 @@ class _Builder:
             if removed:
                 junk.extend(removed)
         texts = row.texts
+        if any("#" in t for t in texts):
+            self.note_error_values(row)
         pairs = split_label_cells(texts)
         if pairs is not None and self.reads_label_cells(pairs):
             row = Row(cells=[Cell(text=t, location=row.cell_location(i)) for i, t in pairs], location=row.location)
@@ -948,6 +1049,8 @@ class _Builder:
             return
         if len(filled) == 1 and self.on_section_label(filled[0]):
             return
+        if len(filled) == 1 and _CONTINUED.match(filled[0].strip()) and self.continues_table(filled[0].strip(), junk):
+            return  # "续表" in a cell of its own (a sheet, a paste): the table goes on
         header = _indicator_columns(keys)
         if self.mode == "list" and header is None and not any(k in _NAME_LABELS or k in _CODE_LABELS for k in keys[:2]):
             return  # a row of the list of projects
@@ -960,6 +1063,16 @@ class _Builder:
         if header is not None:
             self.on_indicator_header(row, keys, header, resuming)
             return
+        first_filled = keys[texts.index(filled[0])]
+        if _SIGN_OFF.match(first_filled) and not any(_LEVEL_LIKE.search(k) for k in keys):
+            # 填报人：张三 | 审核人：李四 | 填报日期：… under the table: who signed it, no indicator
+            self.mode = None
+            return
+        if self.mode == "indicators" and _NOTE_LABEL.match(first_filled) and len(filled) <= 2:
+            # 备注 | 本项目为新增项目, 审核意见 | 同意 under the table: a note on the form, no
+            # indicator; reported as the same row is above the table, not dropped
+            self.not_understood(row, self.current_project(row.location))
+            return
         if self.mode == "plan_label":
             self.mode = None
             if sum(plan_month(t) is not None for t in texts) >= 2:
@@ -969,7 +1082,9 @@ class _Builder:
         if any(k in _CODE_LABELS for k in keys) or (
                 any(k in _NAME_LABELS for k in keys) and (self.mode != "indicators" or first_label in _NAME_LABELS)):
             # After an indicator table, a row that starts with 项目名称 is the next project's
-            # header (the 2021 national table has no 项目编码 row to announce it).
+            # header (the 2021 national table has no 项目编码 row to announce it); rows held
+            # under the table above are that table's.
+            self.fold_trailer()
             self.on_project_header(row, keys)
             return
         # (a lone cell under an indicator column is an indicator's, whatever it says)
@@ -1007,15 +1122,17 @@ class _Builder:
             return
         if first_key in _PERIOD_LABELS:
             # 项目实施期 | 2025年1月-2025年12月: a single year is the budget year of the
-            # project's value columns; a span (2025-2027年) says nothing of which is.
+            # project's value columns; a span (2025-2027年) says nothing of which is. Under the
+            # table it is the table's, unless a heading or a table shows it is the next one's.
             label_at = keys.index(first_key)
-            self.period_years = set(_FILE_YEAR.findall(" ".join(texts[label_at + 1:])))
+            project = self.block_project(row.location, trails=True)
+            self.period_years[project.index] = set(_FILE_YEAR.findall(" ".join(texts[label_at + 1:])))
         if first_key in _INFO_LABELS or first_key in _LONG_TERM_GOAL_LABELS or first_key in _PERIOD_LABELS:
             # (a 中长期目标 row beside the 年度目标 one: the year's indicators do not measure it)
             self.mode = None
             return
         if first_key in _GOAL_LABELS:
-            project = self.block_project(row.location)
+            project = self.block_project(row.location, trails=True)
             label_at = keys.index(first_key)
             rest = [(k, t) for k, t in zip(keys[label_at + 1:], texts[label_at + 1:]) if t]
             headings = [i for i, k in enumerate(keys) if i > label_at and _GOAL_COLUMN_HEADING.match(k)]
@@ -1041,7 +1158,7 @@ class _Builder:
             self.add_goal_text(self.current_project(row.location), [(k, t) for k, t in zip(keys, texts) if t])
             return
         if keys and (keys[0] in _FUND_USE_LABELS or keys[0] in _FUND_CONTEXT_LABELS):
-            project = self.block_project(row.location)
+            project = self.block_project(row.location, trails=True)
             project.fund_use = "\n".join(t for t in (project.fund_use, *texts[1:]) if t)
             self.mode = None
             return
@@ -1099,6 +1216,20 @@ class _Builder:
         if self.project is not None:
             self.not_understood(row, self.project)
 
+    def note_error_values(self, row: Row) -> None:
+        """A cell showing an Excel error (#DIV/0!, #REF!: its formula failed, in the workbook
+        or in the sheet a table was copied from) holds no amount or value. It is read as it
+        shows, and the reviewer is told which cell, and why, where the office can mend it."""
+        for i, text in enumerate(row.texts):
+            if _EXCEL_ERROR.match(text.strip()):
+                error = text.strip()
+                meaning_zh, meaning_en = _EXCEL_ERRORS[error]
+                at = row.cell_location(i)
+                where_en, where_zh = _cell_names(at)
+                self.issue(f"{where_en} shows the Excel error {error} ({meaning_en}): its formula gives no value",
+                           at, "warning", zh=f"{where_zh}显示 Excel 错误值 {error}（{meaning_zh}），公式没有算出数值：请在 "
+                                              "Excel 或 WPS 中修正公式后重新提交")
+
     @staticmethod
     def add_goal_text(project: Project, cells: list[tuple[str, str]]) -> None:
         """A goal row's cells after its label; a 目标N cell numbers the text after it."""
@@ -1123,6 +1254,7 @@ class _Builder:
             self.start_flat(header, keys, len(texts), row.location)
             return
         project = self.current_project(row.location)
+        self.trailer = None  # (rows held under the table above head this table)
         period = _table_period(texts[:min(header.values())]) or self.pending_period
         self.pending_period = ""
         self.sub_header_expected = True
@@ -1203,7 +1335,8 @@ class _Builder:
         table's order (the first)."""
         years = {i: m.group(1) for i in candidates if (m := _YEAR_VALUE_HEADING.match(keys[i]))}
         goals = self.project.goals_raw if self.project is not None else ""
-        sources = ({self.year} if self.year else set(), self.period_years,
+        period = self.period_years.get(self.project.index, set()) if self.project is not None else set()
+        sources = ({self.year} if self.year else set(), period,
                    set(_STATED_YEAR.findall(f"{goals}\n{self.doc.department_goals.overall}")),
                    set(_FILE_YEAR.findall((self.file or "").replace("\\", "/").rsplit("/", 1)[-1])))
         self.year_alternatives = {}
@@ -1270,6 +1403,11 @@ class _Builder:
                 self.doc.title = self.pending_title
             self.pending_title, self.pending_title_junk = "", []
             return
+        notes = [_UNIT_ROW.match(fold_width(t).replace(" ", "").replace("\u3000", "")) if t else None for t in texts]
+        unit = next((m for m in notes if m), None)
+        if unit:  # (the note is no label's value: 项目名称 | | 单位：元 has no name)
+            texts = [t if not m else "" for t, m in zip(texts, notes)]
+            keys = [k if not m else "" for k, m in zip(keys, notes)]
         values = self._label_values(texts, keys)
         starts_new = (
             self.project is None
@@ -1283,6 +1421,12 @@ class _Builder:
         project.name = values.get("name", project.name)
         if values.get("department"):
             project.department = values["department"]
+        if unit:
+            # 项目名称 | … | 单位：元 — the note at the right of the table's first row is this
+            # project's, and holds on like a note above the table.
+            project.unit = self.standing_unit = unit.group("unit") or unit.group("bracketed")
+            self.unit_note_owner = project.index
+            self.inherited_units.pop(project.index, None)
         self.mode = None
 
     @staticmethod
@@ -1317,7 +1461,7 @@ class _Builder:
         for a row that starts another block, which ends this one."""
         project = self.current_project(row.location)
         texts = row.texts
-        amounts = {i: amount for i, t in enumerate(texts) if t and (amount := parse_amount(t)) is not None}
+        amounts = {i: amount for i, t in enumerate(texts) if t and (amount := _plain_amount(t)) is not None}
         sub_header = _money_columns(keys, extra_total=_TASK_TOTAL_HEADINGS)
         if sub_header and not amounts:
             self.task_columns = sub_header
@@ -1371,7 +1515,7 @@ class _Builder:
         _read_budget(project)
         for label, field_name in (("total", "budget_total"), ("fiscal", "budget_fiscal"), ("other", "budget_other")):
             raw = project.budget_raw.get(label, "")
-            if raw and getattr(project, field_name) is None:
+            if raw and getattr(project, field_name) is None and not _EXCEL_ERROR.match(raw):
                 self.issue(f"budget cell '{raw}' is not a number", row.location, severity="warning",
                            zh=f"预算数单元格「{raw}」不是数字")
         if values.get("fund_use"):
@@ -1386,7 +1530,7 @@ class _Builder:
         row has no amount under them (then it is the 资金用途 row)."""
         texts = row.texts
         cells = {f: texts[i] for f, i in self.budget_columns.items() if i < len(texts) and texts[i]}
-        if not cells or any(parse_amount(t) is None for t in cells.values()):
+        if not cells or any(_plain_amount(t) is None for t in cells.values()):
             return False
         project = self.current_project(row.location)
         project.budget_raw.update(cells)
@@ -1423,7 +1567,7 @@ class _Builder:
         for month, raw in zip(months, raws):
             plan.raw[month] = raw
             plan.values[month] = parse_amount(raw)
-            if raw and plan.values[month] is None:
+            if raw and plan.values[month] is None and not _EXCEL_ERROR.match(raw):
                 self.issue(f"spending plan cell '{raw}' for {month}月底 is not a number", location, "warning",
                            zh=f"{month}月底支出计划单元格「{raw}」不是数字")
         filled = [v for v in plan.values.values() if v is not None]
@@ -1473,46 +1617,38 @@ class _Builder:
                        "calculate", moved(start.location, row=int(first.group(2)), cell=column), "warning",
                        zh=f"工作表「{sheet}」中 {cells} 是公式，但文件里没有保存计算结果，读作空白（生成该文件的程序"
                           "不计算公式）：请在 Excel 或 WPS 中打开并保存后重新提交")
+        filtered = start.extra.get("filtered_rows", [])
+        if filtered:
+            shown_en, shown_zh = _listed(filtered, "行")
+            self.issue(f"sheet '{sheet}' has a filter on: the row(s) it hides ({shown_en}) were read as well, since a "
+                       "filter changes the view, not the table", moved(start.location, row=filtered[0]), "warning",
+                       zh=f"工作表「{sheet}」设置了筛选，被筛选隐藏的第 {shown_zh}也已读入（筛选只改变显示，不删除内容）："
+                          "如其中有作废的内容，请删除这些行后重新提交")
         rows, columns = start.extra.get("hidden_rows", []), start.extra.get("hidden_columns", [])
         if not rows and not columns:
             return
-        # (a filter can hide hundreds of rows: the first ten are named, and how many)
-        more_rows = f" 等 {len(rows)} 行" if len(rows) > 10 else " 行"
-        more_columns = f" 等 {len(columns)} 列" if len(columns) > 10 else " 列"
-        parts_en = [f"row(s) {', '.join(map(str, rows[:10]))}{' …' if len(rows) > 10 else ''}"] if rows else []
-        parts_en += [f"column(s) {', '.join(columns[:10])}{' …' if len(columns) > 10 else ''}"] if columns else []
-        parts_zh = [f"第 {'、'.join(map(str, rows[:10]))}{more_rows}"] if rows else []
-        parts_zh += [f"第 {'、'.join(columns[:10])}{more_columns}"] if columns else []
+        listed = [(kind, *_listed(items, unit)) for kind, items, unit in (("row", rows, "行"), ("column", columns, "列"))
+                  if items]
+        parts_en = [f"{kind}(s) {en}" for kind, en, _ in listed]
+        parts_zh = [f"第 {zh}" for _, _, zh in listed]
         where = moved(start.location, row=rows[0] if rows else None)
         self.issue(f"hidden {' and '.join(parts_en)} of sheet '{sheet}' not read", where, "warning",
                    zh=f"工作表「{sheet}」中隐藏的{'和'.join(parts_zh)}未读入（隐藏的内容在屏幕和打印稿上都看不到，"
                       "多为作废的内容）：如仍有效，请取消隐藏后重新提交")
 
-    def goals_under_the_last_table(self) -> None:
-        """A 年度绩效目标 row after an indicator table starts the next project (a department's
-        tables announced by their headings); but when nothing follows it, no heading, name or
-        table, it is the goal of the table above it, written under the table."""
-        projects = self.doc.projects
-        if len(projects) < 2:
-            return
-        last, above = projects[-1], projects[-2]
-        if (last.goals_raw and not above.goals_raw and above.indicators and not last.indicators and not last.name
-                and not last.code and not last.title and not last.budget_raw and not last.fund_use
-                and last.spending_plan is None):
-            above.goals_raw = last.goals_raw
-            projects.pop()
-            self.project_sheets.pop(last.index, None)
-
     def choose_deferred_years(self) -> None:
         """Value columns per year that nothing before the table chose between (or only the
-        file name did): the project's goals, read by now wherever they stood, say the year
-        when they name exactly one of the columns' years."""
+        file name did): the project's 项目实施期 cell, then its goals, read by now wherever they
+        stood, say the year when they name exactly one of the columns' years."""
         for project, indicator, alternatives in self.deferred_years:
-            stated = set(_STATED_YEAR.findall(f"{project.goals_raw}\n{self.doc.department_goals.overall}"))
-            chosen = stated & set(alternatives)
-            if len(chosen) == 1 and (value := alternatives[chosen.pop()]) != indicator.target_raw:
-                indicator.target_raw = value
-                indicator.target = parse_target(value)
+            goals = set(_STATED_YEAR.findall(f"{project.goals_raw}\n{self.doc.department_goals.overall}"))
+            for stated in (self.period_years.get(project.index, set()), goals):
+                chosen = stated & set(alternatives)
+                if len(chosen) == 1:
+                    if (value := alternatives[chosen.pop()]) != indicator.target_raw:
+                        indicator.target_raw = value
+                        indicator.target = parse_target(value)
+                    break
 
     def _append_indicator(self, project: Project, values: dict[str, str], row: Row, junk: list[str]) -> None:
         prev = project.indicators[-1] if project.indicators else None
@@ -1541,6 +1677,10 @@ class _Builder:
             location=moved(row.location, project=project.index),
         )
         project.indicators.append(ind)
+        if self.trailer is not None and self.trailer[0] is project:
+            self.trailer = None  # indicator rows pasted without a header under the held rows
+        if self.indicator_read is not None:
+            self.indicator_read(self.doc)
         context = [t for t in (values.get("duty", ""), values.get("activity", "")) if t]
         if context:  # only tables with 职责 | 活动 columns: every other row leaves the fund use alone
             lines = project.fund_use.split("\n") if project.fund_use else []
@@ -1606,6 +1746,10 @@ class _Builder:
         # (某县林业局2025年项目支出绩效目标表 names who files it and the year, not the project)
         by = _TITLE_DEPARTMENT.match(name)
         rest = name[by.end():].lstrip("度") if by else name
+        if name.endswith("部门整体支出"):
+            # (某局2025年部门整体支出绩效目标表: the table of a department's whole spending is named
+            # so, whoever files it and for whichever year: the department is the project's)
+            return "部门整体支出"
         if name and not _GENERIC_TITLE_NAME.match(rest):
             return name
         sheet = self.project_sheets.get(project.index)
@@ -1623,7 +1767,7 @@ class _Builder:
         scale = _MONEY_UNITS.get(_money_unit_of(unit), 1.0)
         if not unit or project.unit != unit or scale >= 1.0:
             return
-        largest = _largest([parse_amount(project.budget_raw.get(key, "")) for key in ("total", "fiscal", "other")])
+        largest = _largest([_plain_amount(project.budget_raw.get(key, "")) for key in ("total", "fiscal", "other")])
         owner_project = self.doc.projects[owner]
         owners = _largest([owner_project.budget_total, owner_project.budget_fiscal, owner_project.budget_other])
         if largest is None or largest <= 0 or largest * scale >= 1.0 or owners is None or owners < 1.0:
@@ -1641,7 +1785,7 @@ class _Builder:
 
     def finish(self) -> Document:
         doc = self.doc
-        self.goals_under_the_last_table()
+        self.fold_trailer()  # goals written under the last table
         self.choose_deferred_years()
         sheets = Counter(self.project_sheets.values())
         for project in doc.projects:
@@ -1781,8 +1925,10 @@ def _turn_transposed(items: Iterable[Item], builder: _Builder) -> Iterable[Item]
         yield from flush()
 
 
-def build_document(items: Iterable[Item], file: str | None = None) -> Document:
+def build_document(items: Iterable[Item], file: str | None = None,
+                   indicator_read: Callable[[Document], None] | None = None) -> Document:
     builder = _Builder(file)
+    builder.indicator_read = indicator_read
     for item in _turn_transposed(items, builder):
         if isinstance(item, Row):
             builder.on_row(item)
@@ -1796,6 +1942,7 @@ def build_document(items: Iterable[Item], file: str | None = None) -> Document:
             # A workbook's sheet (named), not a Word table (numbered): projects remember it.
             sheet = table if table and not re.fullmatch(r"\d+(?:\.\d+)*", table) else None
             if sheet != builder.sheet:
+                builder.fold_trailer()  # rows under a sheet's last table are that table's
                 builder.standing_unit = ""  # a unit note holds for its own sheet
             builder.sheet = sheet
             builder.on_sheet_notes(item)

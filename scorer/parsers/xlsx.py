@@ -7,7 +7,8 @@ the decimals and percent sign of its number format (60 as "0.00" → "60.00", 0.
 "0%" → "95%"), a General number has no float noise, dates are ISO. Formulas give their
 cached result. A row whose only filled cell is the first reads as a heading, as in a
 pasted table. Hidden sheets (usually a template's drop-down lists) are skipped, and so are
-hidden rows and columns (the interpreter warns of those that hold text).
+rows and columns hidden by hand or in a collapsed outline (the interpreter warns of those
+that hold text); rows an active filter hides are read, and the reviewer is told.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import zipfile
 from collections.abc import Iterator
 
 import openpyxl
-from openpyxl.utils import column_index_from_string
+from openpyxl.utils import column_index_from_string, range_boundaries
 from openpyxl.utils.datetime import from_excel
 from openpyxl.workbook.workbook import Workbook
 
@@ -120,6 +121,11 @@ def _sheets(workbook: Workbook, file: str | None, uncached: dict[str, list[str]]
             continue  # hidden sheets (a template's drop-down lists), chart sheets, 填表说明
         rows: dict[int, dict[int, str]] = {}
         hidden_rows, hidden_columns = _hidden(sheet)
+        # Rows an active filter hides are a view of the sheet, not a deletion (an office
+        # filters to one project or level while it works): read, and the reviewer told.
+        filtered = hidden_rows & _filter_range(sheet)
+        hidden_rows -= filtered
+        read_filtered: set[int] = set()
         left_out: tuple[set[int], set[int]] = (set(), set())
         # The sheet's own cell store: iter_rows would walk the whole used range, which one
         # stray formatted cell at XFD1048576 makes billions of cells wide.
@@ -137,8 +143,12 @@ def _sheets(workbook: Workbook, file: str | None, uncached: dict[str, list[str]]
                     left_out[1].add(c)
                 continue
             rows.setdefault(r, {})[c] = text
+            if r in filtered:
+                read_filtered.add(r)
         extra = {"hidden_rows": sorted(left_out[0]), "hidden_columns": [column_letter(c) for c in sorted(left_out[1])]} \
             if any(left_out) else {}
+        if read_filtered:
+            extra["filtered_rows"] = sorted(read_filtered)
         if uncached.get(sheet.title):
             extra["uncached_formulas"] = uncached[sheet.title]
         yield from sheet_items(rows, file, sheet.title, budget, extra)
@@ -165,6 +175,22 @@ def _shown(cell, workbook: Workbook) -> tuple[object, str]:
             except (ValueError, OverflowError):
                 pass  # a serial no date has: shown as the number it is
     return value, number_format
+
+
+def _filter_range(sheet) -> set[int]:
+    """The rows an active AutoFilter may hide: those under its heading row. A filter with no
+    criteria (only its drop-down buttons) hides nothing, so rows hidden under it were hidden
+    by hand."""
+    ref = sheet.auto_filter.ref
+    active = bool(sheet.auto_filter.filterColumn) or bool(getattr(sheet.sheet_properties, "filterMode", False))
+    if not ref or not active:
+        return set()
+    try:
+        _, first, _, last = range_boundaries(ref)
+    except (ValueError, TypeError):
+        return set()  # a reference no sheet has: no filter to speak of
+    first = first or 1  # (whole columns, "A:F": the heading is the sheet's first row)
+    return set(range(first + 1, (last or sheet.max_row) + 1))
 
 
 def _hidden(sheet) -> tuple[set[int], set[int]]:

@@ -10,6 +10,7 @@ table readers holds. Numbers are shown with their style's number format.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 
@@ -17,7 +18,8 @@ from lxml import etree
 
 from scorer.document import Location
 from scorer.parsers.errors import ParseError
-from scorer.parsers.grid import CellBudget, column_letter, format_number, is_instruction_sheet, sheet_items
+from scorer.parsers.grid import (CellBudget, column_letter, format_number, format_value, is_instruction_sheet,
+                                 sheet_items)
 from scorer.parsers.stream import Item
 
 _SS = "urn:schemas-microsoft-com:office:spreadsheet"
@@ -26,7 +28,10 @@ _WORKBOOK_HEAD = re.compile(r"^(?:<\?xml[^>]*\?>\s*)?(?:<\?mso-application[^>]*\
                             re.S)
 #: Named number formats of Excel 2003 as format codes.
 _NAMED_FORMATS = {"Percent": "0.00%", "Fixed": "0.00", "Standard": "#,##0.00", "General Number": "General",
-                  "0": "0", "Scientific": "0.00E+00"}
+                  "0": "0", "Scientific": "0.00E+00", "Short Time": "h:mm", "Medium Time": "h:mm AM/PM",
+                  "Long Time": "h:mm:ss",
+                  # (dates are shown ISO whatever their named format, as in an .xlsx)
+                  **dict.fromkeys(("General Date", "Short Date", "Medium Date", "Long Date"), "General")}
 #: Most cells a workbook may hold (as for .xlsx), counted before any is placed.
 MAX_CELLS = 1_000_000
 #: Largest column or row index a cell may name (Excel's own limits).
@@ -82,12 +87,18 @@ def _worksheets(root: etree._Element, formats: dict[str | None, str], file: str 
             continue
         rows: dict[int, dict[int, str]] = {}
         hidden_columns = _hidden_columns(sheet)
-        # (hidden rows and columns are left out, as in an .xlsx; the interpreter names them)
+        # (hidden rows and columns are left out, as in an .xlsx; the interpreter names them;
+        # rows an active filter hides are read, and named too)
+        filtered = _filter_range(sheet)
+        read_filtered: set[int] = set()
         left_out: tuple[set[int], set[int]] = (set(), set())
         r = 0
         for row in sheet.iterfind(f"{{{_SS}}}Table/{{{_SS}}}Row"):
             r = _index(row, r, _MAX_ROW)
             row_hidden = row.get(f"{{{_SS}}}Hidden") == "1"
+            if row_hidden and r in filtered:
+                row_hidden = False
+                read_filtered.add(r)
             c = 0
             for cell in row.iterfind(f"{{{_SS}}}Cell"):
                 c = _index(cell, c, _MAX_COLUMN)
@@ -106,7 +117,25 @@ def _worksheets(root: etree._Element, formats: dict[str | None, str], file: str 
                 c = min(c, _MAX_COLUMN)
         extra = {"hidden_rows": sorted(left_out[0]),
                  "hidden_columns": [column_letter(c) for c in sorted(left_out[1])]} if any(left_out) else {}
+        if read_filtered & set(rows):
+            extra["filtered_rows"] = sorted(read_filtered & set(rows))
         yield from sheet_items(rows, file, title, budget, extra)
+
+
+_R1C1_RANGE = re.compile(r"^R(\d+)C\d+(?::R(\d+)C\d+)?$")
+
+
+def _filter_range(sheet: etree._Element) -> set[int]:
+    """The rows an active ``<x:AutoFilter x:Range="R2C1:R30C6">`` may hide (under its heading
+    row); one without ``AutoFilterColumn`` criteria hides nothing."""
+    found = sheet.find(f"{{{_X}}}AutoFilter")
+    if found is None or found.find(f"{{{_X}}}AutoFilterColumn") is None:
+        return set()
+    m = _R1C1_RANGE.match(found.get(f"{{{_X}}}Range", "").strip())
+    if not m:
+        return set()
+    first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+    return set(range(first + 1, min(last, _MAX_ROW) + 1))
 
 
 def _hidden_columns(sheet: etree._Element) -> set[int]:
@@ -138,9 +167,15 @@ def _cell_text(cell: etree._Element, formats: dict[str | None, str]) -> str:
         except ValueError:
             return text
     if kind == "DateTime":
-        # 2024-12-31T00:00:00.000 → the date, with the time only when it is not midnight.
-        date, _, time = text.partition("T")
-        return date if not time or time.startswith("00:00:00") else f"{date} {time[:8]}"
+        # 2024-12-31T00:00:00.000 → the date, with the time only when it is not midnight; a
+        # time alone (Excel writes it on 1899-12-31) as its format shows it (8:30, 8时30分).
+        try:
+            value: dt.datetime | dt.time = dt.datetime.fromisoformat(text.strip()[:19])
+        except ValueError:
+            return text
+        if value.date() == dt.date(1899, 12, 31):
+            value = value.time()
+        return format_value(value, formats.get(cell.get(f"{{{_SS}}}StyleID"), "General"))
     if kind == "Boolean":
         return "TRUE" if text.strip() in ("1", "true") else "FALSE"
     return text.replace("\r\n", "\n")
