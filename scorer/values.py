@@ -191,6 +191,10 @@ _CLOCK_TIME_RE = re.compile(
     r"(?:(?:[01]?\d|2[0-4])[:：][0-5]\d|(?:[01]?\d|2[0-4])(?:时|点)(?:[0-5]?\d分|半|整)?)"
     r"(?:发布|报送|上报|推送|上传|公布|更新)?[。.]?$"
 )
+#: Hours and minutes as Excel and WPS show a time cell (0:15, 36:00, 8:05): two-digit
+#: minutes that no ratio has, a zero on either side (0:15 and 36:00 divide nothing) or a
+#: leading zero (8:05). 1:10 and 1:30 (师生比) stay ratios.
+_CLOCK_AMOUNT_RE = re.compile(r"^(?P<h>\d{1,3})[:：](?P<m>[0-5]\d)$")
 #: A ratio ("1:1", "1：0.5"): a number whose unit is the ratio itself.
 _RATIO_RE = re.compile(rf"^(?P<a>{_NUMBER})[:：](?P<b>{_NUMBER})$")
 #: Cells that hold no value: dashes, slashes, stars, "不适用".
@@ -419,15 +423,35 @@ def parse_target(raw: str) -> Target:
     if _CLOCK_TIME_RE.match(text):
         # "每日16时前": a time of day (a schedule), not 16 of something without a unit
         return Target(kind=TargetKind.qualitative, raw=raw, text=text)
-    ratio = _RATIO_RE.match(text)
-    if ratio:
-        return Target(kind=TargetKind.numeric, raw=raw, comparator="=", comparator_implied=True,
+    clock = _clock_amount(raw, text)
+    if clock:
+        return clock
+    comparator, rest = _take_prefix(text)
+    ratio = _RATIO_RE.match(rest)
+    if ratio:  # (≥1:1: a comparator before it)
+        return Target(kind=TargetKind.numeric, raw=raw, comparator=comparator or "=", comparator_implied=comparator is None,
                       value=float(ratio.group("a")), unit="比")
     if _looks_like_deadline(text):
         deadline = _deadline_target(raw, text)
         if deadline:
             return deadline
     return _numeric(raw, text) or _qualitative(raw, text)
+
+
+def _clock_amount(raw: str, text: str) -> Target | None:
+    """A time cell's h:mm: with a comparator (≤0:30) or past a day's hours (36:00) it is a
+    duration, read in minutes; bare and within the day (17:00, 0:15) it is when in the day
+    something is due, a time of day kept as text (as 每日16时前 is)."""
+    comparator, rest = _take_prefix(text)
+    m = _CLOCK_AMOUNT_RE.match(rest)
+    if not m or not (m.group("h") == "0" or m.group("h").startswith("0") or m.group("m") == "00"
+                     or m.group("m").startswith("0")):
+        return None
+    hours, minutes = int(m.group("h")), int(m.group("m"))
+    if comparator is None and hours <= 24:
+        return Target(kind=TargetKind.qualitative, raw=raw, text=text)
+    return Target(kind=TargetKind.numeric, raw=raw, comparator=comparator or "=", comparator_implied=comparator is None,
+                  value=float(hours * 60 + minutes), unit="分钟")
 
 
 def _numeric(raw: str, text: str) -> Target | None:

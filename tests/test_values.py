@@ -144,3 +144,26 @@ def test_an_amount_per_unit_is_a_number(raw, comparator, value, unit):
 @pytest.mark.parametrize("raw", ["每年", "每亩", "每季度一次"])
 def test_per_words_without_a_number_stay_words(raw):
     assert parse_target(raw).kind == TargetKind.qualitative
+
+
+@pytest.mark.parametrize("raw, kind, comparator, value, unit", [
+    # what Excel and WPS show for a time cell (helper pass seven reads them so): with a
+    # comparator or past a day it is a duration, read in minutes
+    ("≤0:30", TargetKind.numeric, "<=", 30.0, "分钟"),
+    ("≤2:00", TargetKind.numeric, "<=", 120.0, "分钟"),
+    ("36:00", TargetKind.numeric, "=", 2160.0, "分钟"),
+    # bare and within the day it is when something is due, kept as text
+    ("17:00", TargetKind.qualitative, None, None, None),
+    ("0:15", TargetKind.qualitative, None, None, None),
+    ("8:05", TargetKind.qualitative, None, None, None),
+    # ratios are written without zeros (师生比 1:13), and may have a comparator
+    ("1:13", TargetKind.numeric, "=", 1.0, "比"),
+    ("1:30", TargetKind.numeric, "=", 1.0, "比"),
+    ("≥1:1", TargetKind.numeric, ">=", 1.0, "比"),
+    ("≤1：0.5", TargetKind.numeric, "<=", 1.0, "比"),
+])
+def test_hours_and_minutes_are_times_and_ratios_stay_ratios(raw, kind, comparator, value, unit):
+    """0:15 and 17:00 were ratios (0 and 17 比), ≤0:30 the number 0 with ":30" left over,
+    and ≥1:1 the number 1 with ":1" left over."""
+    t = parse_target(raw)
+    assert (t.kind, t.comparator, t.value, t.unit) == (kind, comparator, value, unit)
