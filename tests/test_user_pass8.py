@@ -246,3 +246,25 @@ def test_no_input_files_is_said_in_chinese_with_the_detail(tmp_path):
     result = _run("batch", str(empty), "--out", str(tmp_path / "out"), "--no-models")
     assert result.exit_code == 2
     assert "没有找到可审核的文件" in result.stderr and "no input files found" in result.stderr
+
+
+def test_the_batch_log_lines_speak_as_the_summary_does():
+    """A budget office running the batch from a script reads one line per file: it was in
+    English (ok / FAILED / indicators / ETA) under a Chinese summary."""
+    import io as _io
+
+    from scorer.batch.progress import PlainProgress
+    from scorer.batch.worker import Outcome
+
+    stream = _io.StringIO()
+    progress = PlainProgress(stream)
+    progress.start(3)
+    progress.update(Outcome(source_id="a", name="市直/教育局.xlsx", status="ok", indicators=412, seconds=0.84))
+    progress.update(Outcome(source_id="b", name="市直/卫健委.docx", status="failed", message="文件已损坏或不完整",
+                            error="corrupt or truncated .docx file", seconds=0.01))
+    progress.update(Outcome(source_id="c", name="市直/民政局.csv", status="unchanged"))
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "批量审核：共 3 个文件"
+    assert lines[1].startswith("[1/3] 已审核  市直/教育局.xlsx  412 个指标  0.84 秒  预计剩余 ")
+    assert lines[2].startswith("[2/3] 未能审核 市直/卫健委.docx  文件已损坏或不完整  (corrupt or truncated .docx file)")
+    assert lines[3].startswith("[3/3] 未改动  市直/民政局.csv") and lines[3].endswith("预计剩余 0:00:00")

@@ -1,5 +1,6 @@
 """Batch progress: a rich progress bar (files, indicators, failures, ETA) on a terminal,
-one plain log line per file otherwise (CI logs, ``| tee``), both on stderr."""
+one plain log line per file otherwise (CI logs, ``| tee``), both on stderr, in the Chinese
+of the summary line and the reports."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from rich.progress import (
 
 from scorer.batch.worker import Outcome
 
-_STATUS_LABEL = {"ok": "ok", "failed": "FAILED", "unchanged": "unchanged"}
+#: in the words of the summary line and the reports (审核 / 未能审核 / 未改动).
+_STATUS_LABEL = {"ok": "已审核", "failed": "未能审核", "unchanged": "未改动"}
 
 
 class BatchProgress(Protocol):
@@ -58,7 +60,7 @@ def failure_text(outcome: Outcome) -> str:
 
 
 class PlainProgress:
-    """``[  3/120] ok  dept/a.docx  48 indicators  0.21 s  ETA 0:01:30`` per file."""
+    """``[  3/120] 已审核  dept/a.docx  48 个指标  0.21 秒  预计剩余 0:01:30`` per file."""
 
     def __init__(self, stream: IO[str] | None = None):
         self.stream = stream or sys.stderr
@@ -67,15 +69,15 @@ class PlainProgress:
     def start(self, total: int) -> None:
         self.counts.total = total
         self.counts.started = time.monotonic()
-        print(f"batch: {total} file(s)", file=self.stream, flush=True)
+        print(f"批量审核：共 {total} 个文件", file=self.stream, flush=True)
 
     def update(self, outcome: Outcome) -> None:
         c = self.counts
         c.add(outcome)
         width = len(str(c.total))
-        detail = {"failed": failure_text(outcome), "ok": f"{outcome.indicators} indicators"}.get(outcome.status, "")
-        print(f"[{c.done:>{width}}/{c.total}] {_STATUS_LABEL[outcome.status]:<9} {outcome.name}  {detail}  "
-              f"{outcome.seconds:.2f} s  ETA {c.eta()}", file=self.stream, flush=True)
+        detail = {"failed": failure_text(outcome), "ok": f"{outcome.indicators} 个指标"}.get(outcome.status, "")
+        print(f"[{c.done:>{width}}/{c.total}] {_STATUS_LABEL[outcome.status]:<4} {outcome.name}  {detail}  "
+              f"{outcome.seconds:.2f} 秒  预计剩余 {c.eta()}", file=self.stream, flush=True)
 
     def close(self) -> None:
         pass
@@ -86,12 +88,12 @@ class RichProgress:
         self.console = console or Console(stderr=True)
         self.counts = _Counts()
         self.bar = Progress(
-            TextColumn("[bold]scoring"),
+            TextColumn("[bold]审核中"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("files · {task.fields[indicators]:,} indicators · {task.fields[failed]} failed"),
+            TextColumn("个文件 · {task.fields[indicators]:,} 个指标 · 未能审核 {task.fields[failed]} 个"),
             TimeElapsedColumn(),
-            TextColumn("ETA"),
+            TextColumn("预计剩余"),
             TimeRemainingColumn(),
             console=self.console,
         )
@@ -100,12 +102,12 @@ class RichProgress:
     def start(self, total: int) -> None:
         self.counts.total = total
         self.bar.start()
-        self.task = self.bar.add_task("scoring", total=total, indicators=0, failed=0)
+        self.task = self.bar.add_task("审核中", total=total, indicators=0, failed=0)
 
     def update(self, outcome: Outcome) -> None:
         self.counts.add(outcome)
         if outcome.status == "failed":
-            self.bar.console.print(f"[red]failed[/] {escape(outcome.name)}: {escape(failure_text(outcome))}", markup=True,
+            self.bar.console.print(f"[red]未能审核[/] {escape(outcome.name)}：{escape(failure_text(outcome))}", markup=True,
                                    highlight=False, soft_wrap=True)
         assert self.task is not None
         self.bar.update(self.task, advance=1, indicators=self.counts.indicators, failed=self.counts.failed)
