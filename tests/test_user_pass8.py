@@ -75,6 +75,10 @@ def test_a_large_paste_stops_at_the_first_indicator_past_the_limit(scoring_clien
     assert yielded <= 60, f"read {yielded} of 20,000 rows"  # (before: all 20,000, ~3 s)
     upload = scoring_client.post("/v1/score/file", files={"file": ("rows.tsv", paste, "text/tab-separated-values")})
     assert _error(upload, 413, "too_large")["message"] == error["message"]
+    # parsing only reads it too: the same limit, stopped as early
+    yielded = 0
+    parsed = scoring_client.post("/v1/parse", content=paste, headers={"Content-Type": "text/plain"})
+    assert _error(parsed, 413, "too_large")["message"] == error["message"] and yielded <= 60
 
 
 def test_the_refused_paste_is_kept_with_why(scoring_client):

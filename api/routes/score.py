@@ -80,6 +80,9 @@ async def score_file(request: Request, file: UploadFile = File(...)) -> dict[str
 async def parse(request: Request) -> dict[str, Any]:
     body = await request.body()
     content_type = request.headers.get("content-type")
-    limit = request.app.state.settings.max_unzipped_bytes
-    doc = await run_in_threadpool(document_from_body, body, content_type, limit)
+    settings = request.app.state.settings
+    # The same indicator limit as /score: a 12 MB paste is refused at its first indicator past
+    # it, not after reading the rest (parsing is most of a request's time on such a paste).
+    doc = await run_in_threadpool(document_from_body, body, content_type, settings.max_unzipped_bytes,
+                                  settings.max_indicators)
     return doc.model_dump(mode="json")
