@@ -108,7 +108,31 @@ def test_combined_matcher_needs_both_signals_for_an_unrelated_indicator(resource
     by_words = keywords.indicator_related(project, indicator)
     by_model = EmbeddingGoalMatcher(matcher.embedder, matcher.model).indicator_related(project, indicator)
     combined = matcher.indicator_related(project, indicator)
-    assert combined.related == (by_words.related or by_model.related)
+    half = CombinedGoalMatcher.AGREEMENT_SHARE * matcher.model.threshold
+    assert combined.related == (by_words.related or (by_model.related and 1.0 - by_model.score < half))
     if not combined.related:  # both agree: the evidence is both matchers'
         assert combined.evidence == (*by_words.evidence, *by_model.evidence)
     assert matcher.goals_measured(project, project.indicators) == keywords.goals_measured(project, project.indicators)
+
+
+@pytest.mark.parametrize("shares_words, mismatch, related", [
+    (True, 0.9, True),     # the keywords find a shared word: related, whatever the model says
+    (False, 0.5, False),   # over the model's threshold (0.4): unrelated
+    (False, 0.25, False),  # under it but over half of it: the keywords and the model agree
+    (False, 0.15, True),   # under half: the model overrules the keywords (苗木成活率 in a park fund)
+])
+def test_combined_matcher_agreement_rule(monkeypatch, shares_words, mismatch, related):
+    from types import SimpleNamespace
+
+    from scorer.checks.matching import Relation
+    from scorer.semantic.matcher import CombinedGoalMatcher, EmbeddingGoalMatcher
+
+    matcher = CombinedGoalMatcher.__new__(CombinedGoalMatcher)
+    matcher.model = SimpleNamespace(threshold=0.4)
+    matcher.keywords = SimpleNamespace(indicator_related=lambda project, ind: Relation(shares_words, 1.0, ("共有词：无",)))
+    monkeypatch.setattr(EmbeddingGoalMatcher, "indicator_related",
+                        lambda self, project, ind: Relation(mismatch < 0.4, round(1.0 - mismatch, 4), ("最接近：某",)))
+    result = matcher.indicator_related(None, None)
+    assert result.related == related
+    if not related and not shares_words:
+        assert result.evidence == ("共有词：无", "最接近：某")  # both signals, for the reviewer

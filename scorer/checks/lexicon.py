@@ -369,12 +369,13 @@ OPERATING_COMMON_RE = re.compile(
 #: Indicators every project may carry, which no goal needs to mention (issue 5 calls them
 #: legitimate common indicators): satisfaction, fund execution, timeliness, acceptance,
 #: safety and upkeep; and the spending controls every 部门整体支出 table reports (“三公”
-#: 经费控制率, 结转结余率, 公用经费) and the internal control every unit must keep (内部控制
-#: 制度, 内控制度执行率: the 行政事业单位内部控制规范).
+#: 经费控制率, 结转结余率, 公用经费), the internal control every unit must keep (内部控制
+#: 制度, 内控制度执行率: the 行政事业单位内部控制规范) and the state assets it must account for
+#: (固定资产账实相符率, 资产管理制度: 行政事业性国有资产管理条例).
 COMMON_INDICATOR_RE = re.compile(
     r"满意|(?:资金|预算|经费|补助|补贴)?(?:支付|拨付|到位|执行|使用|发放|兑付)(?:及时)?率|及时率|按时完成率|"
     r"按期完成率|完成率|合格率|达标率|通过率|响应率|在线率|完好率|运行率|成本|预算|节支|采购|"
-    r"三公|公用经费|经费控制|结转结余|内部控制|内控制度|"
+    r"三公|公用经费|经费控制|结转结余|内部控制|内控制度|账实相符|资产管理|资产(?:盘点|清查)|"
     + OPERATING_COMMON_RE.pattern
 )
 
