@@ -194,7 +194,8 @@ _CLOCK_TIME_RE = re.compile(
 #: Hours and minutes as Excel and WPS show a time cell (0:15, 36:00, 8:05): two-digit
 #: minutes that no ratio has, a zero on either side (0:15 and 36:00 divide nothing) or a
 #: leading zero (8:05). 1:10 and 1:30 (师生比) stay ratios.
-_CLOCK_AMOUNT_RE = re.compile(r"^(?P<h>\d{1,3})[:：](?P<m>[0-5]\d)$")
+#: Under h:mm:ss ([h]:mm:ss) a time shows its seconds too (0:30:00), which no ratio has.
+_CLOCK_AMOUNT_RE = re.compile(r"^(?P<h>\d{1,3})[:：](?P<m>[0-5]\d)(?:[:：](?P<s>[0-5]\d))?$")
 #: A ratio ("1:1", "1：0.5"): a number whose unit is the ratio itself.
 _RATIO_RE = re.compile(rf"^(?P<a>{_NUMBER})[:：](?P<b>{_NUMBER})$")
 #: Cells that hold no value: dashes, slashes, stars, "不适用".
@@ -444,14 +445,14 @@ def _clock_amount(raw: str, text: str) -> Target | None:
     something is due, a time of day kept as text (as 每日16时前 is)."""
     comparator, rest = _take_prefix(text)
     m = _CLOCK_AMOUNT_RE.match(rest)
-    if not m or not (m.group("h") == "0" or m.group("h").startswith("0") or m.group("m") == "00"
+    if not m or not (m.group("s") or m.group("h") == "0" or m.group("h").startswith("0") or m.group("m") == "00"
                      or m.group("m").startswith("0")):
         return None
-    hours, minutes = int(m.group("h")), int(m.group("m"))
+    hours, minutes, seconds = int(m.group("h")), int(m.group("m")), int(m.group("s") or 0)
     if comparator is None and hours <= 24:
         return Target(kind=TargetKind.qualitative, raw=raw, text=text)
     return Target(kind=TargetKind.numeric, raw=raw, comparator=comparator or "=", comparator_implied=comparator is None,
-                  value=float(hours * 60 + minutes), unit="分钟")
+                  value=round(hours * 60 + minutes + seconds / 60, 6), unit="分钟")
 
 
 def _numeric(raw: str, text: str) -> Target | None:

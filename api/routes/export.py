@@ -59,7 +59,10 @@ def parse_results(body: bytes) -> list[ScoredDocument]:
         # The field in the message too: the page shows the message, the detail only on hover.
         loc = list(first["loc"])
         nth = f"第 {loc.pop(0) + 1} 份结果" if isinstance(payload, list) and loc and isinstance(loc[0], int) else ""
-        field = ("：" + nth + (f"的字段 {'.'.join(map(str, loc))} 不对" if loc else "不是审核结果（JSON 对象）")
+        path = ".".join(map(str, loc))
+        # (第 1 份结果的字段 x 不对 in a list; 字段 x 不对 for one result, with no dangling 的)
+        wrong = f"缺少字段 {path}" if first["type"] == "missing" else f"{'的' if nth else ''}字段 {path} 不对"
+        field = ("：" + nth + (wrong if loc else "不是审核结果（JSON 对象）")
                  if nth or loc else "：应为 JSON 对象或列表")
         raise APIError(422, "invalid_result", f"导出内容不是有效的审核结果（请提交 /v1/score 的返回内容）{field}",
                        f"{where}: {first['msg']}") from None

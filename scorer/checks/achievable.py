@@ -133,8 +133,10 @@ class LowCompletionRate(_IndicatorCheck):
         pct, minimum = ind.percent, self.thresholds.completion_rate_min
         if pct is None or ind.target.comparator not in _LOWER_BOUNDS or ind.is_satisfaction:
             return
-        if lx.MEASURED_OUTCOME_RATE_RE.search(ind.name):
-            return  # 免疫抗体合格率 ≥70%: the standard's level of a tested outcome, not work left undone
+        if lx.MEASURED_OUTCOME_RATE_RE.search(ind.name) and not lx.OWN_WORK_RE.search(ind.name):
+            # 免疫抗体合格率 ≥70%: the standard's level of a tested outcome, not work left undone
+            # (工程质量检测合格率 tests the project's own works: their quality is its plan)
+            return
         if lx.COMPLETION_RATE_RE.search(ind.name) and not lx.NEGATIVE_RATE_RE.search(ind.name) and 0 < pct < minimum:
             yield self.hit(ind, evidence=_raw(ind), name=ind.indicator.name, value=_raw(ind), minimum=_pct(minimum))
 

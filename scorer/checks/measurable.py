@@ -26,9 +26,10 @@ def is_placeholder_value(ind: IndicatorFacts) -> bool:
 
 def _names_own_act_done(name: str, raw: str) -> bool:
     """The row's own act reported done (异地备份 | 完成异地备份): the head of the act (its
-    last two characters) is in the name and says what was done, not a task or a degree."""
+    last two characters) is in the name and says what was done, not a task or a degree, and
+    the name counts nothing (培训人数 | 完成培训 is a count without its number)."""
     done = lx.DONE_ACT_VALUE_RE.match(raw)
-    if not done:
+    if not done or lx.COUNT_NAME_RE.search(name):  # a count (培训人数 | 完成培训) wants its number
         return False
     act = done.group(1)
     head = act[-2:]

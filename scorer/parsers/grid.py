@@ -14,8 +14,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from scorer.document import Location
 from scorer.parsers.errors import ParseError
 from scorer.parsers.interpret import looks_like_title
-# column_letter is re-exported: the sheet readers name hidden columns with it.
-from scorer.parsers.stream import Cell, Item, Row, TableStart, TextLine, column_letter  # noqa: F401
+from scorer.parsers.stream import Cell, Item, Row, TableStart, TextLine
 from scorer.parsers.tsv import is_heading_row
 
 #: Sheets a template fills in for the reader, not the submission: 填表说明, 填报须知, 示例.

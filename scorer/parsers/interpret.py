@@ -15,6 +15,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
+from openpyxl.utils import get_column_letter
+
 from scorer.document import (
     DepartmentGoals,
     TargetKind,
@@ -28,7 +30,7 @@ from scorer.document import (
     SpendingPlan,
 )
 from scorer.parsers.errors import ParseError
-from scorer.parsers.stream import Cell, Item, Row, TableStart, TextLine, column_letter, moved
+from scorer.parsers.stream import Cell, Item, Row, TableStart, TextLine, moved
 from scorer.taxonomy import canonical_level1, canonical_level2
 from scorer.text import clean_cell, fold_width, normalise_key
 from scorer.values import QUARTERS, cn_number, parse_amount, parse_target
@@ -182,7 +184,7 @@ def _cell_names(location: Location) -> tuple[str, str]:
     workbook, "row 3, cell 2 of table 2" / "第 2 个表格第 3 行第 2 格" in Word, else by line and cell."""
     table, row, cell = location.table, location.row, location.cell
     if table and not re.fullmatch(r"\d+(?:\.\d+)*", table) and row and cell:
-        return f"cell {column_letter(cell)}{row} of sheet '{table}'", f"工作表「{table}」的 {column_letter(cell)}{row} 单元格"
+        return f"cell {get_column_letter(cell)}{row} of sheet '{table}'", f"工作表「{table}」的 {get_column_letter(cell)}{row} 单元格"
     where_en, where_zh = _table_names(table)
     return (f"row {row}, cell {cell}{where_en}",
             f"{where_zh.removesuffix('的')}第 {row} 行第 {cell} 格" if table else f"第 {row} 行第 {cell} 格")
@@ -1767,7 +1769,10 @@ class _Builder:
         scale = _MONEY_UNITS.get(_money_unit_of(unit), 1.0)
         if not unit or project.unit != unit or scale >= 1.0:
             return
-        largest = _largest([_plain_amount(project.budget_raw.get(key, "")) for key in ("total", "fiscal", "other")])
+        # (a cell that writes its own unit, 120万元, is read in it whatever the note says)
+        cells = [_AMOUNT_CELL.match(fold_width(project.budget_raw.get(key) or "").strip())
+                 for key in ("total", "fiscal", "other")]
+        largest = _largest([parse_amount(m.group("number")) for m in cells if not m.group("unit")])
         owner_project = self.doc.projects[owner]
         owners = _largest([owner_project.budget_total, owner_project.budget_fiscal, owner_project.budget_other])
         if largest is None or largest <= 0 or largest * scale >= 1.0 or owners is None or owners < 1.0:

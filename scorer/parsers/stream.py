@@ -46,15 +46,6 @@ def moved(location: Location, **changes: int | str | None) -> Location:
     return Location(**{**location.__dict__, **changes})
 
 
-def column_letter(column: int) -> str:
-    """A 1-based column number as Excel names it (1 → A, 27 → AA)."""
-    letters = ""
-    while column > 0:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 @dataclass(slots=True)
 class TextLine:
     """A paragraph or heading outside any table."""

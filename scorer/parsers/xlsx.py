@@ -20,7 +20,7 @@ import zipfile
 from collections.abc import Iterator
 
 import openpyxl
-from openpyxl.utils import column_index_from_string, range_boundaries
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.datetime import from_excel
 from openpyxl.workbook.workbook import Workbook
 
@@ -28,7 +28,7 @@ from scorer.document import Location
 from scorer.parsers.archive import open_archive, unreadable
 from scorer.parsers.errors import ParseError
 # format_value is re-exported: the writers in the tests show values as this reader does.
-from scorer.parsers.grid import CellBudget, column_letter, format_value, is_instruction_sheet, sheet_items
+from scorer.parsers.grid import CellBudget, format_value, is_instruction_sheet, sheet_items
 from scorer.parsers.stream import Item
 
 #: Most cells (over all sheets) a workbook may have; checked before openpyxl loads it.
@@ -145,7 +145,7 @@ def _sheets(workbook: Workbook, file: str | None, uncached: dict[str, list[str]]
             rows.setdefault(r, {})[c] = text
             if r in filtered:
                 read_filtered.add(r)
-        extra = {"hidden_rows": sorted(left_out[0]), "hidden_columns": [column_letter(c) for c in sorted(left_out[1])]} \
+        extra = {"hidden_rows": sorted(left_out[0]), "hidden_columns": [get_column_letter(c) for c in sorted(left_out[1])]} \
             if any(left_out) else {}
         if read_filtered:
             extra["filtered_rows"] = sorted(read_filtered)

@@ -15,10 +15,11 @@ import re
 from collections.abc import Iterator
 
 from lxml import etree
+from openpyxl.utils import get_column_letter
 
 from scorer.document import Location
 from scorer.parsers.errors import ParseError
-from scorer.parsers.grid import (CellBudget, column_letter, format_number, format_value, is_instruction_sheet,
+from scorer.parsers.grid import (CellBudget, format_number, format_value, is_instruction_sheet,
                                  sheet_items)
 from scorer.parsers.stream import Item
 
@@ -116,7 +117,7 @@ def _worksheets(root: etree._Element, formats: dict[str | None, str], file: str 
                     pass
                 c = min(c, _MAX_COLUMN)
         extra = {"hidden_rows": sorted(left_out[0]),
-                 "hidden_columns": [column_letter(c) for c in sorted(left_out[1])]} if any(left_out) else {}
+                 "hidden_columns": [get_column_letter(c) for c in sorted(left_out[1])]} if any(left_out) else {}
         if read_filtered & set(rows):
             extra["filtered_rows"] = sorted(read_filtered & set(rows))
         yield from sheet_items(rows, file, title, budget, extra)
