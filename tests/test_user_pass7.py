@@ -426,6 +426,10 @@ def test_feedback_export_to_a_path_that_cannot_be_written_says_which(tmp_path, m
         assert f"its folder {tmp_path / '没有的目录'} does not exist" in " ".join(missing.output.split())
         folder = _run("feedback", "export", "--out", str(tmp_path))
         assert folder.exit_code == 2 and "is a folder; give a file name" in folder.output
+        # --out is fine, --findings-out is not: nothing written, not even an empty --out
+        refused = _run("feedback", "export", "--out", str(tmp_path / "corrections.tsv"),
+                       "--findings-out", str(tmp_path / "没有的目录" / "wrong.tsv"))
+        assert refused.exit_code == 2 and not (tmp_path / "corrections.tsv").exists()
         fine = _run("feedback", "export", "--out", str(tmp_path / "corrections.tsv"))
         assert fine.exit_code == 0, fine.output
         assert (tmp_path / "corrections.tsv").read_text(encoding="utf-8").startswith("source\t")

@@ -5,6 +5,7 @@ marked wrong as a list for the maintainers of the checks."""
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,11 @@ def _check_writable(path: Path | None) -> None:
         raise fail(f"{path} is a folder; give a file name for the TSV (e.g. {path / 'corrections.tsv'})")
     if not path.parent.is_dir():
         raise fail(f"cannot write {path}: its folder {path.parent} does not exist")
+    if not path.exists():
+        # (asked of the folder, not by creating the file: a later refusal would leave it empty)
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            raise fail(f"cannot write {path}: its folder {path.parent} is not writable")
+        return
     try:
         with path.open("a", encoding="utf-8"):
             pass
