@@ -424,10 +424,10 @@ def parse_target(raw: str) -> Target:
     if _CLOCK_TIME_RE.match(text):
         # "每日16时前": a time of day (a schedule), not 16 of something without a unit
         return Target(kind=TargetKind.qualitative, raw=raw, text=text)
-    clock = _clock_amount(raw, text)
+    comparator, rest = _take_prefix(text)
+    clock = _clock_amount(raw, text, comparator, rest)
     if clock:
         return clock
-    comparator, rest = _take_prefix(text)
     ratio = _RATIO_RE.match(rest)
     if ratio:  # (≥1:1: a comparator before it)
         return Target(kind=TargetKind.numeric, raw=raw, comparator=comparator or "=", comparator_implied=comparator is None,
@@ -439,14 +439,14 @@ def parse_target(raw: str) -> Target:
     return _numeric(raw, text) or _qualitative(raw, text)
 
 
-def _clock_amount(raw: str, text: str) -> Target | None:
-    """A time cell's h:mm: with a comparator (≤0:30) or past a day's hours (36:00) it is a
-    duration, read in minutes; bare and within the day (17:00, 0:15) it is when in the day
-    something is due, a time of day kept as text (as 每日16时前 is)."""
-    comparator, rest = _take_prefix(text)
+def _clock_amount(raw: str, text: str, comparator: str | None, rest: str) -> Target | None:
+    """A time cell's h:mm (``rest``, after the ``comparator`` of ``text``): with a comparator
+    (≤0:30) or past a day's hours (36:00) it is a duration, read in minutes; bare and within
+    the day (17:00, 0:15) it is when in the day something is due, a time of day kept as text
+    (as 每日16时前 is)."""
     m = _CLOCK_AMOUNT_RE.match(rest)
-    if not m or not (m.group("s") or m.group("h") == "0" or m.group("h").startswith("0") or m.group("m") == "00"
-                     or m.group("m").startswith("0")):
+    # (a zero leading either side, 0:15, 8:05, 36:00, or seconds: what no ratio has)
+    if not m or not (m.group("s") or m.group("h").startswith("0") or m.group("m").startswith("0")):
         return None
     hours, minutes, seconds = int(m.group("h")), int(m.group("m")), int(m.group("s") or 0)
     if comparator is None and hours <= 24:

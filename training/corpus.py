@@ -193,6 +193,21 @@ class Corpus:
     problems: list[Problem] = field(default_factory=list)
 
     @property
+    def names(self) -> str:
+        """The files read, as a message names them."""
+        return ", ".join(f.path for f in self.files) or "the corpus"
+
+    def nothing_to_learn(self) -> str:
+        """Why no row is usable, naming the files ("" when some are): an empty file, or
+        every line bad (a missing column, with --skip-bad). A bare "too few documents" or
+        "needs 2 labels" sent the maintainer looking for a labelling problem."""
+        if self.rows:
+            return ""
+        why = (f"{self.rejected} bad lines; zhibiao corpus check lists them" if self.rejected
+               else "an empty file, or a header alone")
+        return f"nothing to train on: {self.names} has no usable rows ({why})"
+
+    @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 

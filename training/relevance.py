@@ -374,12 +374,9 @@ def train_relevance(corpus: Sequence[Path], models_dir: Path, embedder: Embedder
     if len(documents) < config.folds:
         # Named with the files and why rows are missing: an empty file or one whose every
         # line is bad (--skip-bad) otherwise read as a corpus of too few documents.
-        files = ", ".join(f.path for f in loaded.files) or "the corpus"
         if not loaded.rows:
-            why = (f"{loaded.rejected} bad lines; zhibiao corpus check lists them" if loaded.rejected
-                   else "an empty file, or a header alone")
-            raise ValueError(f"nothing to train on: {files} has no usable rows ({why})")
-        raise ValueError(f"{files}: the relevance model needs rows from at least {config.folds} source documents "
+            raise ValueError(loaded.nothing_to_learn())
+        raise ValueError(f"{loaded.names}: the relevance model needs rows from at least {config.folds} source documents "
                          f"outside the held-out files for its {config.folds}-fold cross-validation; found "
                          f"{len(documents)} ({len(loaded.rows) - len(rows)} of {len(loaded.rows)} rows are from "
                          "held-out documents)")

@@ -124,21 +124,15 @@ def _training_failure(exc: ValueError, train_set: LabeledSet) -> TrainingError:
     )
 
 
-def _files(corpus: Corpus) -> str:
-    return ", ".join(f.path for f in corpus.files) or "the corpus"
-
-
 def _nothing_to_learn(corpus: Corpus, data: LabeledSet, dropped: dict[str, int], min_documents: int) -> str:
     """Why there is nothing to fit, naming the files: an empty file, every line bad (a
     missing column, with --skip-bad), or labels in too few documents. A bare "needs 2
     labels" sent the maintainer looking for a labelling problem in a file with no rows."""
     if not corpus.rows:
-        why = (f"{corpus.rejected} bad lines; zhibiao corpus check lists them" if corpus.rejected
-               else "an empty file, or a header alone")
-        return f"nothing to train on: {_files(corpus)} has no usable rows ({why})"
+        return corpus.nothing_to_learn()
     kept = ", ".join(sorted(set(map(str, data.y)))) or "none"
     rare = ", ".join(f"{label} {n} rows" for label, n in dropped.items())
-    return (f"{_files(corpus)}: the corpus needs at least 2 labels each seen in {min_documents} or more source "
+    return (f"{corpus.names}: the corpus needs at least 2 labels each seen in {min_documents} or more source "
             f"documents to train on; labels with enough documents: {kept}"
             + (f"; in too few documents: {rare}" if rare else ""))
 
@@ -161,7 +155,7 @@ def train(
         try:
             train_set, test_set = grouped_split(data, config.test_size, config.seed)
         except ValueError as exc:
-            raise ValueError(f"{_files(corpus)}: {exc}") from None
+            raise ValueError(f"{corpus.names}: {exc}") from None
         try:
             model = LevelClassifier(**config.params).fit(train_set.X, train_set.y, train_set.groups)
             baseline = BaselineClassifier().fit(train_set.X, train_set.y)

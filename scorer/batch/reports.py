@@ -95,39 +95,36 @@ def write_reports(store: ResultStore, out: str | Path, entries: Sequence[Entry] 
     return analysis
 
 
-def first_copies(entries: Sequence[Entry]) -> list[Entry]:
-    """The scored entries, each file's bytes once: a second copy of a file gets no sheet
-    of its own (the analysis lists it as a duplicate)."""
-    seen: set[str] = set()
-    kept = []
-    for entry in entries:
-        if entry.status == "ok" and not (entry.sha256 and entry.sha256 in seen):
-            seen.add(entry.sha256)
-            kept.append(entry)
-    return kept
-
-
-def files_without_sheet(store: ResultStore, entries: Sequence[Entry]) -> tuple[list[FailedFile], list[DuplicateFile]]:
-    """The failed files (with their reasons, read from the store: short lines) and the
-    second copies, in the order and with the words of ``analysis.json``, so the workbook's
-    summary accounts for every file of the batch as report.html does."""
-    failed = [FailedFile(r.name, r.message or chinese_reason(r.error or "failed"), r.error or "")
-              for r in store.records([e for e in entries if e.status != "ok"])]
+def split_copies(entries: Sequence[Entry]) -> tuple[list[Entry], list[DuplicateFile]]:
+    """The scored entries, each file's bytes once, and the second copies: a copy gets no
+    sheet of its own (the analysis lists it as a duplicate, and so does the workbook)."""
     seen: dict[str, str] = {}
-    duplicates = []
+    kept: list[Entry] = []
+    copies: list[DuplicateFile] = []
     for entry in entries:
-        if entry.status != "ok" or not entry.sha256:
+        if entry.status != "ok":
             continue
-        if entry.sha256 in seen:
-            duplicates.append(DuplicateFile(entry.name, seen[entry.sha256]))
-        else:
+        if entry.sha256 and entry.sha256 in seen:
+            copies.append(DuplicateFile(entry.name, seen[entry.sha256]))
+            continue
+        if entry.sha256:
             seen[entry.sha256] = entry.name
-    return failed, duplicates
+        kept.append(entry)
+    return kept, copies
+
+
+def failed_files(store: ResultStore, entries: Sequence[Entry]) -> list[FailedFile]:
+    """The failed files with their reasons (read from the store: short lines), in the words
+    of ``analysis.json``, so the workbook's summary accounts for every file of the batch as
+    report.html does."""
+    return [FailedFile(r.name, r.message or chinese_reason(r.error or "failed"), r.error or "")
+            for r in store.records([e for e in entries if e.status != "ok"])]
 
 
 def _write_workbook(store: ResultStore, out: Path, entries: Sequence[Entry]) -> None:
-    failed, duplicates = files_without_sheet(store, entries)
+    kept, duplicates = split_copies(entries)
+    failed = failed_files(store, entries)
     # Streamed from the store (each read opens its own handle): the workbook holds one
     # document at a time.
-    results = (r.result for r in store.records(first_copies(entries)) if r.result is not None)
+    results = (r.result for r in store.records(kept) if r.result is not None)
     _atomic(out / REPORT_XLSX, lambda fh: write_annotated_workbook(results, fh, failed=failed, duplicates=duplicates))

@@ -139,7 +139,7 @@ def _stop_past(limit: int | None, name: str | None) -> Callable[[Document], None
         nonlocal read
         read += 1
         if read > limit:
-            read = sum(len(project.indicators) for project in doc.projects)  # what it still holds
+            read = len(doc.indicators)  # what it still holds
             if read > limit:
                 raise TooManyIndicators(limit, None, name)
 
@@ -148,7 +148,7 @@ def _stop_past(limit: int | None, name: str | None) -> Callable[[Document], None
 
 def _within(limit: int | None, doc: Document) -> Document:
     """The count of the whole document, for what the hook does not see (zhibiao's own JSON)."""
-    count = sum(len(project.indicators) for project in doc.projects)
+    count = len(doc.indicators)
     if limit is not None and count > limit:
         raise TooManyIndicators(limit, count, doc.source)
     return doc

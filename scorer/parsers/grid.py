@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Context, Decimal
 
+from openpyxl.utils import get_column_letter
+
 from scorer.document import Location
 from scorer.parsers.errors import ParseError
 from scorer.parsers.interpret import looks_like_title
@@ -40,6 +42,43 @@ class CellBudget:
             raise ParseError(f"sheet '{title}' spans {rows:,} rows by {width:,} columns, which brings the "
                              f"workbook over the limit of {self.limit:,} cells", where, expected="a 绩效目标表 sheet",
                              zh=f"工作表「{title}」有 {rows:,} 行 × {width:,} 列，使工作簿超过 {self.limit:,} 个单元格的上限")
+
+
+class LeftOut:
+    """Which filled cells of a sheet its reader leaves out, and what the interpreter is told
+    of them (``TableStart.extra``). Hidden rows and columns are what the office struck out
+    (or its working notes): the reviewer sees them neither on screen nor printed, so they are
+    left out and named. Rows an active filter hides are a view of the sheet, not a deletion
+    (an office filters to one project while it works): read, and named too."""
+
+    def __init__(self, hidden_columns: set[int], filter_rows: set[int]):
+        self.hidden_columns = hidden_columns
+        #: the rows an active filter may hide (under its heading row).
+        self.filter_rows = filter_rows
+        self.rows: set[int] = set()
+        self.columns: set[int] = set()
+        self.filtered: set[int] = set()
+
+    def keeps(self, r: int, c: int, row_hidden: bool) -> bool:
+        """Whether the filled cell at (r, c) is read; ``row_hidden`` as the sheet says."""
+        by_filter = row_hidden and r in self.filter_rows
+        if (row_hidden and not by_filter) or c in self.hidden_columns:
+            if row_hidden and not by_filter:
+                self.rows.add(r)
+            if c in self.hidden_columns:
+                self.columns.add(c)
+            return False
+        if by_filter:
+            self.filtered.add(r)
+        return True
+
+    def extra(self) -> dict:
+        extra: dict = {}
+        if self.rows or self.columns:
+            extra = {"hidden_rows": sorted(self.rows), "hidden_columns": [get_column_letter(c) for c in sorted(self.columns)]}
+        if self.filtered:
+            extra["filtered_rows"] = sorted(self.filtered)
+        return extra
 
 
 def sheet_items(rows: dict[int, dict[int, str]], file: str | None, title: str, budget: CellBudget,

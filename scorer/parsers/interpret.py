@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
 from scorer.document import (
     DepartmentGoals,
@@ -179,11 +179,17 @@ def _listed(items: list, unit_zh: str) -> tuple[str, str]:
             "、".join(map(str, items[:10])) + (f" 等 {len(items)} {unit_zh}" if more else f" {unit_zh}"))
 
 
+def _is_sheet(table: str | None) -> bool:
+    """Whether a location's table is a workbook's sheet (named), not a Word table (numbered
+    "2", or "2.1" when nested)."""
+    return bool(table) and not re.fullmatch(r"\d+(?:\.\d+)*", table)
+
+
 def _cell_names(location: Location) -> tuple[str, str]:
     """A cell as the reviewer finds it: "C5 of sheet '绩效'" / "工作表「绩效」的 C5 单元格" in a
     workbook, "row 3, cell 2 of table 2" / "第 2 个表格第 3 行第 2 格" in Word, else by line and cell."""
     table, row, cell = location.table, location.row, location.cell
-    if table and not re.fullmatch(r"\d+(?:\.\d+)*", table) and row and cell:
+    if _is_sheet(table) and row and cell:
         return f"cell {get_column_letter(cell)}{row} of sheet '{table}'", f"工作表「{table}」的 {get_column_letter(cell)}{row} 单元格"
     where_en, where_zh = _table_names(table)
     return (f"row {row}, cell {cell}{where_en}",
@@ -201,6 +207,14 @@ _DEPT_CODE = re.compile(r"^\d{3,}\s*|\s*[(（]?\d{3,}[)）]?$")
 _ATTACHMENT_MARK = re.compile(r"^附\s*[件表]\s*[\d一二三四五六七八九十]*(?:\s*[-－—]\s*\d+)?\s*[:：]?$")
 #: The unit note: 单位：万元, 金额单位：元, 单位（元）.
 _UNIT_ROW = re.compile(r"^(?:金额|资金)?单位(?:[:：]\s*(?P<unit>\S+)|[(（](?P<bracketed>[^()（）\s]+)[)）])$")
+
+
+def _unit_note(text: str) -> str:
+    """The unit a note states (单位：元 → 元, 单位（元） → 元), or "" when ``text`` is no note."""
+    m = _UNIT_ROW.match(fold_width(text).replace(" ", ""))
+    return (m.group("unit") or m.group("bracketed")) if m else ""
+
+
 #: A heading with the unit note at its right, in one paragraph ("…绩效目标表\t\t单位：万元").
 _TITLE_WITH_UNIT = re.compile(r"^(?P<title>\S.*?)[\s\u3000]+(?:金额|资金)?单位\s*[:：]\s*(?P<unit>\S+)$")
 #: The line above a table naming who filed it, often with the unit at its end:
@@ -300,9 +314,16 @@ def money_unit(texts: list[str]) -> str:
 _AMOUNT_CELL = re.compile(r"^(?:[¥￥$]|RMB|人民币)?\s*(?P<number>.*?)\s*(?P<unit>亿元|万元|千元|元)?$", re.DOTALL)
 
 
+def _amount_cell(raw: str) -> tuple[float | None, str]:
+    """An amount cell's number, without its currency sign or unit, and the unit it writes
+    ("" when it writes none)."""
+    m = _AMOUNT_CELL.match(fold_width(raw or "").strip())
+    return parse_amount(m.group("number")), m.group("unit") or ""
+
+
 def _plain_amount(raw: str) -> float | None:
     """An amount cell's number, without its currency sign or unit."""
-    return parse_amount(_AMOUNT_CELL.match(fold_width(raw or "").strip()).group("number"))
+    return _amount_cell(raw)[0]
 
 
 def _read_budget(project: Project) -> None:
@@ -311,9 +332,8 @@ def _read_budget(project: Project) -> None:
     (3,000,000.00元 in a table of 万元) is read in it."""
 
     def amount(raw: str) -> float | None:
-        m = _AMOUNT_CELL.match(fold_width(raw or "").strip())
-        value = parse_amount(m.group("number"))
-        scale = _MONEY_UNITS.get(m.group("unit") or _money_unit_of(project.unit), 1.0)
+        value, written = _amount_cell(raw)
+        scale = _MONEY_UNITS.get(written or _money_unit_of(project.unit), 1.0)
         return value if value is None or scale == 1.0 else round(value * scale, 6)
 
     project.budget_total = amount(project.budget_raw.get("total", ""))
@@ -538,7 +558,7 @@ def _table_names(table: str | None) -> tuple[str, str]:
     Word table (numbered "2", or "2.1" when nested); empty when the input has no tables."""
     if not table:
         return "", ""
-    if re.fullmatch(r"\d+(?:\.\d+)*", table):
+    if not _is_sheet(table):
         return f" in table {table}", f"第 {table} 个表格的"
     return f" in sheet '{table}'", f"工作表「{table}」的"
 
@@ -881,10 +901,10 @@ class _Builder:
             return
         if _ATTACHMENT_MARK.match(fold_width(text).strip()):
             return  # (not the document's title)
-        unit = _UNIT_ROW.match(fold_width(text).replace(" ", "").replace("\u3000", ""))
+        unit = _unit_note(text)
         if unit:
             # "单位：元" as a paragraph above a Word table (a sheet or a paste gives it as a row)
-            self.set_unit(unit.group("unit") or unit.group("bracketed"))
+            self.set_unit(unit)
             return
         titled = _TITLE_WITH_UNIT.match(text)
         if titled and looks_like_title(titled.group("title")):
@@ -1370,7 +1390,7 @@ class _Builder:
         the table's title with the unit at its right ("…绩效目标表 | 单位：万元")."""
         if len(filled) > 2:
             return False
-        units = [_UNIT_ROW.match(fold_width(t).replace(" ", "")) for t in filled]
+        units = [_unit_note(t) for t in filled]
         depts = [_DEPT_ROW.match(t) for t in filled]
         # (a lone title cell: a sheet whose first column is a blank margin holds its heading
         # in the second, which the readers do not take for a heading)
@@ -1381,7 +1401,7 @@ class _Builder:
             if title:
                 self.on_text(TextLine(text=text, location=Location(file=self.file)))
             elif unit:
-                self.set_unit(unit.group("unit") or unit.group("bracketed"))
+                self.set_unit(unit)
             elif dept:
                 self.pending_department = dept.group("name")
         self.mode = None
@@ -1405,11 +1425,11 @@ class _Builder:
                 self.doc.title = self.pending_title
             self.pending_title, self.pending_title_junk = "", []
             return
-        notes = [_UNIT_ROW.match(fold_width(t).replace(" ", "").replace("\u3000", "")) if t else None for t in texts]
-        unit = next((m for m in notes if m), None)
+        notes = [_unit_note(t) if t else "" for t in texts]
+        unit = next((n for n in notes if n), "")
         if unit:  # (the note is no label's value: 项目名称 | | 单位：元 has no name)
-            texts = [t if not m else "" for t, m in zip(texts, notes)]
-            keys = [k if not m else "" for k, m in zip(keys, notes)]
+            texts = [t if not n else "" for t, n in zip(texts, notes)]
+            keys = [k if not n else "" for k, n in zip(keys, notes)]
         values = self._label_values(texts, keys)
         starts_new = (
             self.project is None
@@ -1426,7 +1446,7 @@ class _Builder:
         if unit:
             # 项目名称 | … | 单位：元 — the note at the right of the table's first row is this
             # project's, and holds on like a note above the table.
-            project.unit = self.standing_unit = unit.group("unit") or unit.group("bracketed")
+            project.unit = self.standing_unit = unit
             self.unit_note_owner = project.index
             self.inherited_units.pop(project.index, None)
         self.mode = None
@@ -1611,12 +1631,11 @@ class _Builder:
         sheet = start.location.table
         formulas = start.extra.get("uncached_formulas", [])
         if formulas:
-            first = re.match(r"([A-Z]+)(\d+)", formulas[0])
-            column = sum((ord(ch) - 64) * 26 ** k for k, ch in enumerate(reversed(first.group(1))))
+            letters, row = coordinate_from_string(formulas[0])
             cells = "、".join(formulas[:5]) + (f" 等 {len(formulas)} 个单元格" if len(formulas) > 5 else "")
             self.issue(f"{len(formulas)} formula cell(s) of sheet '{sheet}' ({', '.join(formulas[:5])}) carry no "
                        "saved result and are read as empty: the file was written by a program that does not "
-                       "calculate", moved(start.location, row=int(first.group(2)), cell=column), "warning",
+                       "calculate", moved(start.location, row=row, cell=column_index_from_string(letters)), "warning",
                        zh=f"工作表「{sheet}」中 {cells} 是公式，但文件里没有保存计算结果，读作空白（生成该文件的程序"
                           "不计算公式）：请在 Excel 或 WPS 中打开并保存后重新提交")
         filtered = start.extra.get("filtered_rows", [])
@@ -1770,9 +1789,8 @@ class _Builder:
         if not unit or project.unit != unit or scale >= 1.0:
             return
         # (a cell that writes its own unit, 120万元, is read in it whatever the note says)
-        cells = [_AMOUNT_CELL.match(fold_width(project.budget_raw.get(key) or "").strip())
-                 for key in ("total", "fiscal", "other")]
-        largest = _largest([parse_amount(m.group("number")) for m in cells if not m.group("unit")])
+        cells = [_amount_cell(project.budget_raw.get(key, "")) for key in ("total", "fiscal", "other")]
+        largest = _largest([value for value, written in cells if not written])
         owner_project = self.doc.projects[owner]
         owners = _largest([owner_project.budget_total, owner_project.budget_fiscal, owner_project.budget_other])
         if largest is None or largest <= 0 or largest * scale >= 1.0 or owners is None or owners < 1.0:
@@ -1945,7 +1963,7 @@ def build_document(items: Iterable[Item], file: str | None = None,
                 builder.mode = None
             table = item.location.table
             # A workbook's sheet (named), not a Word table (numbered): projects remember it.
-            sheet = table if table and not re.fullmatch(r"\d+(?:\.\d+)*", table) else None
+            sheet = table if _is_sheet(table) else None
             if sheet != builder.sheet:
                 builder.fold_trailer()  # rows under a sheet's last table are that table's
                 builder.standing_unit = ""  # a unit note holds for its own sheet

@@ -20,7 +20,7 @@ import zipfile
 from collections.abc import Iterator
 
 import openpyxl
-from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.utils import column_index_from_string, range_boundaries
 from openpyxl.utils.datetime import from_excel
 from openpyxl.workbook.workbook import Workbook
 
@@ -28,7 +28,7 @@ from scorer.document import Location
 from scorer.parsers.archive import open_archive, unreadable
 from scorer.parsers.errors import ParseError
 # format_value is re-exported: the writers in the tests show values as this reader does.
-from scorer.parsers.grid import CellBudget, format_value, is_instruction_sheet, sheet_items
+from scorer.parsers.grid import CellBudget, LeftOut, format_value, is_instruction_sheet, sheet_items
 from scorer.parsers.stream import Item
 
 #: Most cells (over all sheets) a workbook may have; checked before openpyxl loads it.
@@ -121,34 +121,14 @@ def _sheets(workbook: Workbook, file: str | None, uncached: dict[str, list[str]]
             continue  # hidden sheets (a template's drop-down lists), chart sheets, 填表说明
         rows: dict[int, dict[int, str]] = {}
         hidden_rows, hidden_columns = _hidden(sheet)
-        # Rows an active filter hides are a view of the sheet, not a deletion (an office
-        # filters to one project or level while it works): read, and the reviewer told.
-        filtered = hidden_rows & _filter_range(sheet)
-        hidden_rows -= filtered
-        read_filtered: set[int] = set()
-        left_out: tuple[set[int], set[int]] = (set(), set())
+        left_out = LeftOut(hidden_columns, _filter_range(sheet))
         # The sheet's own cell store: iter_rows would walk the whole used range, which one
         # stray formatted cell at XFD1048576 makes billions of cells wide.
         for (r, c), cell in sheet._cells.items():
             text = format_value(*_shown(cell, workbook))
-            if not text.strip():
-                continue
-            if r in hidden_rows or c in hidden_columns:
-                # Hidden rows and columns are what the office struck out (or its working
-                # notes): the reviewer sees them neither on screen nor printed. Left out, and
-                # the interpreter says which.
-                if r in hidden_rows:
-                    left_out[0].add(r)
-                if c in hidden_columns:
-                    left_out[1].add(c)
-                continue
-            rows.setdefault(r, {})[c] = text
-            if r in filtered:
-                read_filtered.add(r)
-        extra = {"hidden_rows": sorted(left_out[0]), "hidden_columns": [get_column_letter(c) for c in sorted(left_out[1])]} \
-            if any(left_out) else {}
-        if read_filtered:
-            extra["filtered_rows"] = sorted(read_filtered)
+            if text.strip() and left_out.keeps(r, c, r in hidden_rows):
+                rows.setdefault(r, {})[c] = text
+        extra = left_out.extra()
         if uncached.get(sheet.title):
             extra["uncached_formulas"] = uncached[sheet.title]
         yield from sheet_items(rows, file, sheet.title, budget, extra)

@@ -15,11 +15,10 @@ import re
 from collections.abc import Iterator
 
 from lxml import etree
-from openpyxl.utils import get_column_letter
 
 from scorer.document import Location
 from scorer.parsers.errors import ParseError
-from scorer.parsers.grid import (CellBudget, format_number, format_value, is_instruction_sheet,
+from scorer.parsers.grid import (CellBudget, LeftOut, format_number, format_value, is_instruction_sheet,
                                  sheet_items)
 from scorer.parsers.stream import Item
 
@@ -87,40 +86,25 @@ def _worksheets(root: etree._Element, formats: dict[str | None, str], file: str 
         if visible.startswith("Sheet") or is_instruction_sheet(title):  # SheetHidden, SheetVeryHidden
             continue
         rows: dict[int, dict[int, str]] = {}
-        hidden_columns = _hidden_columns(sheet)
         # (hidden rows and columns are left out, as in an .xlsx; the interpreter names them;
         # rows an active filter hides are read, and named too)
-        filtered = _filter_range(sheet)
-        read_filtered: set[int] = set()
-        left_out: tuple[set[int], set[int]] = (set(), set())
+        left_out = LeftOut(_hidden_columns(sheet), _filter_range(sheet))
         r = 0
         for row in sheet.iterfind(f"{{{_SS}}}Table/{{{_SS}}}Row"):
             r = _index(row, r, _MAX_ROW)
             row_hidden = row.get(f"{{{_SS}}}Hidden") == "1"
-            if row_hidden and r in filtered:
-                row_hidden = False
-                read_filtered.add(r)
             c = 0
             for cell in row.iterfind(f"{{{_SS}}}Cell"):
                 c = _index(cell, c, _MAX_COLUMN)
                 text = _cell_text(cell, formats)
-                if text.strip() and (row_hidden or c in hidden_columns):
-                    if row_hidden:
-                        left_out[0].add(r)
-                    if c in hidden_columns:
-                        left_out[1].add(c)
-                elif text.strip():
+                if text.strip() and left_out.keeps(r, c, row_hidden):
                     rows.setdefault(r, {})[c] = text
                 try:
                     c += max(0, int(cell.get(f"{{{_SS}}}MergeAcross", 0)))
                 except ValueError:
                     pass
                 c = min(c, _MAX_COLUMN)
-        extra = {"hidden_rows": sorted(left_out[0]),
-                 "hidden_columns": [get_column_letter(c) for c in sorted(left_out[1])]} if any(left_out) else {}
-        if read_filtered & set(rows):
-            extra["filtered_rows"] = sorted(read_filtered & set(rows))
-        yield from sheet_items(rows, file, title, budget, extra)
+        yield from sheet_items(rows, file, title, budget, left_out.extra())
 
 
 _R1C1_RANGE = re.compile(r"^R(\d+)C\d+(?::R(\d+)C\d+)?$")
